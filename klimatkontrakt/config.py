@@ -1,0 +1,98 @@
+"""Reading the sources file (TOML) into `Source` records, with one-line errors for bad input."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from klimatkontrakt.errors import ConfigError
+from klimatkontrakt.model import Source
+
+_LIST_KEYS = {"start_urls", "allowed_prefixes", "sitemaps", "url_patterns", "keywords"}
+_KNOWN_KEYS = _LIST_KEYS | {"id", "extractor", "municipality_code", "max_pages", "max_depth", "delay_seconds"}
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def load_sources(path: Path, known_extractors: set[str] | None = None) -> list[Source]:
+    """Parse and check a sources file; raise ConfigError naming the first problem."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"sources file not found: {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"sources file {path} is not valid TOML: {exc}") from None
+    entries = data.get("source")
+    if not isinstance(entries, list) or not entries:
+        raise ConfigError(f"sources file {path} has no [[source]] entries")
+    sources = [_source(entry, i, path, known_extractors) for i, entry in enumerate(entries, 1)]
+    seen: set[str] = set()
+    for s in sources:
+        if s.id in seen:
+            raise ConfigError(f"{path}: source id {s.id!r} appears twice")
+        seen.add(s.id)
+    return sources
+
+
+def _source(entry: dict, index: int, path: Path, known_extractors: set[str] | None) -> Source:
+    where = f"{path}: source #{index}"
+    unknown = set(entry) - _KNOWN_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    for key in ("id", "extractor", "start_urls"):
+        if key not in entry:
+            raise ConfigError(f"{where}: missing {key!r}")
+    if not isinstance(entry["id"], str) or not _ID.match(entry["id"]):
+        raise ConfigError(f"{where}: id must be lower-case letters, digits, '-' or '_'")
+    where = f"{path}: source {entry['id']!r}"
+    if known_extractors is not None and entry["extractor"] not in known_extractors:
+        raise ConfigError(
+            f"{where}: unknown extractor {entry['extractor']!r} (known: {', '.join(sorted(known_extractors))})"
+        )
+    for key in _LIST_KEYS & set(entry):
+        value = entry[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: {key} must be a list of strings")
+    if not entry["start_urls"]:
+        raise ConfigError(f"{where}: start_urls is empty")
+    for url in entry["start_urls"] + entry.get("sitemaps", []):
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise ConfigError(f"{where}: not an http(s) URL: {url}")
+    for pattern in entry.get("url_patterns", []):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{where}: bad url_pattern {pattern!r}: {exc}") from None
+    code = entry.get("municipality_code")
+    if code is not None and not (isinstance(code, str) and re.fullmatch(r"\d{4}", code)):
+        raise ConfigError(f"{where}: municipality_code must be a 4-digit string such as \"0484\"")
+    for key in ("max_pages", "max_depth"):
+        if key in entry and (not isinstance(entry[key], int) or entry[key] < 0):
+            raise ConfigError(f"{where}: {key} must be a non-negative integer")
+    delay = entry.get("delay_seconds")
+    if delay is not None and (not isinstance(delay, (int, float)) or delay < 0):
+        raise ConfigError(f"{where}: delay_seconds must be a non-negative number")
+    return Source(
+        id=entry["id"],
+        extractor=entry["extractor"],
+        start_urls=tuple(entry["start_urls"]),
+        municipality_code=code,
+        allowed_prefixes=tuple(entry.get("allowed_prefixes") or _default_prefixes(entry["start_urls"])),
+        sitemaps=tuple(entry.get("sitemaps", [])),
+        max_pages=entry.get("max_pages", 200),
+        max_depth=entry.get("max_depth", 2),
+        url_patterns=tuple(entry.get("url_patterns", [])),
+        keywords=tuple(entry.get("keywords", [])),
+        delay_seconds=float(delay) if delay is not None else None,
+    )
+
+
+def _default_prefixes(start_urls: list[str]) -> list[str]:
+    prefixes = []
+    for url in start_urls:
+        parts = urlsplit(url)
+        prefix = f"{parts.scheme}://{parts.netloc}/"
+        if prefix not in prefixes:
+            prefixes.append(prefix)
+    return prefixes

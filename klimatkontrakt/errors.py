@@ -1,0 +1,17 @@
+"""Errors the CLI turns into one line and an exit code, never a traceback."""
+
+
+class KlimatkontraktError(Exception):
+    exit_code = 1
+
+
+class ConfigError(KlimatkontraktError):
+    """Bad usage or configuration: exit 2."""
+
+    exit_code = 2
+
+
+class RunFailed(KlimatkontraktError):
+    """The run failed and nothing was published: exit 1."""
+
+    exit_code = 1

@@ -1,0 +1,126 @@
+"""Plain data passed between stages.
+
+Stages hand each other these frozen records instead of dicts so that a field
+renamed in one stage fails loudly in the next. Nothing here does IO.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Source:
+    """One `[[source]]` entry of the sources file."""
+
+    id: str
+    extractor: str
+    start_urls: tuple[str, ...]
+    municipality_code: str | None = None
+    allowed_prefixes: tuple[str, ...] = ()  # empty: derived from start_urls (scheme://host/)
+    sitemaps: tuple[str, ...] = ()
+    max_pages: int = 200
+    max_depth: int = 2
+    url_patterns: tuple[str, ...] = ()  # regexes; when given, only matching links are followed
+    keywords: tuple[str, ...] = ()  # when given, pages past the start URLs must mention one
+    delay_seconds: float | None = None  # per-host politeness delay; None = settings default
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """One response as the crawler saw it (live or replayed)."""
+
+    url: str  # the URL that was asked for
+    final_url: str  # after redirects
+    status: int | None  # None when no response arrived
+    content_type: str | None
+    body: bytes
+    text: str | None  # decoded HTML, None for non-HTML or failures
+    fetched_at: datetime
+    elapsed_ms: int = 0
+    error: str | None = None  # one line
+    from_cache: bool = False  # 304 / unchanged
+    truncated: bool = False
+    source_id: str = ""
+
+    @property
+    def is_html(self) -> bool:
+        return self.text is not None
+
+
+# ---- facts an extractor finds on one page (no ids yet: ids are assigned when assembling) ----
+
+@dataclass(frozen=True)
+class Signing:
+    contract: str  # klimatkontrakt-2030 | letter-of-intent | eu-climate-city-contract | eu-mission-label
+    evidence: str
+    municipality_code: str | None = None
+    organisation_id: str | None = None
+    signed_on: date | None = None
+    contract_version: str | None = None  # as written, e.g. "2023 års version"
+    event_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    evidence: str
+    kind: str = "other"  # european-viable-cities-day | launch | other
+    starts_on: date | None = None
+    ends_on: date | None = None
+    start_time: str | None = None  # "13:00"
+    location: str | None = None  # place, or "online"
+
+
+@dataclass(frozen=True)
+class Role:
+    person_name: str
+    evidence: str
+    role: str | None = None  # as written
+    role_normalised: str | None = None  # ks-ordforande, kommunalrad, generaldirektor, ...
+    party: str | None = None
+    municipality_code: str | None = None
+    organisation_id: str | None = None
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class Membership:
+    municipality_code: str
+    initiative_id: str  # klimatneutrala-stader-2030 | eu-mission-cities
+    evidence: str
+    joined_on: date | None = None
+    joined_year: int | None = None
+    cohort: str | None = None  # e.g. "pilot-2020", "2021", "2024"
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything one extractor call returns for one page."""
+
+    title: str | None = None
+    published_on: date | None = None
+    language: str | None = None
+    signings: tuple[Signing, ...] = ()
+    events: tuple[Event, ...] = ()
+    roles: tuple[Role, ...] = ()
+    memberships: tuple[Membership, ...] = ()
+
+    def facts(self) -> dict[str, tuple]:
+        return {
+            "signings": self.signings,
+            "events": self.events,
+            "roles": self.roles,
+            "memberships": self.memberships,
+        }
+
+
+def as_dict(record) -> dict:
+    """A fact as a JSON-friendly dict (dates as ISO strings), for golden files."""
+    out = {}
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        out[f.name] = value.isoformat() if isinstance(value, (date, datetime)) else value
+    return out

@@ -1,0 +1,37 @@
+"""Settings from one place: environment variables prefixed KLIMATKONTRAKT_ (or a .env file).
+
+Everything an operator may tune lives here so that no stage reads os.environ itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from klimatkontrakt import __version__
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KLIMATKONTRAKT_", env_file=".env", extra="ignore")
+
+    contact_url: str = "https://github.com/klimatkontrakt/klimatkontrakt"
+    user_agent: str = ""  # empty: built from name, version and contact_url
+    delay_seconds: float = 1.0  # per host, when robots.txt and the source say nothing
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_retries: int = 4
+    backoff_seconds: float = 1.0
+    retry_after_cap: float = 120.0
+    allow_private: bool = False
+    shrink_threshold: float = 0.5  # share a table may shrink by before publishing stops
+    task_runner: str = "threads"  # threads | dask
+    max_workers: int = 8
+    notify_webhook: str = ""
+
+    @property
+    def effective_user_agent(self) -> str:
+        return self.user_agent or f"klimatkontrakt/{__version__} (+{self.contact_url})"
