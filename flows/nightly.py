@@ -1,0 +1,179 @@
+"""The nightly pipeline as a Prefect flow: orchestration only, the work lives in the stages.
+
+Tasks are coarse on purpose (one per source for crawl+extract, one per later stage): the local
+Prefect API costs 10-80 ms per task run and degrades after a few thousand, so a task per page
+would cost more than the work.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.states import Failed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from extractors import get_extractor
+from klimatkontrakt.assemble import assemble
+from klimatkontrakt.config import load_sources
+from klimatkontrakt.errors import KlimatkontraktError, RunFailed
+from klimatkontrakt.fetch.client import LiveClient, ReplayClient
+from klimatkontrakt.fetch.crawl import crawl
+from klimatkontrakt.fetch.warc import ArchiveWriter, ReplayArchive
+from klimatkontrakt.load import build_database
+from klimatkontrakt.model import Extraction, FetchedPage, Source
+from klimatkontrakt.publish import publish
+from klimatkontrakt.settings import Settings
+
+log = logging.getLogger("flows.nightly")
+
+OFFLINE_HINT = "try the offline demo: klimatkontrakt run --replay samples/klimatkontrakt-sample.warc.gz"
+
+
+@dataclass
+class SourceResult:
+    source: Source
+    pages: list[FetchedPage]
+    extractions: list[Extraction | None]
+    stats: dict = field(default_factory=dict)
+    failure: str | None = None  # one line when the source yielded nothing usable
+
+
+def new_run_id(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%SZ-") + secrets.token_hex(2)
+
+
+@task(name="collect", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
+def collect(source: Source, client) -> SourceResult:
+    """Crawl one source and run its extractor over every relevant HTML page."""
+    extractor = get_extractor(source.extractor)
+    result = crawl(source, client)
+    relevant = getattr(result, "relevant_urls", None)
+    extractions: list[Extraction | None] = []
+    for page in result.pages:
+        wanted = page.is_html and page.status == 200 and (relevant is None or page.url in relevant)
+        extractions.append(extractor(page.final_url, page.text, source) if wanted else None)
+    used = sum(e is not None for e in extractions)
+    facts = sum(sum(len(v) for v in e.facts().values()) for e in extractions if e is not None)
+    stats = dict(result.stats, documents=used, facts=facts)
+    failure = None
+    if not any(p.status == 200 for p in result.pages):
+        errors = [p.error for p in result.pages if p.error]
+        failure = errors[0] if errors else "no page could be fetched"
+        log.warning("source %s: nothing fetched (%s)", source.id, failure)
+    else:
+        log.info("source %s: %s", source.id, ", ".join(f"{k}={v}" for k, v in stats.items()))
+    return SourceResult(source, result.pages, extractions, stats, failure)
+
+
+@task(name="assemble-and-load", cache_policy=NO_CACHE)
+def assemble_and_load(results: list[SourceResult], run: dict, db_path: Path) -> dict[str, int]:
+    rows = [
+        (r.source, page, extraction)
+        for r in results
+        for page, extraction in zip(r.pages, r.extractions, strict=True)
+    ]
+    tables = assemble(rows, run["run_id"])
+    run["records"] = sum(len(tables[t]) for t in ("signings", "events", "roles", "memberships"))
+    build_database(tables, db_path, [run])
+    counts = {name: len(frame) for name, frame in tables.items()}
+    log.info("loaded %s: %s", db_path, ", ".join(f"{k}={v}" for k, v in counts.items()))
+    return counts
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish_package(db_path: Path, out_dir: Path, created: datetime) -> Path:
+    path = publish(db_path, out_dir, created=created)
+    log.info("published %s", path)
+    return path
+
+
+@flow(name="klimatkontrakt-nightly", task_runner=ThreadPoolTaskRunner(max_workers=8))
+def nightly(
+    sources_file: str,
+    replay: list[str] | None = None,
+    db: str = "output/klimatkontrakt.duckdb",
+    out: str = "output",
+    allow_private: bool = False,
+) -> dict:
+    """Crawl every source, extract facts, load DuckDB and publish a validated package."""
+    started = datetime.now(UTC)
+    run_id = new_run_id(started)
+    settings = Settings()
+    if allow_private:
+        settings.allow_private = True
+    out_dir, db_path = Path(out), Path(db)
+    summary: dict = {"run_id": run_id, "started_at": started.isoformat(), "status": "failed"}
+    try:
+        sources = load_sources(Path(sources_file))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        if replay:
+            client = ReplayClient(ReplayArchive([Path(p) for p in replay]))
+            results = _collect_all(sources, client)
+        else:
+            archive_path = out_dir / "archive" / f"{run_id}.warc.gz"
+            archive_path.parent.mkdir(parents=True, exist_ok=True)
+            with ArchiveWriter(archive_path) as archive:
+                results = _collect_all(sources, LiveClient(settings, archive))
+        failed = {r.source.id: r.failure for r in results if r.failure}
+        summary["sources"] = {r.source.id: r.stats for r in results}
+        summary["sources_failed"] = failed
+        if len(failed) == len(results):
+            if not replay and _all_unreachable(results):
+                raise RunFailed(f"network unreachable: no source could be fetched; {OFFLINE_HINT}")
+            raise RunFailed(f"no source yielded any page ({', '.join(sorted(failed))}); nothing published")
+        run = {
+            "run_id": run_id,
+            "started_at": started.replace(tzinfo=None),
+            "finished_at": None,
+            "status": "success",
+            "pages_fetched": sum(len(r.pages) for r in results),
+            "records": 0,
+            "sources_failed": ",".join(sorted(failed)) or None,
+            "message": None,
+        }
+        run["finished_at"] = datetime.now(UTC).replace(tzinfo=None)
+        summary["tables"] = assemble_and_load(results, run, db_path)
+        summary["package"] = str(publish_package(db_path, out_dir, started))
+        summary["status"] = "success"
+        return summary
+    except KlimatkontraktError as exc:
+        # An expected failure ends the run in a Failed state with one line, not a traceback.
+        summary["message"] = str(exc)
+        summary["exit_code"] = exc.exit_code
+        log.warning("run %s failed: %s", run_id, exc)
+        return Failed(message=str(exc), data=exc)
+    finally:
+        summary["finished_at"] = datetime.now(UTC).isoformat()
+        _write_summary(out_dir, summary)
+
+
+def _collect_all(sources: list[Source], client) -> list[SourceResult]:
+    futures = [collect.with_options(name=f"collect-{s.id}").submit(s, client) for s in sources]
+    return [f.result() for f in futures]
+
+
+def _all_unreachable(results: list[SourceResult]) -> bool:
+    """True when every failure looks like a network that is not there (DNS, refused, timeout)."""
+    markers = ("resolve", "connection", "timed out", "unreachable", "name or service")
+    errors = [p.error.lower() for r in results for p in r.pages if p.error]
+    return bool(errors) and all(any(m in e for m in markers) for e in errors)
+
+
+def _write_summary(out_dir: Path, summary: dict) -> None:
+    runs_dir = out_dir / "runs"
+    try:
+        runs_dir.mkdir(parents=True, exist_ok=True)
+        tmp = runs_dir / f".{summary['run_id']}.json.tmp"
+        tmp.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+        os.replace(tmp, runs_dir / f"{summary['run_id']}.json")
+    except OSError as exc:
+        log.warning("could not write the run summary: %s", exc)

@@ -1,0 +1,3 @@
+from klimatkontrakt.cli import app
+
+app(prog_name="klimatkontrakt")

@@ -1,0 +1,95 @@
+"""The `klimatkontrakt` command: one-line errors and exit codes (0 ok, 1 run failed, 2 bad usage).
+
+Prefect is imported only by the commands that run a flow, so `--help` and bad input answer at
+once instead of after the local API server has started.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from klimatkontrakt.errors import ConfigError, KlimatkontraktError
+from klimatkontrakt.settings import REPO_ROOT
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Collect, normalise and publish open data on Sweden's Klimatkontrakt 2030.",
+)
+
+
+def _fail(exc: KlimatkontraktError) -> None:
+    typer.echo(f"klimatkontrakt: error: {exc}", err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+@app.command()
+def run(
+    sources: Annotated[Path, typer.Option(help="Sources file (TOML).")] = REPO_ROOT / "sources.toml",
+    replay: Annotated[
+        list[Path] | None,
+        typer.Option(help="WARC file or folder of them; answers every request from the archive. Repeatable."),
+    ] = None,
+    db: Annotated[Path, typer.Option(help="DuckDB file to build.")] = Path("output/klimatkontrakt.duckdb"),
+    out: Annotated[Path, typer.Option(help="Output folder: packages/, archive/, runs/.")] = Path("output"),
+    allow_private: Annotated[
+        bool, typer.Option(help="Allow hosts on loopback or private networks (tests, local mirrors).")
+    ] = False,
+) -> None:
+    """Run the whole pipeline once: crawl, extract, normalise, load DuckDB, publish a package."""
+    from extractors import REGISTRY
+    from klimatkontrakt.config import load_sources
+
+    try:
+        load_sources(sources, known_extractors=set(REGISTRY))
+        for path in replay or []:
+            if not path.exists():
+                raise ConfigError(f"replay archive not found: {path}")
+    except KlimatkontraktError as exc:
+        _fail(exc)
+
+    from klimatkontrakt import prefect_env
+
+    prefect_env.configure()
+    from flows.nightly import nightly
+
+    state = nightly(
+        sources_file=str(sources),
+        replay=[str(p) for p in replay or []],
+        db=str(db),
+        out=str(out),
+        allow_private=allow_private,
+        return_state=True,
+    )
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, KlimatkontraktError):
+        _fail(result)
+    if isinstance(result, BaseException):
+        typer.echo(f"klimatkontrakt: error: run crashed: {type(result).__name__}: {result}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"run {result['run_id']}: published {result['package']}; database {db}")
+
+
+@app.command()
+def validate(
+    package: Annotated[Path, typer.Argument(help="A published package folder (with datapackage.json).")],
+) -> None:
+    """Validate a published data package with frictionless (exit 0 valid, 1 invalid)."""
+    from klimatkontrakt.publish import validate_package
+
+    if not (package / "datapackage.json").is_file():
+        _fail(ConfigError(f"no datapackage.json in {package}"))
+    valid, errors = validate_package(package)
+    if valid:
+        typer.echo(f"{package}: valid")
+        return
+    typer.echo(f"{package}: INVALID ({len(errors)} problem(s) shown)", err=True)
+    for line in errors:
+        typer.echo(f"  {line}", err=True)
+    raise typer.Exit(1)
+
+

@@ -1,0 +1,241 @@
+"""Breadth-first crawl of one source through a client (live or replay).
+
+Deterministic by construction: URLs are fetched one at a time in BFS order, links in document
+order (first occurrence wins), sitemap URLs newest-lastmod first, so the same responses
+always give the same pages in the same order -- a replayed run reproduces a live one.
+
+Rules, in order of precedence:
+* start_urls are always fetched (depth 0), and are always "relevant".
+* URLs from source.sitemaps (and, with use_robots_sitemaps, robots.txt `Sitemap:` lines) are
+  queued after the start URLs, also at depth 0, filtered like links.
+* a link is followed when it starts with one of allowed_prefixes (default: scheme://host/ of
+  the start URLs), matches one of url_patterns (if any are given), the page it is on is at
+  depth < max_depth, and the page it is on is relevant; at most max_pages URLs are fetched.
+* links to documents (.pdf, .docx, images, ...) are not fetched: they are listed in
+  `CrawlResult.documents` (they would be archived but never parsed).
+* keywords: a page past the start URLs whose text mentions none of them (case-insensitive)
+  is kept in `pages` but is not in `relevant_urls` and its links are not followed; the flow
+  extracts only `relevant_pages()`.
+* `<meta name="robots" content="nofollow">` stops link following on that page.
+* a 304 (unchanged) page has no body, so its links are not followed in that run.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+
+from klimatkontrakt.fetch import sitemaps as sitemaps_mod
+from klimatkontrakt.fetch.client import NOT_ARCHIVED
+from klimatkontrakt.fetch.robots import DISALLOWED
+from klimatkontrakt.fetch.urls import normalise_url
+from klimatkontrakt.model import FetchedPage, Source
+
+log = logging.getLogger(__name__)
+
+DOCUMENT_EXTENSIONS = frozenset(
+    ".pdf .doc .docx .odt .rtf .xls .xlsx .ods .csv .ppt .pptx .odp .zip .gz .7z .rar "
+    ".jpg .jpeg .png .gif .webp .svg .bmp .tif .tiff .ico .mp3 .mp4 .m4a .mov .avi .webm "
+    ".ics .vcf .exe .dmg .iso .eps .ai .psd".split()
+)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "sms:", "ftp:")
+
+
+@dataclass
+class CrawlResult:
+    """Pages in fetch order (failures included) and what the crawl counted.
+
+    stats keys: fetched (2xx/3xx answers), unchanged (304), failed (errors other than the two
+    below), skipped_robots, not_archived, truncated, irrelevant (HTML pages without any
+    keyword), documents (document links listed, not fetched), sitemap_urls, sitemap_errors,
+    pages (len(pages)).
+    """
+
+    pages: list[FetchedPage]
+    stats: dict[str, int]
+    relevant_urls: set[str] = field(default_factory=set)  # page.url of pages worth extracting
+    documents: list[str] = field(default_factory=list)  # document links found, not fetched
+    sitemap_lastmod: dict[str, str] = field(default_factory=dict)  # url -> <lastmod> as written
+    depths: dict[str, int] = field(default_factory=dict)  # page.url -> BFS depth
+
+    def relevant_pages(self) -> list[FetchedPage]:
+        return [p for p in self.pages if p.url in self.relevant_urls]
+
+
+def is_document(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    return any(path.endswith(ext) for ext in DOCUMENT_EXTENSIONS)
+
+
+def _parse(text: str):
+    try:
+        return lxml.html.document_fromstring(_XML_DECL.sub("", text, count=1))
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def extract_links(doc, base_url: str) -> list[str]:
+    """Absolute, fragment-free, de-duplicated links of <a>/<area href>, in document order;
+    honours <base href>."""
+    base = base_url
+    for element in doc.iter("base"):
+        href = element.get("href")
+        if href:
+            base = urljoin(base_url, href.strip())
+            break
+    links: list[str] = []
+    seen: set[str] = set()
+    for element in doc.iter("a", "area"):
+        href = (element.get("href") or "").strip()
+        if not href or href.startswith("#") or href.lower().startswith(_SKIP_SCHEMES):
+            continue
+        try:
+            url = normalise_url(urljoin(base, href))
+        except ValueError:
+            continue
+        if urlsplit(url).scheme not in ("http", "https") or url in seen:
+            continue
+        seen.add(url)
+        links.append(url)
+    return links
+
+
+def _nofollow(doc) -> bool:
+    for meta in doc.iter("meta"):
+        if (meta.get("name") or "").strip().lower() in ("robots", "klimatkontrakt"):
+            if "nofollow" in (meta.get("content") or "").lower() or "none" in (meta.get("content") or "").lower():
+                return True
+    return False
+
+
+def _visible_text(doc) -> str:
+    for bad in doc.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    return doc.text_content()
+
+
+class _Frontier:
+    def __init__(self, source: Source):
+        self.prefixes = tuple(normalise_url(p) for p in
+                              (source.allowed_prefixes or _default_prefixes(source.start_urls)))
+        self.patterns = [re.compile(p) for p in source.url_patterns]
+        self.queue: deque[tuple[str, int]] = deque()
+        self.seen: set[str] = set()
+
+    def allowed(self, url: str) -> bool:
+        if not url.startswith(self.prefixes):
+            return False
+        return not self.patterns or any(p.search(url) for p in self.patterns)
+
+    def add(self, url: str, depth: int) -> bool:
+        if url in self.seen:
+            return False
+        self.seen.add(url)
+        self.queue.append((url, depth))
+        return True
+
+
+def _default_prefixes(start_urls) -> list[str]:
+    out = []
+    for url in start_urls:
+        parts = urlsplit(normalise_url(url))
+        prefix = f"{parts.scheme}://{parts.netloc}/"
+        if prefix not in out:
+            out.append(prefix)
+    return out
+
+
+def _classify(page: FetchedPage) -> str:
+    if page.error == NOT_ARCHIVED:
+        return "not_archived"
+    if page.error and page.error.startswith(DISALLOWED):
+        return "skipped_robots"
+    if page.from_cache:
+        return "unchanged"
+    if page.error:
+        return "failed"
+    return "fetched"
+
+
+def crawl(
+    source: Source,
+    client,
+    *,
+    on_page: Callable[[FetchedPage], None] | None = None,
+    use_robots_sitemaps: bool = False,
+) -> CrawlResult:
+    """Crawl one source sequentially; never raises for HTTP trouble (see FetchedPage.error)."""
+    stats = dict.fromkeys(
+        ("fetched", "unchanged", "failed", "skipped_robots", "not_archived", "truncated",
+         "irrelevant", "documents", "sitemap_urls", "sitemap_errors", "pages"), 0)
+    result = CrawlResult(pages=[], stats=stats)
+    frontier = _Frontier(source)
+    keywords = [k.casefold() for k in source.keywords if k.strip()]
+    start = [normalise_url(u) for u in source.start_urls]
+    start_set = set(start)
+    for url in start:
+        frontier.add(url, 0)
+
+    sitemap_urls = list(source.sitemaps)
+    if use_robots_sitemaps and hasattr(client, "robots_sitemaps"):
+        for url in start:
+            for sm in client.robots_sitemaps(url, source):
+                if sm not in sitemap_urls:
+                    sitemap_urls.append(sm)
+    if sitemap_urls and source.max_pages > len(start):
+        found = sitemaps_mod.collect(client, source, sitemap_urls, limit_urls=max(10 * source.max_pages, 1000))
+        stats["sitemap_errors"] = found.errors
+        for entry in found.entries:
+            if frontier.allowed(entry.url) and not is_document(entry.url) and frontier.add(entry.url, 0):
+                stats["sitemap_urls"] += 1
+                if entry.lastmod:
+                    result.sitemap_lastmod[entry.url] = entry.lastmod
+
+    documents: set[str] = set()
+    while frontier.queue and len(result.pages) < source.max_pages:
+        url, depth = frontier.queue.popleft()
+        page = client.get(url, source)
+        result.pages.append(page)
+        result.depths[page.url] = depth
+        stats[_classify(page)] += 1
+        stats["truncated"] += page.truncated
+        frontier.seen.add(normalise_url(page.final_url))
+        if on_page is not None:
+            on_page(page)
+        if page.text is None:
+            continue
+        doc = _parse(page.text)
+        if url not in start_set and keywords:
+            text = _visible_text(_parse(page.text)) if doc is not None else page.text
+            if not any(k in text.casefold() for k in keywords):
+                stats["irrelevant"] += 1
+                log.debug("%s: mentions none of the keywords; links not followed", url)
+                continue
+        result.relevant_urls.add(page.url)
+        if doc is None or depth >= source.max_depth or _nofollow(doc):
+            continue
+        for link in extract_links(doc, page.final_url):
+            if not frontier.allowed(link):
+                continue
+            if is_document(link):
+                if link not in documents:
+                    documents.add(link)
+                    result.documents.append(link)
+                continue
+            frontier.add(link, depth + 1)
+
+    stats["documents"] = len(result.documents)
+    stats["pages"] = len(result.pages)
+    left = len(frontier.queue)
+    log.info("source %s: %d page(s) (%s)%s", source.id, len(result.pages),
+             ", ".join(f"{k}={v}" for k, v in stats.items() if v and k != "pages"),
+             f"; max_pages reached with {left} URL(s) left" if left else "")
+    return result

@@ -1,0 +1,127 @@
+"""The whole pipeline end to end through the real CLI and Prefect flow, on the replayed sample archive.
+
+Each run starts Prefect's temporary API server (about 12 s), so the runs are shared by module-scoped
+fixtures and every assertion reads their outputs.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "samples" / "klimatkontrakt-sample.warc.gz"
+FACT_TABLES = ("signings", "events", "roles", "memberships")
+
+
+def run_cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "klimatkontrakt", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=600, env={**os.environ, **env},
+    )
+
+
+def snapshot(db: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+                for t in ("municipalities", "organisations", "documents", "claims", *FACT_TABLES)}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """Two replayed runs into the same output folder, as the nightly job would make them."""
+    work = tmp_path_factory.mktemp("demo")
+    first = run_cli("run", "--replay", str(SAMPLE), "--db", "out/kk.duckdb", "--out", "out", cwd=work)
+    assert first.returncode == 0, first.stderr[-3000:]
+    tables_after_first = snapshot(work / "out" / "kk.duckdb")
+    second = run_cli("run", "--replay", str(SAMPLE), "--db", "out/kk.duckdb", "--out", "out", cwd=work)
+    assert second.returncode == 0, second.stderr[-3000:]
+    return work, first, second, tables_after_first
+
+
+def test_logs_are_clean(demo):
+    _, first, second, _ = demo
+    for result in (first, second):
+        output = result.stdout + result.stderr
+        assert "Traceback" not in output
+        assert "| ERROR" not in output and "| CRITICAL" not in output
+        assert "published" in result.stdout
+
+
+def test_tables_are_filled_from_the_samples(demo):
+    work = demo[0]
+    with duckdb.connect(str(work / "out" / "kk.duckdb"), read_only=True) as con:
+        count = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+        assert count("SELECT count(*) FROM municipalities") == 290
+        assert count("SELECT count(*) FROM organisations WHERE organisation_id = 'formas'") == 1
+        assert count("SELECT count(*) FROM documents") >= 8
+        assert count("SELECT count(*) FROM signings WHERE contract = 'klimatkontrakt-2030'") >= 5
+        assert count("SELECT count(*) FROM signings WHERE organisation_id IS NOT NULL") >= 1
+        assert count("SELECT count(*) FROM events WHERE kind = 'european-viable-cities-day'") >= 1
+        assert count("SELECT count(*) FROM roles WHERE party IS NOT NULL") >= 2
+        assert count("SELECT count(*) FROM memberships") >= 1
+        for table in FACT_TABLES:
+            orphans = count(f"SELECT count(*) FROM {table} f LEFT JOIN documents d USING (document_id) "
+                            "WHERE d.document_id IS NULL OR f.evidence IS NULL OR f.evidence = ''")
+            assert orphans == 0, f"{table} has facts without a source document or evidence"
+        assert count("SELECT count(*) FROM runs WHERE status = 'success'") == 2
+
+
+def test_look_alike_page_yields_no_klimatkontrakt_signing(demo):
+    work = demo[0]
+    with duckdb.connect(str(work / "out" / "kk.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "SELECT s.evidence FROM signings s JOIN documents d USING (document_id) "
+            "WHERE s.contract = 'klimatkontrakt-2030' AND lower(s.evidence) SIMILAR TO "
+            "'.*(klimatavtal|borgmästaravtal|climate city contract).*'"
+        ).fetchall()
+    assert rows == []
+
+
+def test_rerun_on_the_same_input_changes_nothing(demo):
+    work, _, _, tables_after_first = demo
+    assert snapshot(work / "out" / "kk.duckdb") == tables_after_first
+
+
+def test_published_package_validates(demo):
+    work = demo[0]
+    latest = work / "out" / "packages" / "latest"
+    assert (latest / "datapackage.json").is_file()
+    result = run_cli("validate", str(latest), cwd=work)
+    assert result.returncode == 0, result.stdout + result.stderr
+    releases = [p for p in (work / "out" / "packages").iterdir() if p.is_dir() and not p.is_symlink()]
+    assert len(releases) == 2
+
+
+def test_run_summary_is_written(demo):
+    work = demo[0]
+    summaries = [json.loads(p.read_text()) for p in (work / "out" / "runs").glob("*.json")]
+    assert len(summaries) == 2 and all(s["status"] == "success" for s in summaries)
+    assert all(s["tables"]["signings"] > 0 for s in summaries)
+
+
+def test_unreachable_sources_fail_in_one_line_and_keep_the_database(demo, tmp_path):
+    work = demo[0]
+    db = tmp_path / "kk.duckdb"
+    shutil.copy(work / "out" / "kk.duckdb", db)
+    before = snapshot(db)
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        "[[source]]\nid = 'nowhere'\nextractor = 'municipal'\nmunicipality_code = '0484'\n"
+        "start_urls = ['http://127.0.0.1:9/nyheter/']\nmax_pages = 1\n",
+        encoding="utf-8",
+    )
+    result = run_cli("run", "--sources", str(sources), "--allow-private", "--db", str(db),
+                     "--out", str(tmp_path / "out"), cwd=tmp_path, KLIMATKONTRAKT_MAX_RETRIES="0")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("klimatkontrakt: error: network unreachable")
+    assert "--replay samples/" in last
+    assert snapshot(db) == before
+    assert not (tmp_path / "out" / "packages").exists()
