@@ -1,0 +1,384 @@
+"""Assemble: pages and their extractions -> one DataFrame per table (pure, no IO but logging).
+
+Rules (also stated in the schema descriptions, hence in docs/data-dictionary.md):
+
+* Ids are deterministic: the first 16 hex digits of the SHA-256 of a natural key joined by
+  "|" (and prefixed by the table name). `document_id` hashes the final URL.
+* One fact row per id. When several documents state the same fact, the fact row takes its
+  values, `document_id` and `evidence` from the claim whose document has the earliest
+  `published_on` (undated documents last), then the smallest `final_url`; fields that claim
+  leaves empty are filled from the next claims in that order. Every (fact, document) pair is
+  kept in `claims` with the value exactly as extracted.
+* Facts naming a municipality code not in the reference list, an unknown organisation, or
+  lacking what their key needs are dropped with a WARNING; optional values that break their
+  field's constraints are emptied with a WARNING. Nothing here raises on bad extractor output.
+* Frames have exactly the schema's columns, in order, Arrow-backed dtypes, sorted by primary
+  key: the same input always gives identical frames.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+
+import pandas as pd
+
+from klimatkontrakt import reference
+from klimatkontrakt import schema as sch
+from klimatkontrakt.model import Extraction, FetchedPage, Source, as_dict
+
+log = logging.getLogger(__name__)
+
+PROGRAMMES = frozenset({"viable-cities"})
+SIGNING_DAY = "european-viable-cities-day"
+
+Page = tuple[Source, FetchedPage, Extraction | None]
+
+
+# ---- ids and normalisation -------------------------------------------------------------
+
+def hash_id(*parts: object) -> str:
+    """First 16 hex digits of the SHA-256 of the parts joined by "|" (None as "")."""
+    text = "|".join("" if p is None else p.isoformat() if isinstance(p, (date, datetime)) else str(p) for p in parts)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def document_id(final_url: str) -> str:
+    return hashlib.sha256(final_url.encode("utf-8")).hexdigest()[:16]
+
+
+def slug(text: str | None) -> str:
+    """Lower case ASCII with "-" between words: "Åsa Öberg-Lind" -> "asa-oberg-lind"."""
+    if not text:
+        return ""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def person_id(name: str) -> str:
+    return slug(name)
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = " ".join(str(text).split())
+    return text or None
+
+
+def _utc_naive(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def _time(value: str | None) -> str | None:
+    """"9.30", "09:30", "9:30" -> "09:30"."""
+    if value is None:
+        return None
+    m = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", value)
+    return f"{int(m.group(1)):02d}:{m.group(2)}" if m else value
+
+
+# ---- reference tables ------------------------------------------------------------------
+
+def municipalities_frame() -> pd.DataFrame:
+    rows = [
+        {"municipality_code": m.code, "name": m.name, "county_code": m.county_code, "county_name": m.county_name}
+        for m in reference.municipalities()
+    ]
+    return _frame("municipalities", rows)
+
+
+def organisations_frame() -> pd.DataFrame:
+    rows = [
+        {
+            "organisation_id": a.organisation_id,
+            "name": a.name_sv,
+            "name_en": a.name_en or None,
+            "kind": "programme" if a.organisation_id in PROGRAMMES else "agency",
+            "aliases": "|".join(a.aliases) or None,
+        }
+        for a in reference.agencies()
+    ]
+    return _frame("organisations", rows)
+
+
+# ---- the stage -------------------------------------------------------------------------
+
+def assemble(pages: list[Page], run_id: str) -> dict[str, pd.DataFrame]:
+    """Every table except `runs` (the flow provides those rows), as DataFrames."""
+    known_munis = set(reference.municipalities_by_code())
+    known_orgs = set(reference.agencies_by_id())
+
+    documents = _documents(pages)
+    claims = []  # dicts: table, fact_id, document, record (raw), row (normalised), evidence
+    for doc in sorted(documents.values(), key=lambda d: d["row"]["document_id"]):
+        extraction: Extraction = doc["extraction"]
+        for table, records in extraction.facts().items():
+            for record in records:
+                row = _normalise(table, record, known_munis, known_orgs, doc["row"]["final_url"])
+                if row is None:
+                    continue
+                claims.append({"table": table, "fact_id": row[_pk(table)], "doc": doc["row"],
+                               "record": record, "row": row, "evidence": row["evidence"]})
+
+    facts, claim_rows = _merge(claims)
+    _link_events(facts["signings"], facts["events"])
+
+    tables = {
+        "municipalities": municipalities_frame(),
+        "organisations": organisations_frame(),
+        "documents": _frame("documents", [d["row"] for d in documents.values()]),
+        **{t: _frame(t, rows) for t, rows in facts.items()},
+        "claims": _frame("claims", claim_rows),
+        "fetches": _frame("fetches", [_fetch_row(source, page, run_id) for source, page, _ in pages]),
+    }
+    return {name: tables[name] for name in sch.table_names() if name in tables}
+
+
+def _pk(table: str) -> str:
+    return sch.primary_key(table)[0]
+
+
+def _documents(pages: Iterable[Page]) -> dict[str, dict]:
+    """One document per final URL among the pages that were extracted."""
+    out: dict[str, dict] = {}
+    for source, page, extraction in pages:
+        if extraction is None:
+            continue
+        final_url = page.final_url or page.url
+        doc_id = document_id(final_url)
+        row = {
+            "document_id": doc_id,
+            "url": page.url,
+            "final_url": final_url,
+            "source_id": page.source_id or source.id,
+            "fetched_at": _utc_naive(page.fetched_at),
+            "status": page.status,
+            "sha256": hashlib.sha256(page.body or b"").hexdigest(),
+            "title": _clean(extraction.title),
+            "published_on": extraction.published_on,
+            "extractor": source.extractor,
+            "content_type": page.content_type,
+            "language": extraction.language,
+        }
+        candidate = {"row": row, "extraction": extraction}
+        previous = out.get(doc_id)
+        if previous is None or _doc_rank(row) < _doc_rank(previous["row"]):
+            out[doc_id] = candidate
+    return out
+
+
+def _doc_rank(row: dict) -> tuple:
+    return (row["url"], row["source_id"], row["fetched_at"] or datetime.min)
+
+
+def _normalise(table: str, record, munis: set[str], orgs: set[str], url: str) -> dict | None:
+    """The fact as a row of `table` with its id, or None (logged) when it must be dropped."""
+    def drop(reason: str) -> None:
+        log.warning("dropped %s fact from %s: %s (%s)", table[:-1], url, reason, _short(record))
+
+    evidence = _clean(getattr(record, "evidence", None))
+    if not evidence:
+        return drop("no evidence")
+    muni = _clean(getattr(record, "municipality_code", None))
+    org = _clean(getattr(record, "organisation_id", None))
+    if muni is not None and muni not in munis:
+        return drop(f"unknown municipality code {muni!r}")
+    if org is not None and org not in orgs:
+        return drop(f"unknown organisation {org!r}")
+
+    if table == "signings":
+        contract = _clean(record.contract)
+        if contract not in _enum("signings", "contract"):
+            return drop(f"unknown contract {contract!r}")
+        if muni is None and org is None:
+            return drop("no signing party (municipality or organisation)")
+        version = _clean(record.contract_version)
+        key_date = record.signed_on if record.signed_on else (version or "").lower()
+        row = {
+            "signing_id": hash_id("signings", contract, muni or org, key_date),
+            "contract": contract, "contract_version": version, "municipality_code": muni,
+            "organisation_id": org, "signed_on": record.signed_on, "event_id": None,
+            "_event_name": _clean(record.event_name),
+        }
+    elif table == "events":
+        name = _clean(record.name)
+        if not name:
+            return drop("no name")
+        kind = _clean(record.kind) or "other"
+        if kind not in _enum("events", "kind"):
+            log.warning("event kind %r from %s is unknown; stored as 'other'", kind, url)
+            kind = "other"
+        if kind != "other" and record.starts_on:
+            key = hash_id("events", kind, record.starts_on)
+        else:
+            key = hash_id("events", kind, slug(name), record.starts_on)
+        row = {
+            "event_id": key, "name": name, "kind": kind, "starts_on": record.starts_on,
+            "ends_on": record.ends_on, "start_time": _time(_clean(record.start_time)),
+            "location": _clean(record.location),
+        }
+    elif table == "roles":
+        name = _clean(record.person_name)
+        pid = person_id(name or "")
+        if not pid:
+            return drop("no person name")
+        role_text = _clean(record.role)
+        role_norm = _clean(record.role_normalised)
+        row = {
+            "role_id": hash_id("roles", pid, role_norm or (role_text or "").lower(), muni, org, record.as_of),
+            "person_id": pid, "person_name": name, "party": _clean(record.party), "role": role_text,
+            "role_normalised": role_norm, "municipality_code": muni, "organisation_id": org,
+            "as_of": record.as_of,
+        }
+    elif table == "memberships":
+        initiative = _clean(record.initiative_id)
+        if muni is None:
+            return drop("no municipality")
+        if initiative not in _enum("memberships", "initiative_id"):
+            return drop(f"unknown initiative {initiative!r}")
+        year = record.joined_year
+        if year is None and record.joined_on is not None:
+            year = record.joined_on.year
+        row = {
+            "membership_id": hash_id("memberships", muni, initiative), "municipality_code": muni,
+            "initiative_id": initiative, "joined_on": record.joined_on, "joined_year": year,
+            "cohort": _clean(record.cohort),
+        }
+    else:  # pragma: no cover - Extraction.facts() names exactly the four tables
+        return drop("unknown fact table")
+    row["evidence"] = evidence
+    return _check_optional(table, row, url)
+
+
+def _enum(table: str, field: str) -> list[str]:
+    for f in sch.fields(table):
+        if f["name"] == field:
+            return f.get("constraints", {}).get("enum", [])
+    raise KeyError(field)
+
+
+def _check_optional(table: str, row: dict, url: str) -> dict:
+    """Empty optional values that break their field's pattern / range (with a WARNING)."""
+    for f in sch.fields(table):
+        value, c = row.get(f["name"]), f.get("constraints", {})
+        if value is None or c.get("required"):
+            continue
+        bad = False
+        if "pattern" in c and isinstance(value, str) and not re.fullmatch(c["pattern"], value):
+            bad = True
+        if "enum" in c and value not in c["enum"]:
+            bad = True
+        if isinstance(value, int) and not isinstance(value, bool):
+            bad = bad or ("minimum" in c and value < c["minimum"]) or ("maximum" in c and value > c["maximum"])
+        if bad:
+            log.warning("%s.%s value %r from %s breaks the schema's constraints; left empty", table, f["name"], value, url)
+            row[f["name"]] = None
+    return row
+
+
+def _short(record) -> str:
+    text = json.dumps(as_dict(record), ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _claim_rank(claim: dict) -> tuple:
+    doc = claim["doc"]
+    published = doc["published_on"]
+    return (published is None, published or date.min, doc["final_url"], doc["document_id"])
+
+
+def _merge(claims: list[dict]) -> tuple[dict[str, list[dict]], list[dict]]:
+    """One row per fact id, one claim per (fact, document)."""
+    grouped: dict[tuple[str, str], dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for claim in claims:
+        grouped[(claim["table"], claim["fact_id"])][claim["doc"]["document_id"]].append(claim)
+
+    facts: dict[str, list[dict]] = {t: [] for t in sch.FACT_TABLES}
+    claim_rows = []
+    for (table, fact_id), per_doc in grouped.items():
+        chosen = []
+        for doc_claims in per_doc.values():
+            # the same fact twice on one page: keep one claim (deterministic choice)
+            doc_claims.sort(key=lambda c: (c["evidence"], _value(c["record"])))
+            chosen.append(doc_claims[0])
+        chosen.sort(key=_claim_rank)
+        row = dict(chosen[0]["row"])
+        for other in chosen[1:]:
+            for key, value in other["row"].items():
+                if row.get(key) is None and value is not None:
+                    row[key] = value
+        row["document_id"] = chosen[0]["doc"]["document_id"]
+        row["evidence"] = chosen[0]["evidence"]
+        facts[table].append(row)
+        for c in chosen:
+            doc_id = c["doc"]["document_id"]
+            claim_rows.append({
+                "claim_id": hash_id("claims", table, fact_id, doc_id), "fact_table": table,
+                "fact_id": fact_id, "document_id": doc_id, "evidence": c["evidence"],
+                "value": _value(c["record"]),
+            })
+    return facts, claim_rows
+
+
+def _value(record) -> str:
+    return json.dumps(as_dict(record), ensure_ascii=False, sort_keys=True)
+
+
+def _link_events(signings: list[dict], events: list[dict]) -> None:
+    """Set signings.event_id: the event named by the document, else the signing day on signed_on."""
+    by_name: dict[str, list[dict]] = defaultdict(list)
+    signing_days: dict[date, list[str]] = defaultdict(list)
+    for e in events:
+        by_name[slug(e["name"])].append(e)
+        if e["kind"] == SIGNING_DAY and e["starts_on"] is not None:
+            signing_days[e["starts_on"]].append(e["event_id"])
+    for s in signings:
+        event_id = None
+        named = by_name.get(slug(s.pop("_event_name", None))) or []
+        if named:
+            same_day = [e["event_id"] for e in named if s["signed_on"] and e["starts_on"] == s["signed_on"]]
+            event_id = min(same_day) if same_day else (min(e["event_id"] for e in named) if not s["signed_on"] else None)
+        if event_id is None and s["signed_on"] in signing_days:
+            event_id = min(signing_days[s["signed_on"]])
+        s["event_id"] = event_id
+
+
+def _fetch_row(source: Source, page: FetchedPage, run_id: str) -> dict:
+    return {
+        "run_id": run_id,
+        "url": page.url,
+        "final_url": page.final_url or None,
+        "source_id": page.source_id or source.id,
+        "status": page.status,
+        "bytes": len(page.body or b""),
+        "elapsed_ms": page.elapsed_ms,
+        "from_cache": page.from_cache,
+        "error": _clean(page.error),
+        "fetched_at": _utc_naive(page.fetched_at),
+        "truncated": page.truncated,
+    }
+
+
+def _sort_key(table: str):
+    pk = sch.primary_key(table) or sch.field_names(table)
+
+    def key(row: dict) -> tuple:
+        return tuple((row.get(c) is None, 0 if row.get(c) is None else row.get(c)) for c in pk)
+
+    return key
+
+
+def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    rows = sorted(rows, key=_sort_key(table))
+    return sch.to_frame(table, rows)
