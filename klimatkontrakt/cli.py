@@ -27,6 +27,20 @@ def _fail(exc: KlimatkontraktError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
+def _check_inputs(sources: Path, replay: list[Path] | None) -> None:
+    """Fail fast (exit 2, one line) on a bad sources file or a missing archive, before Prefect starts."""
+    from extractors import REGISTRY
+    from klimatkontrakt.config import load_sources
+
+    try:
+        load_sources(sources, known_extractors=set(REGISTRY))
+        for path in replay or []:
+            if not path.exists():
+                raise ConfigError(f"replay archive not found: {path}")
+    except KlimatkontraktError as exc:
+        _fail(exc)
+
+
 @app.command()
 def run(
     sources: Annotated[Path, typer.Option(help="Sources file (TOML).")] = REPO_ROOT / "sources.toml",
@@ -41,17 +55,7 @@ def run(
     ] = False,
 ) -> None:
     """Run the whole pipeline once: crawl, extract, normalise, load DuckDB, publish a package."""
-    from extractors import REGISTRY
-    from klimatkontrakt.config import load_sources
-
-    try:
-        load_sources(sources, known_extractors=set(REGISTRY))
-        for path in replay or []:
-            if not path.exists():
-                raise ConfigError(f"replay archive not found: {path}")
-    except KlimatkontraktError as exc:
-        _fail(exc)
-
+    _check_inputs(sources, replay)
     from klimatkontrakt import prefect_env
 
     prefect_env.configure()
@@ -72,6 +76,45 @@ def run(
         typer.echo(f"klimatkontrakt: error: run crashed: {type(result).__name__}: {result}", err=True)
         raise typer.Exit(1)
     typer.echo(f"run {result['run_id']}: published {result['package']}; database {db}")
+
+
+@app.command()
+def serve(
+    sources: Annotated[Path, typer.Option(help="Sources file (TOML).")] = REPO_ROOT / "sources.toml",
+    replay: Annotated[list[Path] | None, typer.Option(help="Serve runs on these archives instead of the web.")] = None,
+    db: Annotated[Path, typer.Option(help="DuckDB file to build.")] = Path("output/klimatkontrakt.duckdb"),
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("output"),
+    allow_private: Annotated[bool, typer.Option(help="Allow hosts on loopback or private networks.")] = False,
+) -> None:
+    """Run the nightly schedule (03:15 Europe/Stockholm) until stopped with Ctrl-C.
+
+    Uses PREFECT_API_URL when set; otherwise starts a local Prefect server (SQLite under OUT/prefect)
+    for as long as this command runs.
+    """
+    _check_inputs(sources, replay)
+    from klimatkontrakt import prefect_env
+    from klimatkontrakt.server import prefect_api
+
+    prefect_env.configure()
+    parameters = {
+        "sources_file": str(sources.resolve()),
+        "replay": [str(p.resolve()) for p in replay or []],
+        "db": str(db.resolve()),
+        "out": str(out.resolve()),
+        "allow_private": allow_private,
+    }
+    try:
+        with prefect_api(out / "prefect") as api_url:
+            typer.echo(f"Prefect API at {api_url}", err=True)
+            from prefect import serve as prefect_serve
+
+            from flows.deployment import nightly_deployment
+
+            prefect_serve(nightly_deployment(parameters), print_starting_message=True)
+    except KlimatkontraktError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
 
 
 @app.command()

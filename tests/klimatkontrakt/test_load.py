@@ -112,3 +112,27 @@ def test_views(db):
         timeline = con.execute(
             "SELECT municipality_code, what FROM municipality_timeline ORDER BY ALL").fetchall()
         assert ("0484", "signing") in timeline and ("0180", "membership") in timeline
+
+
+def test_a_reader_in_another_process_survives_the_swap(db):
+    """A developer holds the database open read-only while the nightly run swaps in a new one."""
+    import subprocess
+    import sys
+    import textwrap
+
+    reader = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, duckdb
+            con = duckdb.connect({str(db)!r}, read_only=True)
+            print(con.execute("SELECT count(*) FROM runs").fetchone()[0], flush=True)
+            sys.stdin.readline()  # hold the connection until the writer is done
+            print(con.execute("SELECT count(*) FROM runs").fetchone()[0], flush=True)
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert reader.stdout.readline().strip() == "1"
+    build_database(assemble(sample_pages(), RUN2), db, [run_row(RUN2)])
+    out, err = reader.communicate("go\n", timeout=60)
+    assert reader.returncode == 0, err
+    assert out.strip() == "1"  # the reader kept its consistent snapshot of the old file
+    assert read_tables(db)["runs"]["run_id"].tolist() == [RUN1, RUN2]
