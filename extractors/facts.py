@@ -1,0 +1,739 @@
+"""Fact rules shared by the extractors: signings, events, roles and memberships from a parsed `Page`.
+
+Every rule works on sentences with their context (nearest heading, the year section
+"2023 – <tema>", a "<Stad> kommun" quote heading, the page's own municipality) and keeps the
+sentence as evidence. Nothing here knows which cities signed when: a fact is emitted only when
+the page says it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from extractors.common import Block, Page, normalise_ws, split_sentences
+from klimatkontrakt.model import Event, Extraction, Membership, Role, Signing
+from klimatkontrakt.normalise.agencies import find_agencies, resolve_agency
+from klimatkontrakt.normalise.dates import DateMatch, find_dates
+from klimatkontrakt.normalise.municipalities import find_municipalities, resolve_municipality
+from klimatkontrakt.normalise.people import NAME, find_attributions, normalise_role, parse_person
+
+K2030 = "klimatkontrakt-2030"
+LOI = "letter-of-intent"
+EU_CCC = "eu-climate-city-contract"
+EU_LABEL = "eu-mission-label"
+EVCD = "european-viable-cities-day"
+
+# ---- vocabulary -------------------------------------------------------------------------
+
+RX_K2030_EXPLICIT = re.compile(
+    r"Klimatkontrakt(?:et|en)?\s*2030|Klimatkontrakt-?2030|Climate\s+City\s+Contract\s*2030|"
+    r"Climate\s+Contract\s*2030|City\s+Climate\s+Contract\s*2030",
+    re.IGNORECASE,
+)
+RX_K2030_CONTEXT = re.compile(
+    r"Viable\s+Cities|Klimatneutrala\s+städer\s*2030|Climate[-\s]Neutral\s+Cities\s*2030|"
+    r"Klimatkontrakt\s*2030|Climate\s+City\s+Contract\s*2030",
+    re.IGNORECASE,
+)
+RX_CONTRACT_WORD = re.compile(
+    r"klimatkontrakt\w*|\bkontrakt(?:et|en)?\b|Climate\s+City\s+Contracts?|\bcontract\b|\bavtalet\b",
+    re.IGNORECASE,
+)
+RX_LOOKALIKE = re.compile(
+    r"lokal(?:a|t)?\s+klimatkontrakt|klimatkontrakt\w*\s+(?:med|för)\s+(?:\w+\s+)?(?:företag|näringsliv|organisation)|"
+    r"Klimatkontrakt\s+(?!20\d\d)[A-ZÅÄÖ][a-zåäö]+|klimatavtal|borgmästaravtal|Covenant\s+of\s+Mayors|"
+    r"klimatpakt|klimatprotokoll|klimatallians|klimatlöfte|local\s+climate\s+contract|"
+    r"(?:företag(?:en)?|organisationer(?:na)?|företagare)\s+(?:\w+\s+){0,3}(?:har\s+)?"
+    r"(?:skrivit|skriver|skrev|signerat|signerar|signerade|undertecknat|undertecknade)",
+    re.IGNORECASE,
+)
+RX_EU_CCC = re.compile(
+    r"Climate\s+City\s+Contracts?(?!\s*2030)|klimatstadskontrakt\w*|EU:s\s+klimat(?:stads)?kontrakt|"
+    r"europeisk\w*\s+(?:versionen?\s+av\s+)?(?:Climate\s+City\s+Contract|klimatkontrakt)|"
+    r"EU[-\s]?kontrakt\w*|CCC\b",
+    re.IGNORECASE,
+)
+RX_EU_CONTEXT = re.compile(r"\bEU\b|EU:s|EU-|europeisk|European|Mission|missionen|Europeiska\s+kommissionen", re.IGNORECASE)
+RX_EU_LABEL = re.compile(r"Mission\s+Label|EU\s+Mission\s+label|missionsmärk\w*|Mission[-\s]?märk\w*|EU-märk\w*|"
+                         r"\blabel\b|\bmärkning\w*", re.IGNORECASE)
+RX_AWARD = re.compile(r"tilldela\w*|\bfick\b|\bfått\b|\bfår\b|erhåll\w*|award\w*|receiv\w*|beviljad\w*|granted|"
+                      r"delades\s+ut|got\b", re.IGNORECASE)
+RX_LOI = re.compile(r"avsiktsförklaring\w*|letters?\s+of\s+intent|declarations?\s+of\s+intent|intent\s+declaration",
+                    re.IGNORECASE)
+RX_SIGN = re.compile(
+    r"\bsigner(?:a|ar|ade|at|ades|as|ats|ingen|ing|ande)\b|\bsign(?:s|ed|ing|ature)?\b|"
+    r"\bskr(?:iver|ev|ivit|iva|ivs|evs)\s+(?:[\w,]+\s+){0,8}?(?:under|på)\b(?!\s+(?:att|med|sig|om))\b|\bunder(?:teckn\w+|skrift\w*)|"
+    r"\btecknar\b|\btecknade\b|\btecknat\b|\bförny(?:ar|ade|at|a)\b|för\s+(?:andra|tredje|fjärde|femte|sjätte)\s+året\s+i\s+rad|"
+    r"\bputs?\s+(?:their|its)\s+signature",
+    re.IGNORECASE,
+)
+RX_FUTURE_OR_NEG = re.compile(
+    r"\bkommer\s+(?:\w+\s+){0,6}?att\s+(?:\w+\s+){0,2}?(?:signera|skriva|underteckna|teckna)|\bska\s+(?:\w+\s+){0,3}?(?:signera|skriva|underteckna|teckna)|"
+    r"\bwill\s+(?:\w+\s+){0,2}?sign|\bplanerar\s+att|\binför\s+(?:signering|undertecknande)|\binte\s+(?:\w+\s+)?(?:signera|skriv|underteck)|"
+    r"\binte\s+har\s+(?:signerat|skrivit)|\bnot\s+(?:yet\s+)?signed|\bsignera\s+nästa|\bskrivas\s+med\b|\bkan\s+(?:\w+\s+){0,3}(?:skriva|signera)|"
+    r"\bvill\s+(?:\w+\s+){0,3}(?:skriva|signera)|\bgenom\s+att\s+(?:skriva|signera)|\bhow\s+to\s+sign|"
+    r"\bvarje\s+år\b|\bårligen\b|\bevery\s+(?:year|December)\b|\bannually\b|\bbrukar\b",
+    re.IGNORECASE,
+)
+RX_SELF = re.compile(
+    r"\b(?:[Kk]ommunen|[Kk]ommunens|[Ss]taden|[Ss]tadens|[Vv]i|[Vv]år|[Vv]årt|[Vv]åra|[Oo]ss|[Tt]he\s+municipality|"
+    r"[Tt]he\s+city|[Ww]e|[Oo]ur)\b"
+)
+RX_PLURAL_CITIES = re.compile(
+    r"\b(?:\d+|nio|tio|fjorton|tjugotre|tjugo|alla|samtliga|de|flera|övriga|andra|svenska|nya|nine|fourteen|"
+    r"twenty-three|all|the)\s+(?:\w+\s+)?(?:städer(?:na)?|kommuner(?:na)?|cities|municipalities)\b|"
+    r"\b(?:städerna|kommunerna|medlemsstäderna|kommunledningarna)\b",
+    re.IGNORECASE,
+)
+RX_TODAY = re.compile(r"\b(?:i\s*dag|idag|today|i\s+förmiddags|i\s+eftermiddags|i\s+morse)\b", re.IGNORECASE)
+RX_VERSION = re.compile(
+    r"\b(?:(?P<a>(?:19|20)\d\d)\s+års\s+version|version(?:en)?\s+(?:för\s+)?(?P<b>(?:19|20)\d\d)|"
+    r"\(?(?P<c>(?:19|20)\d\d)[\s-]+(?:version|versionen)\)?|(?P<d>(?:19|20)\d\d)-versionen)\b",
+    re.IGNORECASE,
+)
+RX_EVCD = re.compile(r"European\s+Viable\s+Cities\s+Day(?:\s+(?P<year>(?:19|20)\d\d))?", re.IGNORECASE)
+RX_ONLINE = re.compile(
+    r"\b(?:online|digitalt|digital(?:t)?\s+(?:event|evenemang|sändning)|webbsän\w*|livesän\w*|sänds\s+(?:live|digitalt)|"
+    r"via\s+(?:YouTube|Zoom|Teams)|webinar|webbinar\w*|YouTube|livestream\w*|Teams)\b",
+    re.IGNORECASE,
+)
+RX_LOCATION_LABEL = re.compile(r"^(?:Plats|Var|Where|Location|Venue|Lokal)\s*:?\s*(?P<v>.+)$", re.IGNORECASE)
+RX_TIME_LABEL = re.compile(r"^(?:Tid|När|Datum|When|Date|Time|Tidpunkt)\s*:?\s*(?P<v>.+)$", re.IGNORECASE)
+RX_YEAR_HEADING = re.compile(r"^\s*(?P<year>(?:19|20)\d\d)\s*(?:[–—\-:]|$)")
+RX_PARTIES_LABEL = re.compile(
+    r"^(?:Signerande\s+parter|Undertecknande\s+parter|Parter\s+som\s+(?:signerat|signerade|undertecknat|undertecknade)|"
+    r"Signing\s+parties|Signatories|Parties\s+signing|Undertecknare)\s*:?\s*",
+    re.IGNORECASE,
+)
+RX_INITIATIVE_K = re.compile(
+    r"Klimatneutrala\s+städer\s*2030|Climate[-\s]Neutral\s+Cities\s*2030|Viable\s+Cities(?:’|'|s)?\s+(?:satsning|initiativ|program)|"
+    r"\bsatsningen\b|\binitiativet\b|Viable\s+Cities",
+    re.IGNORECASE,
+)
+RX_INITIATIVE_EU = re.compile(
+    r"EU[-:]?s?\s*(?:städer)?mission\w*|Cities\s+Mission|EU\s+Mission|100\s+klimatneutrala\s+(?:och\s+smarta\s+)?städer|"
+    r"100\s+climate[-\s]neutral\s+(?:and\s+smart\s+)?cities|Mission\s+Cities|NetZeroCities|missionen\s+för\s+klimatneutrala",
+    re.IGNORECASE,
+)
+RX_MEMBER = re.compile(
+    r"\bingår\b|\bingick\b|\bingått\b|är\s+med\s+i|\bvar\s+med\b|varit\s+med|\banslö(?:t|ts)\b|\bansluter\b|\banslutit\b|\banslut(?:en|na)\b|"
+    r"\bgick\s+med\b|\bgår\s+med\b|\bblev\s+(?:\w+\s+){0,2}del\s+av|\bär\s+(?:\w+\s+)?en\s+av\b|\bvaldes\s+(?:[\w,]+\s+){0,4}?ut\b|\bvalts\s+(?:[\w,]+\s+){0,3}?ut\b|"
+    r"\butsetts\b|\butsågs\b|\butvald\w*|\bselected\b|\bjoined\b|\bhas\s+been\s+part\b|\bis\s+(?:\w+\s+)?part\s+of\b|\bmedlem\w*|"
+    r"\bdeltar\b|\bantogs\b|\btillkom\w*|\bupptag\w*|\bdel\s+av\b|\btvillingstad\w*",
+    re.IGNORECASE,
+)
+RX_PIONEER = re.compile(
+    r"från\s+(?:första\s+)?(?:början|start(?:en)?)|sedan\s+start(?:en)?|pionjär\w*|\bpilot\w*|första\s+(?:vågen|omgången)|"
+    r"\bwave\s+1\b|de\s+nio\s+(?:första|ursprungliga)|en\s+av\s+de\s+nio|\bnine\s+pioneer|first\s+nine|from\s+the\s+(?:start|beginning)",
+    re.IGNORECASE,
+)
+RX_JOIN_YEAR = re.compile(
+    r"(?:sedan|från|år|i|under|in|since|hösten|våren|sommaren|vintern|starten|januari|februari|mars|april|maj|juni|juli|"
+    r"augusti|september|oktober|november|december)\s+(?:starten\s+|hösten\s+|våren\s+|år\s+)?"
+    r"(?P<y>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+RX_QUOTE_START = re.compile(r"^\s*[–—\-\"“”»]")
+RX_SINCE = re.compile(r"(?:sedan|från|since|from|fram\s+till|until|till|före|before)\s+(?:den\s+)?$", re.IGNORECASE)
+
+
+# ---- context ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Sent:
+    text: str
+    block: Block
+    pos: int  # sentence number within the page
+    heading: str | None
+    section_year: int | None
+    section_id: int  # increments at every year heading
+    city_code: str | None  # "<Stad> kommun" heading the sentence sits under
+
+
+def city_heading_code(text: str) -> str | None:
+    """A short heading/line naming one municipality ("Umeå kommun", "Göteborgs Stad", "City of Borås")."""
+    t = normalise_ws(text).strip(" :")
+    if len(t) > 45 or not re.search(r"kommun|[Ss]tad\b|municipality|City\s+of|Region\s+Gotland", t):
+        return None
+    return resolve_municipality(t)
+
+
+def sentences(page: Page) -> list[Sent]:
+    out: list[Sent] = []
+    heading: str | None = None
+    year: int | None = None
+    section = 0
+    city: str | None = None
+    for b in page.blocks:
+        if b.is_heading or (b.tag in ("p", "div", "strong", "dt") and city_heading_code(b.text)):
+            code = city_heading_code(b.text)
+            m = RX_YEAR_HEADING.match(b.text)
+            if b.is_heading:
+                heading = b.text
+                if m:
+                    year = int(m.group("year"))
+                    section += 1
+                    city = None
+                elif b.level <= 2 and not code:
+                    city = None
+            if code:
+                city = code
+            elif b.is_heading and not m:
+                city = None if b.level <= 3 else city
+        for s in split_sentences(b.text):
+            out.append(Sent(s, b, len(out), heading, year, section, city))
+    return out
+
+
+@dataclass
+class Ctx:
+    page: Page
+    own_code: str | None
+    sents: list[Sent]
+    page_k2030: bool
+    page_lookalike: bool
+    is_viablecities: bool
+    memo: dict = field(default_factory=dict)
+
+
+def make_ctx(page: Page, own_code: str | None, is_viablecities: bool = False) -> Ctx:
+    sents = sentences(page)
+    full = page.text + " " + (page.title or "")
+    k = bool(RX_K2030_CONTEXT.search(full)) or is_viablecities
+    lookalike_hits = len(RX_LOOKALIKE.findall(full))
+    k_hits = len(RX_K2030_CONTEXT.findall(full))
+    return Ctx(page, own_code, sents, k, lookalike_hits > 0 and lookalike_hits >= k_hits, is_viablecities)
+
+
+def _neighbours(ctx: Ctx, s: Sent, before: int = 2, after: int = 1) -> str:
+    lo, hi = max(0, s.pos - before), min(len(ctx.sents), s.pos + after + 1)
+    return " ".join(x.text for x in ctx.sents[lo:hi]) + " " + (s.heading or "")
+
+
+def _dates_near(text: str, anchor: int, ref: date | None) -> list[DateMatch]:
+    found = [d for d in find_dates(text, ref) if not RX_SINCE.search(text[max(0, d.start - 14) : d.start])]
+    return sorted(found, key=lambda d: abs(d.start - anchor))
+
+
+def _ref(ctx: Ctx, s: Sent) -> date | None:
+    if s.section_year and (ctx.page.published_on is None or ctx.page.published_on.year != s.section_year):
+        return date(s.section_year, 11, 1)
+    return ctx.page.published_on
+
+
+def _section_date(ctx: Ctx, s: Sent) -> date | None:
+    """A signing/EVCD date written somewhere in the sentence's year section."""
+    if not s.section_year:
+        return None
+    key = ("section-date", s.section_id)
+    if key not in ctx.memo:
+        ctx.memo[key] = _section_date_uncached(ctx, s)
+    return ctx.memo[key]
+
+
+def _section_date_uncached(ctx: Ctx, s: Sent) -> date | None:
+    for x in ctx.sents:
+        if x.section_id != s.section_id:
+            continue
+        if RX_SIGN.search(x.text) or RX_EVCD.search(x.text):
+            for d in find_dates(x.text, _ref(ctx, x)):
+                if d.value.year == s.section_year:
+                    return d.value
+    return None
+
+
+# ---- signings -----------------------------------------------------------------------------
+
+def _classify(ctx: Ctx, s: Sent) -> str | None:
+    t = s.text
+    if RX_EU_LABEL.search(t) and RX_AWARD.search(t) and RX_EU_CONTEXT.search(t + " " + (s.heading or "")) \
+            and not RX_K2030_EXPLICIT.search(t):
+        return EU_LABEL
+    if not RX_SIGN.search(t) or RX_FUTURE_OR_NEG.search(t):
+        return None
+    explicit = RX_K2030_EXPLICIT.search(t)
+    if RX_LOOKALIKE.search(t) and not explicit and not re.search(r"Viable\s+Cities|Klimatneutrala\s+städer", t, re.I):
+        return None
+    if RX_LOI.search(t):
+        near = _neighbours(ctx, s, 3, 1)
+        if RX_K2030_CONTEXT.search(near) or (ctx.page_k2030 and not ctx.page_lookalike):
+            return LOI
+        return None
+    if RX_EU_CCC.search(t) and not explicit:
+        if RX_EU_CONTEXT.search(_neighbours(ctx, s, 2, 1)):
+            return EU_CCC
+        return None
+    if explicit:
+        return K2030
+    anaphora = re.search(r"\bversion(?:en)?\b|första\s+gången|\bdet\b|\bden\b", t, re.I) and \
+        RX_K2030_CONTEXT.search(_neighbours(ctx, s, 2, 0))
+    if RX_CONTRACT_WORD.search(t) or anaphora:
+        near = _neighbours(ctx, s, 3, 1)
+        if RX_LOOKALIKE.search(near) and not RX_K2030_CONTEXT.search(t):
+            return None
+        if RX_EU_CCC.search(near) and not RX_K2030_CONTEXT.search(near):
+            return None
+        if RX_K2030_CONTEXT.search(near) or (ctx.page_k2030 and not ctx.page_lookalike):
+            return K2030
+    return None
+
+
+def _parties(ctx: Ctx, s: Sent, text: str | None = None) -> tuple[list[str], list[str]]:
+    t = text if text is not None else s.text
+    own = s.city_code or ctx.own_code
+    munis = []
+    for m in find_municipalities(t, own):
+        if m.code not in munis:
+            munis.append(m.code)
+    orgs = []
+    for a in find_agencies(t):
+        if a.organisation_id not in orgs:
+            orgs.append(a.organisation_id)
+    if "viable-cities" in orgs and not re.search(
+            r"(?:\boch|\band|\bsamt|tillsammans\s+med|together\s+with|,)\s+(?:programmet\s+|the\s+)?Viable\s+Cities\b"
+            r"(?!\s*(?:s\b|’|'|satsning|program|initiativ|Day))", t):
+        orgs = [o for o in orgs if o != "viable-cities"]
+    if not munis and own and text is None:
+        if RX_SELF.search(t) or (not RX_PLURAL_CITIES.search(t) and not orgs):
+            munis = [own]
+        elif s.city_code and not RX_PLURAL_CITIES.search(t):
+            munis = [own]
+    return munis, orgs
+
+
+def _version(text: str) -> str | None:
+    m = RX_VERSION.search(text)
+    return normalise_ws(m.group(0).strip("()")) if m else None
+
+
+def _signed_on(ctx: Ctx, s: Sent, contract: str) -> date | None:
+    ref = _ref(ctx, s)
+    verb = RX_SIGN.search(s.text) or RX_AWARD.search(s.text)
+    anchor = verb.start() if verb else 0
+    near = _dates_near(s.text, anchor, ref)
+    if near:
+        return near[0].value
+    if RX_TODAY.search(s.text) and ctx.page.published_on:
+        return ctx.page.published_on
+    # the previous sentence of the same block ("I dag, den 8 december ... Då signerade ...")
+    if s.pos > 0:
+        prev = ctx.sents[s.pos - 1]
+        if prev.block is s.block:
+            d = _dates_near(prev.text, len(prev.text), ref)
+            if d:
+                return d[0].value
+    if re.match(r"^(?:Kontraktet|Avtalet|Det|The\s+contract|It)\b", s.text):
+        for x in reversed(ctx.sents[max(0, s.pos - 3) : s.pos]):
+            if RX_SIGN.search(x.text):
+                d = _dates_near(x.text, 0, ref)
+                if d:
+                    return d[0].value
+                if RX_TODAY.search(x.text) and ctx.page.published_on:
+                    return ctx.page.published_on
+    if contract in (K2030, LOI):
+        d = _section_date(ctx, s)
+        if d:
+            return d
+        if RX_EVCD.search(s.text) or RX_EVCD.search(ctx.page.title or ""):
+            return _evcd_date(ctx, s)
+    return None
+
+
+def _evcd_date(ctx: Ctx, s: Sent) -> date | None:
+    m = RX_EVCD.search(s.text) or RX_EVCD.search(ctx.page.title or "")
+    year = int(m.group("year")) if m and m.group("year") else (s.section_year or (ctx.page.published_on.year if ctx.page.published_on else None))
+    on_event_page = bool(RX_EVCD.search(ctx.page.title or ""))
+    for x in ctx.sents:
+        if RX_EVCD.search(x.text) or (on_event_page and RX_TIME_LABEL.match(x.text)):
+            for d in find_dates(x.text, date(year, 11, 1) if year else None):
+                if year and d.value.year == year:
+                    return d.value
+    return None
+
+
+def _event_name(s: Sent, signed_on: date | None) -> str | None:
+    m = RX_EVCD.search(s.text)
+    if not m:
+        return None
+    year = m.group("year") or (signed_on.year if signed_on else None)
+    return f"European Viable Cities Day {year}" if year else "European Viable Cities Day"
+
+
+def find_signings(ctx: Ctx) -> list[Signing]:
+    out: list[Signing] = []
+    # body sentences first: a headline repeats the body without its date
+    ordered = [x for x in ctx.sents if not x.block.is_heading] + [x for x in ctx.sents if x.block.is_heading]
+    for s in ordered:
+        contract = _classify(ctx, s)
+        if contract is None:
+            continue
+        munis, orgs = _parties(ctx, s)
+        evidence = s.text
+        if not munis and RX_PLURAL_CITIES.search(s.text):
+            follow = _following_city_list(ctx, s)
+            if follow is not None:
+                munis = [c for c in municipality_list(follow.text) if c not in munis]
+                evidence = f"{s.text} {follow.text}"
+        if not munis and not orgs:
+            continue
+        signed_on = _signed_on(ctx, s, contract)
+        version = _version(s.text) if contract in (K2030, EU_CCC) else None
+        if version is None and contract == K2030 and s.pos + 1 < len(ctx.sents):
+            nxt = ctx.sents[s.pos + 1]
+            if nxt.block is s.block and re.match(r"^(?:Det|Detta|Den|Kontraktet|It|This)\b", nxt.text):
+                version = _version(nxt.text)
+        event = _event_name(s, signed_on)
+        for code in munis:
+            out.append(Signing(contract, evidence, municipality_code=code, signed_on=signed_on,
+                               contract_version=version, event_name=event))
+        for org in orgs:
+            out.append(Signing(contract, evidence, organisation_id=org, signed_on=signed_on,
+                               contract_version=version, event_name=event))
+    out.extend(_party_lists(ctx))
+    out = _dedupe(out, lambda x: (x.contract, x.municipality_code, x.organisation_id, x.signed_on, x.contract_version))
+    dated = {(x.contract, x.municipality_code, x.organisation_id) for x in out if x.signed_on or x.contract_version}
+    seen: set = set()
+    kept = []
+    for x in out:
+        key = (x.contract, x.municipality_code, x.organisation_id)
+        if x.signed_on is None and x.contract_version is None and (key in dated or key in seen):
+            continue  # a vaguer repetition of a signing already dated on this page
+        seen.add(key)
+        kept.append(x)
+    # one signing date on a page without year sections: the undated mentions are that signing
+    for contract in {x.contract for x in kept}:
+        dates = {x.signed_on for x in kept if x.contract == contract and x.signed_on}
+        if len(dates) == 1 and not any(x.section_year for x in ctx.sents):
+            only = dates.pop()
+            kept = [replace(x, signed_on=only) if x.contract == contract and x.signed_on is None else x for x in kept]
+    return kept
+
+
+RX_LIST_INTRO = re.compile(
+    r"^(?:De\s+(?:\w+\s+)?(?:städerna|kommunerna)\s+(?:är|var)|(?:Städerna|Kommunerna)\s+(?:är|var)|"
+    r"The\s+(?:\w+\s+)?(?:cities|municipalities)\s+(?:are|were))\b",
+    re.IGNORECASE,
+)
+
+
+def _following_city_list(ctx: Ctx, s: Sent) -> Sent | None:
+    """"... nio städer skrev under ... . De nio städerna är A, B och C." -> the list sentence."""
+    for x in ctx.sents[s.pos + 1 : s.pos + 3]:
+        if RX_LIST_INTRO.match(x.text) and len(find_municipalities(x.text, strict=False)) >= 2:
+            return x
+    return None
+
+
+def municipality_list(text: str) -> list[str]:
+    out: list[str] = []
+    for m in find_municipalities(text):
+        if m.code not in out:
+            out.append(m.code)
+    return out
+
+
+def _party_lists(ctx: Ctx) -> list[Signing]:
+    """"Signerande parter" followed by a list (same block after the colon, or the next list blocks)."""
+    out: list[Signing] = []
+    blocks = ctx.page.blocks
+    if not ctx.page_k2030:
+        return out
+    sent_by_block: dict[int, Sent] = {}
+    for s in ctx.sents:
+        sent_by_block.setdefault(s.block.index, s)
+    for i, b in enumerate(blocks):
+        m = RX_PARTIES_LABEL.match(b.text)
+        if not m:
+            continue
+        anchor = sent_by_block.get(b.index)
+        if anchor is None:
+            continue
+        items: list[str] = []
+        rest = b.text[m.end():].strip()
+        if rest:
+            items.extend(x for x in re.split(r"\n|;|,\s*(?=[A-ZÅÄÖ])|\s+och\s+|\s+and\s+", rest) if x.strip())
+        j = i + 1
+        while j < len(blocks) and not rest:
+            nb = blocks[j]
+            if nb.is_heading or len(nb.text) > 160 or RX_QUOTE_START.match(nb.text):
+                break
+            parts = [x for x in re.split(r"\n|;|,\s*(?=[A-ZÅÄÖ])|\s+och\s+|\s+and\s+", nb.text) if x.strip()]
+            resolved = [p for p in parts if _resolve_party(p)[0] or _resolve_party(p)[1]]
+            if not resolved:
+                break
+            items.extend(parts)
+            j += 1
+        if not items:
+            continue
+        parties = [_resolve_party(x) for x in items]
+        evidence = normalise_ws(f"{b.text.split(':')[0].strip()}: " + ", ".join(normalise_ws(x) for x in items))
+        signed_on = _section_date(ctx, anchor)
+        version = None
+        for x in ctx.sents:
+            if x.section_id == anchor.section_id and anchor.section_year and RX_VERSION.search(x.text) and RX_K2030_CONTEXT.search(x.text):
+                version = _version(x.text)
+                break
+        event = f"European Viable Cities Day {signed_on.year}" if signed_on and any(
+            RX_EVCD.search(x.text) for x in ctx.sents if x.section_id == anchor.section_id) else None
+        for code, org in parties:
+            if code or org:
+                out.append(Signing(K2030, evidence, municipality_code=code, organisation_id=org,
+                                   signed_on=signed_on, contract_version=version, event_name=event))
+    return out
+
+
+def _resolve_party(text: str) -> tuple[str | None, str | None]:
+    t = normalise_ws(text).strip(" .:•-–")
+    if not t or len(t) > 90:
+        return None, None
+    org = resolve_agency(t)
+    if org:
+        return None, org
+    found = find_agencies(t)
+    if len(found) == 1:
+        return None, found[0].organisation_id
+    code = resolve_municipality(t)
+    if code:
+        return code, None
+    munis = find_municipalities(t, strict=False)
+    if len(munis) == 1 and re.search(r"kommun|[Ss]tad|municipality|City|Region", t):
+        return munis[0].code, None
+    return None, None
+
+
+# ---- events -------------------------------------------------------------------------------
+
+def find_events(ctx: Ctx) -> list[Event]:
+    by_year: dict[int, Event] = {}
+    title = ctx.page.title or ""
+    page_is_event = bool(RX_EVCD.search(title))
+    for s in ctx.sents:
+        m = RX_EVCD.search(s.text)
+        if not m:
+            continue
+        year = int(m.group("year")) if m.group("year") else None
+        ref = date(year, 11, 1) if year else _ref(ctx, s)
+        dates = _dates_near(s.text, m.start(), ref)
+        dates = [d for d in dates if year is None or d.value.year == year]
+        if not dates and s.pos > 0 and ctx.sents[s.pos - 1].block is s.block and \
+                re.match(r"^(?:Det|Detta|Där|Då|It|This)\b", s.text):
+            prev = ctx.sents[s.pos - 1].text
+            dates = [d for d in _dates_near(prev, len(prev), ref) if year is None or d.value.year == year]
+            if dates:
+                d = dates[0]
+                loc = "online" if RX_ONLINE.search(s.text) else None
+                _merge_event(by_year, Event(f"European Viable Cities Day {d.value.year}", f"{prev} {s.text}", EVCD,
+                                            d.value, None, d.start_time, loc))
+            continue
+        if not dates:
+            continue
+        d = dates[0]
+        # the date must be tied to the day: close to the name, not another clause's date
+        if abs(d.start - m.start()) > 160:
+            continue
+        if RX_SIGN.search(s.text) is None and RX_LOI.search(s.text) is None and year is None and not d.year_given \
+                and ctx.page.published_on is None:
+            continue
+        loc = "online" if RX_ONLINE.search(s.text) else None
+        _merge_event(by_year, Event(f"European Viable Cities Day {d.value.year}", s.text, EVCD, d.value,
+                                    None, d.start_time, loc))
+    if page_is_event:
+        _event_page_details(ctx, by_year)
+    return list(by_year.values())
+
+
+def _merge_event(by_year: dict[int, Event], ev: Event) -> None:
+    year = ev.starts_on.year if ev.starts_on else 0
+    old = by_year.get(year)
+    if old is None:
+        by_year[year] = ev
+        return
+    by_year[year] = replace(
+        old,
+        starts_on=old.starts_on or ev.starts_on,
+        start_time=old.start_time or ev.start_time,
+        location=old.location or ev.location,
+    )
+
+
+def _event_page_details(ctx: Ctx, by_year: dict[int, Event]) -> None:
+    """On an event page: labelled time/place lines ("Tid: ...", "Plats: ...") and online hints."""
+    m = RX_EVCD.search(ctx.page.title or "")
+    year = int(m.group("year")) if m and m.group("year") else None
+    when: DateMatch | None = None
+    when_text = None
+    where: str | None = None
+    for s in ctx.sents[:80]:
+        t = s.text
+        lm = RX_LOCATION_LABEL.match(t)
+        if lm and where is None:
+            v = lm.group("v").strip()
+            where = "online" if RX_ONLINE.search(v) else v.rstrip(".")
+            continue
+        tm = RX_TIME_LABEL.match(t)
+        cand = tm.group("v") if tm else (t if len(t) < 90 else None)
+        if cand and when is None:
+            ds = find_dates(cand, date(year, 11, 1) if year else ctx.page.published_on)
+            ds = [d for d in ds if year is None or d.value.year == year]
+            if ds and (tm or ds[0].start_time):
+                when, when_text = ds[0], t
+        if s.block.tag == "li" and where is None and when_text and s.pos == ctx.sents.index(s) and t != when_text \
+                and len(t) < 60 and re.search(r"Sverige|Sweden|\d{3}\s?\d{2}", t):
+            where = t
+    if where is None and any(RX_ONLINE.search(s.text) for s in ctx.sents[:60] if RX_EVCD.search(s.text) or len(s.text) < 80):
+        where = "online"
+    if when is not None:
+        _merge_event(by_year, Event(f"European Viable Cities Day {when.value.year}", when_text, EVCD, when.value,
+                                    None, when.start_time, where))
+    if where and by_year:
+        key = (when.value.year if when else None) or (year if year in by_year else next(iter(by_year)))
+        if key in by_year and by_year[key].location is None:
+            by_year[key] = replace(by_year[key], location=where)
+
+
+# ---- roles --------------------------------------------------------------------------------
+
+_MUNI_ROLES = {"ks-ordforande", "ks-vice-ordforande", "kommunalrad", "oppositionsrad"}
+_RX_GD_LIST = re.compile(rf"(?P<name>{NAME})\s*,\s*(?P<org>[A-ZÅÄÖ][\wåäö]+(?:\s+[A-Za-zåäö]+){{0,3}})")
+
+
+def _role_record(ctx: Ctx, s: Sent, p, as_of: date | None) -> Role | None:
+    if not p.role and not p.party:
+        return None
+    role_text = p.role or ""
+    codes = [m.code for m in find_municipalities(role_text, s.city_code or ctx.own_code, strict=False)]
+    orgs = [a.organisation_id for a in find_agencies(role_text)]
+    code = codes[0] if codes else None
+    org = orgs[0] if orgs else None
+    municipal = p.role_normalised in _MUNI_ROLES or bool(re.search(r"kommun|stad|municipal|city", role_text, re.I)) or (p.party and not org)
+    if code is None and org is None and municipal:
+        code = s.city_code or ctx.own_code
+        if code is None:
+            named = {m.code for m in find_municipalities(s.text)}
+            if len(named) == 1:
+                code = named.pop()
+    if org is None and p.role_normalised == "programchef" and ctx.is_viablecities:
+        org = "viable-cities"
+    return Role(p.name, s.text, p.role, p.role_normalised, p.party, code, org, as_of)
+
+
+def find_roles(ctx: Ctx) -> list[Role]:
+    out: list[Role] = []
+    for s in ctx.sents:
+        if s.block.caption or re.match(r"^(?:Foto|Bild|Photo)\b", s.text):
+            continue
+        as_of = _section_date(ctx, s) or ctx.page.published_on
+        for p, _ in find_attributions(s.text):
+            r = _role_record(ctx, s, p, as_of)
+            if r:
+                out.append(r)
+        # an attribution on its own line after a quote: "Namn Namnsson (S), kommunstyrelsens ordförande"
+        if len(s.text) <= 160 and s.block.text.startswith(s.text[:20]) and s.pos > 0:
+            prev = ctx.sents[s.pos - 1]
+            if prev.block is not s.block and RX_QUOTE_START.match(prev.block.text):
+                p = parse_person(s.text)
+                if p and (p.role or p.party):
+                    r = _role_record(ctx, s, p, as_of)
+                    if r:
+                        out.append(r)
+        # "generaldirektörerna ...: Namn Namnsson, Energimyndigheten; ..."
+        if re.search(r"generaldirektör\w*|directors?[\s-]general", s.text, re.I):
+            for m in _RX_GD_LIST.finditer(s.text):
+                org = resolve_agency(m.group("org")) or (find_agencies(m.group("org")) or [None])[0]
+                org = org if isinstance(org, str) or org is None else org.organisation_id
+                if org and org != "viable-cities":
+                    out.append(Role(m.group("name"), s.text, "generaldirektör", "generaldirektor", None, None, org, as_of))
+    return _dedupe(out, lambda r: (r.person_name, r.role_normalised or r.role, r.municipality_code, r.organisation_id))
+
+
+# ---- memberships --------------------------------------------------------------------------
+
+def find_memberships(ctx: Ctx) -> list[Membership]:
+    out: list[Membership] = []
+    for s in ctx.sents:
+        t = s.text
+        mm = RX_MEMBER.search(t)
+        if not mm or RX_FUTURE_OR_NEG.search(t) or RX_LOOKALIKE.search(t):
+            continue
+        initiatives = []
+        if RX_INITIATIVE_K.search(t) and (re.search(r"Klimatneutrala\s+städer|Climate[-\s]Neutral\s+Cities\s*2030|Viable\s+Cities", t, re.I)
+                                          or (ctx.page_k2030 and not RX_INITIATIVE_EU.search(t))):
+            initiatives.append("klimatneutrala-stader-2030")
+        if RX_INITIATIVE_EU.search(t):
+            initiatives.append("eu-mission-cities")
+        if not initiatives:
+            continue
+        own = s.city_code or ctx.own_code
+        codes = []
+        for m in find_municipalities(t, own):
+            if m.code not in codes:
+                codes.append(m.code)
+        if not codes and own and (RX_SELF.search(t) or not RX_PLURAL_CITIES.search(t)):
+            codes = [own]
+        if not codes and RX_PLURAL_CITIES.search(t) and s.pos + 1 < len(ctx.sents):
+            nxt = ctx.sents[s.pos + 1]
+            if nxt.block is s.block and re.search(r"\b(?:bland\s+(?:dem|andra|annat)|däribland|among\s+them|including)\b", nxt.text) \
+                    and re.search(r"\b(?:nya|new)\b", t + " " + nxt.text):
+                codes = municipality_list(nxt.text)
+        if not codes:
+            continue
+        ref = ctx.page.published_on
+        ds = [d for d in find_dates(t, ref) if d.year_given or ref]
+        if RX_SIGN.search(t) or RX_EVCD.search(t):
+            # a signing sentence that also says "part of the initiative": its date is the signing's
+            ds = [d for d in ds if RX_SINCE.search(t[max(0, d.start - 14) : d.start])]
+        joined_on = sorted(ds, key=lambda d: abs(d.start - mm.start()))[0].value if ds else None
+        joined_year = joined_on.year if joined_on else None
+        ago = re.search(r"\bför\s+(ett|två|tre|fyra|fem|\d+)\s+år\s+sedan\b|\b(a|one|two|three|\d+)\s+years?\s+ago\b", t, re.I)
+        if joined_year is None and ago and ref:
+            n = ago.group(1) or ago.group(2)
+            words = {"ett": 1, "a": 1, "one": 1, "två": 2, "two": 2, "tre": 3, "three": 3, "fyra": 4, "fem": 5}
+            joined_year = ref.year - (int(n) if n.isdigit() else words.get(n.lower(), 1))
+        if joined_year is None and not (RX_SIGN.search(t) or RX_EVCD.search(t)):
+            ys = RX_JOIN_YEAR.findall(t)
+            ys = [int(y) for y in ys if not re.search(rf"(?:till|by|mål\w*\s+\w+)\s+{y}", t) and y != "2030"]
+            if ys:
+                joined_year = ys[0]
+        cohort = "pilot-2020" if RX_PIONEER.search(t) else (str(joined_year) if joined_year and joined_year >= 2021 else None)
+        for code in codes:
+            for ini in initiatives:
+                out.append(Membership(code, ini, t, joined_on, joined_year, cohort if ini != "eu-mission-cities" else None))
+    out = _dedupe(out, lambda m: (m.municipality_code, m.initiative_id, m.joined_on, m.joined_year, m.cohort))
+    informed = {(m.municipality_code, m.initiative_id) for m in out if m.joined_on or m.joined_year or m.cohort}
+    kept, seen = [], set()
+    for m in out:
+        key = (m.municipality_code, m.initiative_id)
+        if not (m.joined_on or m.joined_year or m.cohort) and (key in informed or key in seen):
+            continue
+        seen.add(key)
+        kept.append(m)
+    return kept
+
+
+# ---- all ----------------------------------------------------------------------------------
+
+def _dedupe(items, key):
+    seen = set()
+    out = []
+    for x in items:
+        k = key(x)
+        if k in seen:
+            continue
+        seen.add(k)
+        out.append(x)
+    return out
+
+
+def extract_facts(page: Page, own_code: str | None, is_viablecities: bool = False) -> Extraction:
+    ctx = make_ctx(page, own_code, is_viablecities)
+    return Extraction(
+        title=page.title,
+        published_on=page.published_on,
+        language=page.language,
+        signings=tuple(find_signings(ctx)),
+        events=tuple(find_events(ctx)),
+        roles=tuple(find_roles(ctx)),
+        memberships=tuple(find_memberships(ctx)),
+    )

@@ -1,0 +1,25 @@
+"""viablecities.se (WordPress; Swedish at /..., machine-translated English twin at /en/...).
+
+The Klimatkontrakt page has a background, then one section per year ("2023 – <tema>") with
+"Signerande parter" and one quote per city under a "<Stad> kommun" heading; event pages per
+year; news posts. The logo link and the menu are dropped before reading the text.
+"""
+
+from __future__ import annotations
+
+from extractors.common import parse_page
+from extractors.facts import extract_facts
+from klimatkontrakt.model import Extraction, Source
+
+# article containers of the old and the 2025 layouts, before the generic main/article/body
+SELECTORS = (
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]/ancestor::article[1]",
+    "//article[contains(@class,'post') or contains(@class,'page')]",
+    "//main",
+    "//div[@id='content']",
+)
+
+
+def extract(url: str, html: str, source: Source) -> Extraction:
+    page = parse_page(url, html, SELECTORS)
+    return extract_facts(page, source.municipality_code, is_viablecities=True)

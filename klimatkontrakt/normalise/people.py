@@ -1,0 +1,194 @@
+"""People in attributions: name, party and role (pure).
+
+Forms handled: "Namn Namnsson (S), kommunstyrelsens ordförande", "kommunstyrelsens ordförande
+Namn Namnsson (M)", "Namn Namnsson, kommunstyrelsens ordförande (M)", "(C )", "(M),kommunstyrelsens",
+names without a party, local parties ("(NE)"), and machine-translated English roles
+("member of the municipal board Chairman").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PARTIES: dict[str, str] = {
+    "S": "S", "SAP": "S", "SOCIALDEMOKRATERNA": "S", "SOCIAL DEMOCRATS": "S",
+    "M": "M", "MODERATERNA": "M", "MODERATES": "M",
+    "L": "L", "LIBERALERNA": "L", "LIBERALS": "L",
+    "C": "C", "CENTERPARTIET": "C", "CENTRE PARTY": "C",
+    "V": "V", "VÄNSTERPARTIET": "V", "LEFT PARTY": "V",
+    "KD": "KD", "KRISTDEMOKRATERNA": "KD", "CHRISTIAN DEMOCRATS": "KD",
+    "MP": "MP", "MILJÖPARTIET": "MP", "GREEN PARTY": "MP",
+    "SD": "SD", "SVERIGEDEMOKRATERNA": "SD", "SWEDEN DEMOCRATS": "SD",
+}
+
+
+def normalise_party(party: str | None) -> str | None:
+    """"(C )" -> "C", "kd" -> "KD", "Miljöpartiet" -> "MP"; local parties upper-cased as written."""
+    if not party:
+        return None
+    p = re.sub(r"[\s().]+", " ", party).strip().upper()
+    if not p:
+        return None
+    if p in PARTIES:
+        return PARTIES[p]
+    compact = p.replace(" ", "")
+    return PARTIES.get(compact, compact)
+
+
+_ROLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("ks-vice-ordforande", re.compile(
+        r"(?:(?:förste|första|andre|andra|1:e|2:e)\s+)?vice\s+(?:ordförande|chair\w*|president)"
+        r"|(?:deputy|vice)[\s-]+(?:chair|mayor)|(?:vice\s+)?kommunstyrelsens\s+(?:förste\s+|andre\s+)?vice"
+        r"|vice\s+KSO|\b1:e\s+vice", re.IGNORECASE)),
+    ("oppositionsrad", re.compile(r"oppositions(?:borgar|kommunal)?r[åa]d|opposition\s+(?:leader|councillor|commissioner)",
+                                  re.IGNORECASE)),
+    ("ks-ordforande", re.compile(
+        r"kommunstyrelse(?:ns|n)?s?\s+ordförande|ordförande\s+(?:i|för)\s+kommunstyrelsen|\bKSO\b|\bKS-ordförande"
+        r"|regionstyrelsens\s+ordförande|finansborgarråd|"
+        r"chair(?:man|woman|person)?\s+of\s+the\s+(?:municipal|city|local)\s+(?:executive\s+)?(?:board|council)"
+        r"|(?:municipal|city|local)\s+(?:executive\s+)?(?:board|council)\s+chair(?:man|woman|person)?"
+        r"|(?:municipal|city)\s+(?:executive\s+)?(?:board|council)\W+(?:\w+\W+){0,3}chair(?:man|woman|person)?"
+        r"|\bmayor\b", re.IGNORECASE)),
+    ("kommunalrad", re.compile(
+        r"kommun(?:al)?r[åa]d|\w*borgarr[åa]d|regionr[åa]d|municipal\s+(?:commissioner|councillor|councilor)"
+        r"|\bcouncill?or\b|city\s+commissioner", re.IGNORECASE)),
+    ("generaldirektor", re.compile(r"general\s*direktör|generaldirektören|\bGD\b|director[\s-]+general|"
+                                   r"generaldirektörer", re.IGNORECASE)),
+    ("programchef", re.compile(r"programchef|programme\s+director|program\s+director|programme\s+manager|"
+                               r"program\s+manager", re.IGNORECASE)),
+)
+
+
+def normalise_role(role: str | None) -> str | None:
+    """Role as written -> ks-ordforande | ks-vice-ordforande | kommunalrad | oppositionsrad |
+    generaldirektor | programchef, else None."""
+    if not role:
+        return None
+    for key, rx in _ROLE_RULES:
+        if rx.search(role):
+            return key
+    return None
+
+
+# ---- parsing attributions ----
+
+_UP = "A-ZÅÄÖÉÜØÆÈ"
+_LOW = "a-zåäöéüøæèáíóúñç"
+_NAME_WORD = rf"[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?"
+_PARTICLE = r"(?:von|af|de|van|der|da|di|el|al)"
+NAME = rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{1,3}}"
+PARTY = r"\(\s*(?P<party>[A-ZÅÄÖa-zåäö]{1,5}|[A-ZÅÄÖ][a-zåäö]+partiet|[A-ZÅÄÖ][a-zåäö]+erna)\s*\)"
+_ROLE_TEXT = r"[^()\n.;!?]{2,140}?"
+
+_FORMS = (
+    # Name (P), role   |  Name (P) role
+    re.compile(rf"^(?P<name>{NAME})\s*{PARTY}\s*,?\s*(?P<role>{_ROLE_TEXT})?\s*$"),
+    # Name, role (P)
+    re.compile(rf"^(?P<name>{NAME})\s*,\s*(?P<role>{_ROLE_TEXT})\s*{PARTY}\s*(?P<tail>,?\s*[^()]*)?$"),
+    # role Name (P)[, tail]
+    re.compile(rf"^(?P<role>[{_LOW}][^()\n]{{2,80}}?)\s+(?P<name>{NAME})\s*{PARTY}?\s*(?P<tail>,.*)?$"),
+    # Name, role
+    re.compile(rf"^(?P<name>{NAME})\s*,\s*(?P<role>{_ROLE_TEXT})\s*$"),
+    # Name alone
+    re.compile(rf"^(?P<name>{NAME})\s*$"),
+)
+
+NOT_NAMES = frozenset({
+    "Viable Cities", "European Viable", "Klimatkontrakt", "Klimatneutrala", "Climate City",
+    "Foto", "Bild", "Photo",
+})
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    name: str
+    party: str | None = None
+    role: str | None = None
+    role_normalised: str | None = None
+
+
+def _clean(s: str) -> str:
+    s = re.sub(r"\s+", " ", s).strip()
+    s = re.sub(r"\)\s*,\s*", "), ", s)  # "(M),kommunstyrelsens"
+    return s.strip(" ,.;:–—-\"”“'")
+
+
+def parse_person(text: str) -> PersonMention | None:
+    """Parse an attribution such as "Namn Namnsson (S), kommunstyrelsens ordförande i Umeå"."""
+    s = _clean(text)
+    if not s:
+        return None
+    for i, rx in enumerate(_FORMS):
+        m = rx.match(s)
+        if not m:
+            continue
+        gd = m.groupdict()
+        name = re.sub(r"\s+", " ", gd["name"]).strip()
+        if any(name.startswith(n) for n in NOT_NAMES):
+            return None
+        party = normalise_party(gd.get("party"))
+        role = gd.get("role")
+        tail = (gd.get("tail") or "").strip(" ,")
+        if role:
+            role = role.strip(" ,")
+        if i == 1 and tail:
+            role = f"{role}, {tail}" if role else tail
+        if i == 2 and tail:
+            role = f"{role} {tail}"
+        if role:
+            role = re.sub(r"\s+", " ", role).strip(" ,") or None
+        if i == 2 and role and not normalise_role(role) and not _looks_like_role(role):
+            continue
+        return PersonMention(name, party, role, normalise_role(role))
+    return None
+
+
+def _looks_like_role(role: str) -> bool:
+    return bool(re.search(
+        r"ordförande|råd|chef|direktör|ansvarig|strateg|samordnare|ledare|vd\b|director|manager|"
+        r"chair|head|officer|coordinator|mayor|councill?or|commissioner|handläggare|utvecklare|"
+        r"projektledare|politiker|ledamot|member",
+        role, re.IGNORECASE))
+
+
+# attribution verbs: the person follows the verb
+_SAYS = re.compile(
+    r"(?:[,”\"]\s*|\s)(?:säger|sa|sade|menar|berättar|konstaterar|tillägger|avslutar|framhåller|betonar|"
+    r"understryker|förklarar|says|said|adds|added|explains|concludes)\s+(?P<who>[^.!?;\n]*?(?:\([^)]*\)[^.!?;\n]*?)*)"
+    r"(?=(?<!\b[A-ZÅÄÖ])(?<!\bkl)(?<!\bbl\.a)\.\s|[.!?;]\s*$|[!?;\n]|$)"
+)
+_ENLIGT = re.compile(r"\benligt\s+(?P<who>" + NAME + r"\s*(?:" + PARTY + r")?\s*,[^.!?;\n]{2,120})")
+
+
+def find_attributions(sentence: str) -> list[tuple[PersonMention, int]]:
+    """People named after a saying verb ("..., säger Namn Namnsson (S), kommunstyrelsens ordförande")."""
+    out: list[tuple[PersonMention, int]] = []
+    for m in _SAYS.finditer(sentence):
+        who = m.group("who").strip()
+        # cut a trailing clause ("..., och fortsätter", "– och ...")
+        who = re.split(r"\s+(?:och|and)\s+(?:fortsätter|tillägger|continues|adds)\b|\s+[–—]\s+", who)[0]
+        p = parse_person(who)
+        if p is None:
+            # "säger hon/han" or a name followed by more prose: try the longest name-led prefix
+            m2 = re.match(rf"(?P<name>{NAME})\s*(?:{PARTY})?", who)
+            if m2 and not any(m2.group("name").startswith(n) for n in NOT_NAMES):
+                p = parse_person(m2.group(0))
+        if p is not None:
+            out.append((p, m.start("who")))
+    for m in _ENLIGT.finditer(sentence):
+        p = parse_person(m.group("who"))
+        if p is not None:
+            out.append((p, m.start("who")))
+    return out
+
+
+_ROLE_PLACE = re.compile(r"\b(?:i|för|på|vid|in|of|at)\s+(?P<place>(?:[A-ZÅÄÖ][\w\-]+\s*){1,3}(?:kommun|stad|Stad|municipality)?)\s*$")
+
+
+def role_place(role: str | None) -> str | None:
+    """The place or organisation named at the end of a role ("... ordförande i Umeå kommun" -> "Umeå kommun")."""
+    if not role:
+        return None
+    m = _ROLE_PLACE.search(role)
+    return m.group("place").strip() if m else None

@@ -1,0 +1,75 @@
+"""Vendored reference data (`reference/*.csv`), loaded once and cached.
+
+The folder is looked up next to the installed package first
+(`klimatkontrakt/_data/reference`, where the wheel puts it) and then at the repository root.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import klimatkontrakt
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: str  # 4 digits, e.g. "0484"
+    name: str  # e.g. "Eskilstuna"
+    county_code: str
+    county_name: str
+
+
+@dataclass(frozen=True)
+class Agency:
+    organisation_id: str
+    name_sv: str
+    name_en: str
+    aliases: tuple[str, ...]
+
+
+def reference_dir() -> Path:
+    """The folder holding municipalities.csv and agencies.csv."""
+    package_dir = Path(klimatkontrakt.__file__).resolve().parent
+    for candidate in (package_dir / "_data" / "reference", package_dir.parent / "reference"):
+        if (candidate / "municipalities.csv").is_file():
+            return candidate
+    raise FileNotFoundError(f"reference data not found next to {package_dir}")
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (reference_dir() / name).open(encoding="utf-8", newline="") as fh:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
+
+
+@lru_cache(maxsize=1)
+def municipalities() -> tuple[Municipality, ...]:
+    return tuple(
+        Municipality(r["municipality_code"], r["name"], r["county_code"], r["county_name"])
+        for r in _rows("municipalities.csv")
+    )
+
+
+@lru_cache(maxsize=1)
+def municipalities_by_code() -> dict[str, Municipality]:
+    return {m.code: m for m in municipalities()}
+
+
+@lru_cache(maxsize=1)
+def agencies() -> tuple[Agency, ...]:
+    return tuple(
+        Agency(
+            r["organisation_id"],
+            r["name_sv"],
+            r["name_en"],
+            tuple(a.strip() for a in r["aliases"].split("|") if a.strip()),
+        )
+        for r in _rows("agencies.csv")
+    )
+
+
+@lru_cache(maxsize=1)
+def agencies_by_id() -> dict[str, Agency]:
+    return {a.organisation_id: a for a in agencies()}

@@ -1,0 +1,30 @@
+"""Golden tests: every fixture page -> the reviewed expected records in its JSON file."""
+
+from __future__ import annotations
+
+import pytest
+from extractor_golden import FACTS, FIXTURES, load, run, to_json
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_fixture_matches_golden(name):
+    got, want = to_json(run(name)), load(name)
+    assert got["title"] == want["title"]
+    assert got["published_on"] == want["published_on"]
+    for kind in FACTS:
+        assert got[kind] == want[kind], f"{name}: {kind} differ"
+
+
+def test_every_fixture_has_a_golden_file():
+    from extractor_golden import HERE
+
+    htmls = {p.stem for p in HERE.glob("*.html")}
+    assert htmls == set(FIXTURES)
+    assert all((HERE / f"{n}.json").is_file() for n in FIXTURES)
+
+
+def test_precision_recall_at_least_095():
+    from report import scores
+
+    s = scores()["all"]
+    assert s["precision"] >= 0.95 and s["recall"] >= 0.95

@@ -1,0 +1,126 @@
+"""Rule-level tests for the extractors on small hand-written pages (look-alikes, noise, captions)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from extractors import REGISTRY, get_extractor
+from extractors.common import parse_page, split_sentences
+from klimatkontrakt.model import Source
+
+MUNI = Source(id="t", extractor="municipal", start_urls=("https://www.exempel.se/",), municipality_code="0380")
+VC = Source(id="vc", extractor="viablecities", start_urls=("https://viablecities.se/",))
+
+
+def sitevision(body: str, footer: str = "Publicerad: 3 december 2024") -> str:
+    return f"""<html lang="sv"><head><title>T</title></head><body>
+    <div class="sv-cookie-consent">Vi använder kakor</div><nav class="sv-menu"><a>Meny</a></nav>
+    <main><div class="sv-text-portlet"><div class="sv-text-portlet-content"><h1>Rubrik</h1>{body}
+    <p>{footer}</p><p>Dela sidan:</p><p>$left</p></div></div></main></body></html>"""
+
+
+def run(html, source=MUNI, url="https://www.exempel.se/nyheter/a.5.abc123.html"):
+    return get_extractor(source.extractor)(url, html, source)
+
+
+def test_registry_names():
+    assert set(REGISTRY) == {"viablecities", "municipal"}
+
+
+def test_own_municipality_is_the_default_party():
+    e = run(sitevision("<p>I dag signerade kommunen Klimatkontrakt 2030 på European Viable Cities Day.</p>"))
+    assert [(s.contract, s.municipality_code, s.signed_on) for s in e.signings] == [
+        ("klimatkontrakt-2030", "0380", date(2024, 12, 3))
+    ]
+    assert e.signings[0].event_name == "European Viable Cities Day 2024"
+
+
+def test_named_other_municipalities_replace_the_default():
+    e = run(sitevision("<p>Den 6 december skrev Lund och Malmö under Klimatkontrakt 2030.</p>"))
+    assert {s.municipality_code for s in e.signings} == {"1281", "1280"}
+
+
+def test_plural_subject_without_self_reference_is_not_attributed():
+    e = run(sitevision("<p>De nio städerna signerade Klimatkontrakt 2030 första gången den 11 december 2020.</p>"))
+    assert e.signings == ()
+
+
+def test_lookalikes_give_no_klimatkontrakt_2030_signing():
+    pages = [
+        "<p>Tjugo företag skrev i dag under Klimatkontrakt Uppsala, stadens lokala klimatkontrakt.</p>",
+        "<p>Kommunen skrev under klimatavtalet med näringslivet den 2 december.</p>",
+        "<p>Kommunen signerade Borgmästaravtalet den 2 december.</p>",
+        "<p>Kommunen signerade sitt Climate City Contract inom EU:s mission den 2 december.</p>",
+    ]
+    for body in pages:
+        e = run(sitevision(body))
+        assert not [s for s in e.signings if s.contract == "klimatkontrakt-2030"], body
+    e = run(sitevision(pages[3]))
+    assert [s.contract for s in e.signings] == ["eu-climate-city-contract"]
+
+
+def test_future_and_habitual_signings_are_not_facts():
+    for body in (
+        "<p>Den 8 december kommer kommunen att signera Klimatkontrakt 2030.</p>",
+        "<p>Kommunen skriver under Klimatkontrakt 2030 varje år.</p>",
+    ):
+        assert run(sitevision(body)).signings == ()
+
+
+def test_letter_of_intent_and_year_inference():
+    html = sitevision("<p>Den 4 februari skrev kommunen under en avsiktsförklaring om att gå med i Klimatneutrala städer 2030.</p>",
+                      footer="Publicerad: 20 december 2024")
+    e = run(html)
+    assert [(s.contract, s.signed_on) for s in e.signings] == [("letter-of-intent", date(2025, 2, 4))]
+
+
+def test_caption_names_do_not_create_roles():
+    body = ("<figure><img src='x.jpg'><figcaption>Foto: Anna Ek. Per Ek (M), kommunalråd i Lund, på plats.</figcaption></figure>"
+            "<p>– Bra dag, säger Eva Lund (S), kommunstyrelsens ordförande.</p><p>Foto: Jan Berg (C), kommunalråd</p>")
+    e = run(sitevision(body))
+    assert [(r.person_name, r.party, r.role_normalised, r.municipality_code) for r in e.roles] == [
+        ("Eva Lund", "S", "ks-ordforande", "0380")
+    ]
+
+
+def test_noise_is_dropped_and_title_and_date_found():
+    page = parse_page("https://www.exempel.se/a", sitevision("<p>Text om klimatet.</p>"))
+    texts = [b.text for b in page.blocks]
+    assert page.title == "Rubrik"
+    assert page.published_on == date(2024, 12, 3)
+    assert "Text om klimatet." in texts
+    assert not any("kakor" in t or "Dela sidan" in t or "$left" in t or "Meny" in t for t in texts)
+
+
+def test_viablecities_drops_logo_and_menu():
+    html = """<html lang="sv"><body><header><a class="logo"><img alt="Viable Cities Logo"></a>
+    <nav><ul><li>Om oss</li><li>Klimatkontrakt</li></ul></nav></header>
+    <main><article class="post"><h1>Nyhet</h1><div class="entry-content"><p>Innehåll.</p></div></article></main></body></html>"""
+    page = parse_page("https://viablecities.se/nyhet/", html)
+    assert [b.text for b in page.blocks] == ["Nyhet", "Innehåll."]
+
+
+def test_evcd_event_with_time_and_online():
+    html = sitevision("<p>European Viable Cities Day hålls onsdag 8 december 2027, kl. 13.00 - 15.00 och sänds online.</p>")
+    e = run(html, VC, "https://viablecities.se/evcd-2027/")
+    assert [(ev.kind, ev.starts_on, ev.start_time, ev.location) for ev in e.events] == [
+        ("european-viable-cities-day", date(2027, 12, 8), "13:00", "online")
+    ]
+
+
+def test_membership_with_cohort():
+    e = run(sitevision("<p>Uppsala är en av de nio pionjärstäderna i Klimatneutrala städer 2030 och har varit med sedan starten 2019.</p>"))
+    assert [(m.municipality_code, m.initiative_id, m.joined_year, m.cohort) for m in e.memberships] == [
+        ("0380", "klimatneutrala-stader-2030", 2019, "pilot-2020")
+    ]
+
+
+def test_sentence_split_keeps_br_attribution_together():
+    s = split_sentences("– Vi går före. Det är viktigt\n, säger Eva Ek (S), kommunalråd. Nästa mening kl. 13.00 i dag.")
+    assert s == ["– Vi går före.", "Det är viktigt, säger Eva Ek (S), kommunalråd.", "Nästa mening kl. 13.00 i dag."]
+
+
+def test_empty_and_broken_html_do_not_crash():
+    for html in ("", "<p>bara text", "<?xml version='1.0' encoding='utf-8'?><html><body><p>x</p></body></html>"):
+        e = run(html)
+        assert e.signings == ()
