@@ -24,7 +24,7 @@ from extractors import get_extractor
 from klimatkontrakt.assemble import assemble
 from klimatkontrakt.config import load_sources
 from klimatkontrakt.errors import KlimatkontraktError, RunFailed
-from klimatkontrakt.fetch.client import LiveClient, ReplayClient
+from klimatkontrakt.fetch.client import NOT_ARCHIVED, LiveClient, ReplayClient
 from klimatkontrakt.fetch.crawl import crawl
 from klimatkontrakt.fetch.warc import ArchiveWriter, ReplayArchive
 from klimatkontrakt.load import build_database
@@ -64,12 +64,15 @@ def collect(source: Source, client) -> SourceResult:
     facts = sum(sum(len(v) for v in e.facts().values()) for e in extractions if e is not None)
     stats = dict(result.stats, documents=used, facts=facts)
     failure = None
-    if not any(p.status == 200 for p in result.pages):
+    if any(p.status == 200 for p in result.pages):
+        log.info("source %s: %s", source.id, _describe(stats))
+    elif all(p.error == NOT_ARCHIVED for p in result.pages):
+        # Replaying an archive that does not cover this source is not a failure of the source.
+        log.info("source %s: not in the replay archive, skipped", source.id)
+    else:
         errors = [p.error for p in result.pages if p.error]
         failure = errors[0] if errors else "no page could be fetched"
         log.warning("source %s: nothing fetched (%s)", source.id, failure)
-    else:
-        log.info("source %s: %s", source.id, ", ".join(f"{k}={v}" for k, v in stats.items()))
     return SourceResult(source, result.pages, extractions, stats, failure)
 
 
@@ -126,7 +129,7 @@ def nightly(
         failed = {r.source.id: r.failure for r in results if r.failure}
         summary["sources"] = {r.source.id: r.stats for r in results}
         summary["sources_failed"] = failed
-        if len(failed) == len(results):
+        if not any(page.status == 200 for r in results for page in r.pages):
             if not replay and _all_unreachable(results):
                 raise RunFailed(f"network unreachable: no source could be fetched; {OFFLINE_HINT}")
             raise RunFailed(f"no source yielded any page ({', '.join(sorted(failed))}); nothing published")
@@ -154,6 +157,17 @@ def nightly(
     finally:
         summary["finished_at"] = datetime.now(UTC).isoformat()
         _write_summary(out_dir, summary)
+
+
+def _describe(stats: dict) -> str:
+    """One readable line per source, e.g. 'fetched 3 pages, 2 documents, 44 facts, 23 URL(s) not archived'."""
+    parts = [f"fetched {stats.get('fetched', 0)} page(s)", f"{stats.get('documents', 0)} document(s)",
+             f"{stats.get('facts', 0)} fact(s)"]
+    for key, words in (("unchanged", "unchanged"), ("failed", "failed"), ("skipped_robots", "skipped by robots.txt"),
+                       ("truncated", "truncated"), ("not_archived", "URL(s) not archived")):
+        if stats.get(key):
+            parts.append(f"{stats[key]} {words}")
+    return ", ".join(parts)
 
 
 def _collect_all(sources: list[Source], client) -> list[SourceResult]:

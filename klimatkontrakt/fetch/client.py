@@ -481,7 +481,7 @@ class ReplayClient(_BaseClient):
     def _hop(self, url: str, source: Source) -> _Hop:
         recorded = self.archive.lookup(url)
         if recorded is None:
-            log.info("%s: not archived", url)
+            log.debug("%s: not archived", url)
             return _Hop(status=404, reason="Not Archived", error=NOT_ARCHIVED)
         if recorded.error is not None:
             return _Hop(status=None, error=recorded.error, fetched_at=recorded.fetched_at)

@@ -56,7 +56,7 @@ def test_live_crawl_then_replay_gives_identical_pages(site, tmp_path, caplog):
     }
     assert live.stats["skipped_robots"] == 1 and live.stats["truncated"] == 1
 
-    with caplog.at_level(logging.INFO):
+    with caplog.at_level(logging.DEBUG):
         replay_client = ReplayClient(ReplayArchive([path.parent]))  # a folder works too
         replayed = crawl(source, replay_client)
         missing = replay_client.get(site.url_for("/never"), source)
@@ -65,7 +65,7 @@ def test_live_crawl_then_replay_gives_identical_pages(site, tmp_path, caplog):
     assert replayed.relevant_urls == live.relevant_urls
     assert "Växjö" in next(p.text for p in replayed.pages if p.url.endswith("/latin"))
     assert (missing.status, missing.error, missing.text) == (404, NOT_ARCHIVED, None)
-    assert any("not archived" in r.getMessage() and r.levelno == logging.INFO for r in caplog.records)
+    assert any("not archived" in r.getMessage() and r.levelno == logging.DEBUG for r in caplog.records)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
