@@ -1,7 +1,7 @@
 """Build the demo archive `samples/klimatkontrakt-sample.warc.gz` from `samples/manifest.toml`.
 
-The pages under `samples/pages/` are written by the project, modelled on the real sites; the
-archive files them under the real URLs so the default sources file replays offline.
+The pages (the extractor fixtures plus `samples/pages/`) are written by the project, modelled on
+the real sites; the archive files them under real URLs so the default sources file replays offline.
 Run: uv run python samples/build_archive.py
 """
 
@@ -28,7 +28,7 @@ def build(manifest: Path = HERE / "manifest.toml", archive: Path = ARCHIVE) -> i
             if "location" in page:
                 headers.append(("Location", page["location"]))
             if "file" in page:
-                text = (HERE / "pages" / page["file"]).read_text(encoding="utf-8")
+                text = (HERE.parent / page["file"]).read_text(encoding="utf-8")
                 body = text.encode(page.get("encode", "utf-8"))
             headers.append(("Content-Length", str(len(body))))
             writer.record(
