@@ -30,3 +30,25 @@ def nightly_deployment(parameters: dict):
         description="Nightly crawl, normalise and publish of the Klimatkontrakt 2030 dataset.",
         tags=["klimatkontrakt"],
     )
+
+
+def deploy_to_work_pool(pool: str, parameters: dict, source_dir: str) -> str:
+    """Register the nightly deployment on a Prefect server's work pool (a `process` pool by default).
+
+    Workers started with `prefect worker start --pool <pool>` on any machine that has this
+    repository at `source_dir` pick the runs up; the schedule and the limit of one stay the same.
+    """
+    remote = nightly.from_source(source=source_dir, entrypoint="flows/nightly.py:nightly")
+    deployment_id = remote.deploy(
+        name=DEPLOYMENT_NAME,
+        work_pool_name=pool,
+        schedules=[nightly_schedule()],
+        concurrency_limit=1,
+        parameters=parameters,
+        description="Nightly crawl, normalise and publish of the Klimatkontrakt 2030 dataset.",
+        tags=["klimatkontrakt"],
+        build=False,
+        push=False,
+        print_next_steps=False,
+    )
+    return str(deployment_id)

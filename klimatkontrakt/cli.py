@@ -6,6 +6,7 @@ once instead of after the local API server has started.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -115,6 +116,27 @@ def serve(
         _fail(exc)
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
+
+
+@app.command()
+def deploy(
+    pool: Annotated[str, typer.Option(help="Prefect work pool (create it with `prefect work-pool create NAME --type process`).")],
+    sources: Annotated[Path, typer.Option(help="Sources file (TOML).")] = REPO_ROOT / "sources.toml",
+    db: Annotated[Path, typer.Option(help="DuckDB file the runs build.")] = Path("output/klimatkontrakt.duckdb"),
+    out: Annotated[Path, typer.Option(help="Output folder of the runs.")] = Path("output"),
+) -> None:
+    """Register the nightly deployment on a long-running Prefect server (PREFECT_API_URL) and work pool."""
+    _check_inputs(sources, None)
+    from klimatkontrakt import prefect_env
+
+    prefect_env.configure()
+    if not os.environ.get("PREFECT_API_URL"):
+        _fail(ConfigError("set PREFECT_API_URL to the Prefect server to deploy to (or use `klimatkontrakt serve`)"))
+    from flows.deployment import deploy_to_work_pool
+
+    parameters = {"sources_file": str(sources.resolve()), "db": str(db.resolve()), "out": str(out.resolve())}
+    deployment_id = deploy_to_work_pool(pool, parameters, str(REPO_ROOT))
+    typer.echo(f"deployed klimatkontrakt-nightly/nightly ({deployment_id}) to work pool {pool!r}")
 
 
 @app.command()

@@ -1,14 +1,29 @@
-"""Publish: the database as a validated, versioned Frictionless Data Package.
+"""Publish: the database as a validated, versioned, citable Frictionless Data Package.
 
-A release is built in `out_dir/packages/.tmp-<version>/`, validated with frictionless (types,
-constraints, primary and foreign keys, hashes) and only then renamed to
-`out_dir/packages/<version>/`; `packages/latest` (a symlink, swapped atomically) and
-`packages/LATEST` (a text file, for platforms without symlinks) then name it. Releases are never
-modified afterwards: a second release on the same day becomes "<date>.2", and so on.
+A release is everything a researcher needs to download, trust and cite the data:
+`datapackage.json` (Data Package v2), a CSV and a Parquet file per table, the same tables in one
+DuckDB file, README.md (coverage, extraction and reliability, caveats, personal data, how to cite,
+data dictionary), CITATION.cff, CHANGES.csv / CHANGES.md (against the previous release) and
+dcat.jsonld (DCAT-AP-SE, for dataportal.se); plus `packages/klimatkontrakt-<version>.zip` of the
+whole folder beside it, and the catalogue page `site/index.html` rebuilt from every release.
 
-CSV cells of string columns that begin with = + - @ (or a tab / carriage return) are prefixed
-with a single quote ' so spreadsheet programs do not run them as formulas; the Parquet files hold
-the values unchanged.
+Gates, in order, before anything becomes visible: the shrink gate (a source that had documents
+in the previous release and has none now, or a table that shrank by more than
+`Settings().shrink_threshold`, stops publication unless `allow_shrink=True`), then frictionless
+validation of the whole package (types, constraints, primary and foreign keys, hashes, sizes),
+plus a check that each Parquet file has the schema's columns and the CSV's row count.
+
+Publication is atomic: the release is built in `packages/.tmp-<version>/`, validated, zipped,
+and only then renamed to `packages/<version>/`; `packages/latest` (a symlink, swapped atomically)
+and `packages/LATEST` (a text file, for platforms without symlinks) then name it. Any failure,
+even SIGKILL, leaves earlier releases and `latest` as they were (a killed build's temporary files
+are removed by a later publish). Releases are never modified: a second release on the same day
+becomes "<date>.2", and so on.
+
+Free-text cells are scrubbed of e-mail addresses and phone numbers (`klimatkontrakt/scrub.py`)
+in every published file. CSV cells of string columns that begin with = + - @ (or a tab / carriage
+return) are prefixed with a single quote ' so spreadsheet programs do not run them as formulas;
+the Parquet and DuckDB files hold the values unchanged.
 """
 
 from __future__ import annotations
@@ -20,33 +35,39 @@ import logging
 import os
 import re
 import shutil
+import time
+import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from klimatkontrakt import changes as chg
+from klimatkontrakt import release_docs as docs
 from klimatkontrakt import schema as sch
+from klimatkontrakt.dcat import build_dcat
+from klimatkontrakt.dictionary import render_data_dictionary
 from klimatkontrakt.errors import RunFailed
 from klimatkontrakt.load import read_tables
+from klimatkontrakt.scrub import scrub_frame
 
 log = logging.getLogger(__name__)
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_ERROR_LINES = 20
+DB_NAME = "klimatkontrakt.duckdb"
+PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+STALE_TMP_SECONDS = 3600  # temporary files of a killed publish older than this are removed
 
 LICENSES = [{
     "name": "CC-BY-4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
     "title": "Creative Commons Attribution 4.0 International",
 }]
-SOURCES = [
-    {
-        "title": "Viable Cities: Klimatkontrakt 2030 news and pages (viablecities.se), and the websites of "
-        "the Swedish municipalities and agencies that signed",
-        "path": "https://viablecities.se/",
-    },
+REFERENCE_SOURCES = [
     {
         "title": "Municipality and county codes: Statistics Sweden (SCB), as compiled in sjbrg/swedish-geodata "
         "(data/municipality_county.csv, release v2025.01), licence CC0 1.0",
@@ -54,6 +75,15 @@ SOURCES = [
         "version": "v2025.01",
     },
 ]
+SOURCES = REFERENCE_SOURCES  # kept for importers of the old name
+TITLE = "Klimatkontrakt 2030: who signed Sweden's climate city contracts, when and where"
+DESCRIPTION = (
+    "Signings of Klimatkontrakt 2030 (the climate city contracts between Swedish "
+    "municipalities, national agencies and the Viable Cities programme), related EU Mission "
+    "contracts and labels, the events where they were signed, the people named in the roles of "
+    "signatories, and municipalities' memberships; every fact links to the web page it was taken "
+    "from and the passage that states it."
+)
 KEYWORDS = [
     "klimatkontrakt", "klimatkontrakt 2030", "climate city contract", "viable cities",
     "climate neutrality", "cities", "municipalities", "sweden", "open data",
@@ -62,31 +92,80 @@ KEYWORDS = [
 
 # ---- publishing ------------------------------------------------------------------------
 
-def publish(db_path: Path, out_dir: Path, *, version: str | None = None, created: datetime) -> Path:
-    """Write, validate and release a package of every table; returns the release folder."""
+def publish(
+    db_path: Path,
+    out_dir: Path,
+    *,
+    version: str | None = None,
+    created: datetime,
+    allow_shrink: bool = False,
+    shrink_threshold: float | None = None,
+    base_url: str | None = None,
+    site: bool = True,
+) -> Path:
+    """Gate, write, validate and release a package of every published table; returns its folder.
+
+    `allow_shrink` publishes even when the shrink gate trips (the reasons are logged and written
+    into CHANGES.md). `shrink_threshold` defaults to `Settings().shrink_threshold`. `base_url`, the
+    public URL of the release folder, makes the DCAT download URLs absolute. `site=False` skips
+    rebuilding `out_dir/site/index.html`. Raises RunFailed (one line) when nothing was published.
+    """
     packages = Path(out_dir) / "packages"
     packages.mkdir(parents=True, exist_ok=True)
+    _remove_stale(packages)
     if version is None:
         version = next_version(packages, created)
     elif not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z._-]*", version):
         raise RunFailed(f"bad package version {version!r}")
     elif (packages / version).exists():
         raise RunFailed(f"release {version} exists already in {packages}; releases are never modified")
+    if shrink_threshold is None:
+        from klimatkontrakt.settings import Settings
+
+        shrink_threshold = Settings().shrink_threshold
+
+    previous = chg.find_previous(packages)
+    tables, scrubbed = _published_tables(Path(db_path))
+    problems = chg.shrink_problems(previous, tables, shrink_threshold)
+    if problems and not allow_shrink:
+        raise RunFailed("shrink gate: " + "; ".join(problems)
+                        + "; nothing published (override knowingly with --allow-shrink)")
+    for problem in problems:
+        log.warning("shrink gate overridden (allow_shrink): %s", problem)
+    conflicts = _conflicts(Path(db_path))
+
     final = packages / version
     tmp = packages / f".tmp-{version}"
+    zip_name = f"klimatkontrakt-{version}.zip"
+    zip_tmp = packages / f".tmp-{zip_name}"
     shutil.rmtree(tmp, ignore_errors=True)
+    moved_zip = False
     try:
-        tables = read_tables(Path(db_path))
-        write_package(tables, tmp, version=version, created=created)
+        write_package(tables, tmp, version=version, created=created, previous=previous,
+                      overridden=problems, conflicts=conflicts, scrubbed_cells=scrubbed, zip_name=zip_name)
         valid, errors = validate_package(tmp)
         if not valid:
             first = errors[0] if errors else "unknown problem"
             raise RunFailed(f"package {version} failed validation ({len(errors)} problem(s) shown); first: {first}")
+        write_zip(tmp, zip_tmp, top=f"klimatkontrakt-{version}")
+        write_dcat(tmp, packages, zip_tmp, zip_name=zip_name, tables=tables, base_url=base_url)
+        os.replace(zip_tmp, packages / zip_name)
+        moved_zip = True
         os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        _unlink(zip_tmp)
+        if moved_zip and not final.exists():
+            _unlink(packages / zip_name)
         raise
     _point_latest(packages, version)
+    if site:
+        try:
+            from klimatkontrakt.site import build_site
+
+            build_site(Path(out_dir), latest=version)
+        except Exception:  # the release is out; a broken page must not hide that
+            log.exception("release %s published, but the catalogue page could not be rebuilt", version)
     return final
 
 
@@ -100,52 +179,239 @@ def next_version(packages: Path, created: datetime) -> str:
     return version
 
 
-def write_package(tables: dict, folder: Path, *, version: str, created: datetime) -> Path:
-    """CSV + Parquet per table, datapackage.json and README.md into `folder` (no validation)."""
+def write_package(tables: dict[str, pa.Table], folder: Path, *, version: str, created: datetime,
+                  previous: chg.Previous | None = None, overridden: list[str] | None = None,
+                  conflicts: pa.Table | None = None, scrubbed_cells: int = 0,
+                  zip_name: str | None = None) -> Path:
+    """Every file of a release except dcat.jsonld into `folder` (no validation).
+
+    `tables`: published table -> Arrow table in the schema's types (already scrubbed).
+    """
     (folder / "data").mkdir(parents=True, exist_ok=True)
     (folder / "parquet").mkdir(parents=True, exist_ok=True)
-    resources, counts = [], {}
+    zip_name = zip_name or f"klimatkontrakt-{version}.zip"
+    csv_resources, parquet_resources, counts = [], [], {}
     for table in sch.table_names():
-        data = sch.to_arrow(table, tables[table])
+        data = tables[table]
         counts[table] = data.num_rows
         csv_path = folder / "data" / f"{table}.csv"
         write_csv(table, data, csv_path)
-        pq.write_table(data, folder / "parquet" / f"{table}.parquet")
+        parquet_path = folder / "parquet" / f"{table}.parquet"
+        pq.write_table(data, parquet_path)
         table_schema = sch.descriptor(table)
         table_schema.pop("name", None)
-        resources.append({
+        for key in [k for k in table_schema if k.startswith("x-")]:
+            table_schema.pop(key)
+        description = table_schema.get("description", "")
+        csv_resources.append({
             "name": table,
             "type": "table",
             "path": f"data/{table}.csv",
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "description": table_schema.get("description", ""),
+            "description": description,
             "hash": "sha256:" + _sha256(csv_path),
             "bytes": csv_path.stat().st_size,
+            "rows": data.num_rows,
             "schema": table_schema,
         })
+        # "file", not "table": frictionless 5 reads nullable Parquet integers as floats and would
+        # report them as type errors; validate_package checks the Parquet schema and rows itself.
+        parquet_resources.append({
+            "name": f"{table}-parquet",
+            "type": "file",
+            "path": f"parquet/{table}.parquet",
+            "format": "parquet",
+            "mediatype": PARQUET_MEDIATYPE,
+            "description": f"The table {table} as Parquet (same rows and columns as data/{table}.csv, "
+            "values without spreadsheet quoting).",
+            "hash": "sha256:" + _sha256(parquet_path),
+            "bytes": parquet_path.stat().st_size,
+            "x-rows": data.num_rows,  # "rows" would make frictionless try to count them itself
+            "schema": {k: v for k, v in table_schema.items() if k != "foreignKeys"},
+        })
+
+    change_list = chg.diff_releases(previous, {t: tables[t] for t in sch.table_names()},
+                                    {t: sch.primary_key(t) for t in sch.table_names()})
+    changes_path = folder / "CHANGES.csv"
+    change_rows = chg.write_changes_csv(change_list, changes_path)
+    (folder / "CHANGES.md").write_text(
+        chg.render_changes_md(change_list, version=version, previous=previous, overridden=overridden),
+        encoding="utf-8")
+
+    db_file = folder / DB_NAME
+    write_duckdb({t: tables[t] for t in sch.table_names()}, db_file)
+    extra = [
+        {
+            "name": "changes",
+            "type": "table",
+            "path": "CHANGES.csv",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "description": "Records added, changed or removed since the previous release"
+            + (f" ({previous.version})." if previous else " (the first release: everything is added)."),
+            "hash": "sha256:" + _sha256(changes_path),
+            "bytes": changes_path.stat().st_size,
+            "rows": change_rows,
+            "schema": chg.CHANGES_SCHEMA,
+        },
+        {
+            "name": "database",
+            "type": "file",
+            "path": DB_NAME,
+            "format": "duckdb",
+            "mediatype": "application/vnd.duckdb",
+            "description": "Every table above in one DuckDB database (open with duckdb, read-only).",
+            "hash": "sha256:" + _sha256(db_file),
+            "bytes": db_file.stat().st_size,
+        },
+    ]
+    coverage = docs.source_coverage(tables)
     descriptor = {
         "$schema": PACKAGE_PROFILE,
         "name": "klimatkontrakt",
-        "title": "Klimatkontrakt 2030: who signed Sweden's climate city contracts, when and where",
-        "description": "Signings of Klimatkontrakt 2030 (the climate city contracts between Swedish "
-        "municipalities, national agencies and the Viable Cities programme), related EU Mission "
-        "contracts and labels, the events where they were signed, the people named in the roles of "
-        "signatories, and municipalities' memberships; every fact links to the web page it was taken "
-        "from and the passage that states it.",
+        "id": f"klimatkontrakt-{version}",
+        "title": TITLE,
+        "description": DESCRIPTION,
         "version": version,
         "created": _utc(created).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "homepage": docs.PROJECT_URL,
         "licenses": LICENSES,
-        "sources": SOURCES,
+        "sources": docs.descriptor_sources(coverage, REFERENCE_SOURCES),
+        "contributors": docs.CONTRIBUTORS,
         "keywords": KEYWORDS,
-        "resources": resources,
+        "resources": csv_resources + parquet_resources + extra,
     }
+    if previous is not None:
+        descriptor["x-previous-version"] = previous.version
     (folder / "datapackage.json").write_text(
         json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    (folder / "README.md").write_text(_readme(version, descriptor, counts), encoding="utf-8")
+    readme = docs.render_readme(
+        descriptor=descriptor, counts=counts, coverage=coverage, years=docs.fact_years(tables),
+        conflicts=conflicts, change_summary=chg.summary(change_list),
+        previous_version=previous.version if previous else None, scrubbed_cells=scrubbed_cells,
+        dictionary_md=render_data_dictionary(), zip_name=zip_name, db_name=DB_NAME,
+    )
+    (folder / "README.md").write_text(readme, encoding="utf-8")
+    (folder / "CITATION.cff").write_text(docs.render_citation_cff(descriptor), encoding="utf-8")
     return folder
+
+
+def write_duckdb(tables: dict[str, pa.Table], path: Path) -> Path:
+    """The published tables (scrubbed, unquoted) in one DuckDB file, with the views that need
+    nothing else (views over database-only tables are left out)."""
+    if path.exists():
+        path.unlink()
+    con = duckdb.connect(str(path))
+    try:
+        for table, data in tables.items():
+            con.execute(sch.ddl(table))
+            con.register("_src", data)
+            try:
+                columns = ", ".join(f'"{c}"' for c in data.column_names)
+                con.execute(f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM _src')
+            finally:
+                con.unregister("_src")
+        for view in getattr(sch, "views", lambda: ())():
+            if view.kind != "view":
+                continue
+            try:
+                con.execute(view.sql)
+            except duckdb.Error:
+                log.debug("view %s left out of the package database (needs unpublished tables)", view.name)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return path
+
+
+def write_zip(folder: Path, path: Path, *, top: str) -> Path:
+    """Every file of `folder` under `top/` in one zip (deflated; Parquet and DuckDB stored as is)."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+            rel = file.relative_to(folder).as_posix()
+            kind = zipfile.ZIP_STORED if file.suffix == ".parquet" else zipfile.ZIP_DEFLATED
+            zf.write(file, f"{top}/{rel}", compress_type=kind)
+    return path
+
+
+def write_dcat(folder: Path, packages: Path, zip_path: Path, *, zip_name: str, tables: dict[str, pa.Table],
+               base_url: str | None) -> Path:
+    """dcat.jsonld (not in the zip, since it describes the zip)."""
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    files = []
+    for r in descriptor["resources"]:
+        if r["format"] in ("csv", "parquet", "duckdb"):
+            files.append({"path": r["path"], "format": r["format"], "bytes": r["bytes"], "hash": r.get("hash"),
+                          "title": f"{r['name']} ({r['format']})"})
+    files.append({"path": f"../{zip_name}", "format": "zip", "bytes": zip_path.stat().st_size,
+                  "hash": "sha256:" + _sha256(zip_path), "title": "The whole release as one zip file"})
+    issued = descriptor["created"]
+    for release in sorted(p for p in packages.iterdir() if not p.name.startswith(".") and not p.is_symlink()):
+        try:
+            created = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))["created"]
+        except (OSError, ValueError, KeyError):
+            continue
+        issued = min(issued, created)
+    document = build_dcat(descriptor, files=files, period=docs.fact_period(tables), issued=issued,
+                          base_url=base_url)
+    path = folder / "dcat.jsonld"
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def _published_tables(db_path: Path) -> tuple[dict[str, pa.Table], int]:
+    """The published tables as Arrow, free text scrubbed; and how many cells were scrubbed."""
+    frames = read_tables(db_path)
+    out, scrubbed = {}, 0
+    for table in sch.table_names():
+        frame, n = scrub_frame(frames[table], sch.descriptor(table))
+        scrubbed += n
+        out[table] = sch.to_arrow(table, frame)
+    if scrubbed:
+        log.info("scrubbed e-mail addresses / phone numbers from %d cell(s)", scrubbed)
+    return out, scrubbed
+
+
+def _conflicts(db_path: Path) -> pa.Table | None:
+    """The database's `conflicts` table if it has one (None: conflicts are not tracked)."""
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "conflicts" not in names:
+            return None
+        return con.sql('SELECT * FROM "conflicts"').to_arrow_table()
+    finally:
+        con.close()
+
+
+def _remove_stale(packages: Path) -> None:
+    """Remove temporary files a killed publish left behind (older than STALE_TMP_SECONDS)."""
+    now = time.time()
+    for p in packages.glob(".tmp-*"):
+        try:
+            if now - p.lstat().st_mtime < STALE_TMP_SECONDS:
+                continue
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink()
+            log.info("removed %s left by an interrupted publish", p)
+        except OSError:
+            pass
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
 
 
 def write_csv(table: str, data: pa.Table, path: Path) -> None:
@@ -211,52 +477,6 @@ def _point_latest(packages: Path, version: str) -> None:
             link_tmp.unlink()
 
 
-def _readme(version: str, descriptor: dict, counts: dict[str, int]) -> str:
-    lines = [
-        f"# {descriptor['title']}",
-        "",
-        f"Version {version}, created {descriptor['created']}.",
-        "",
-        descriptor["description"],
-        "",
-        "## Files",
-        "",
-        "- `datapackage.json`: the Frictionless Data Package (v2) descriptor with a Table Schema per table",
-        "  (types, constraints, primary and foreign keys) and the SHA-256 of every CSV file.",
-        "- `data/<table>.csv`: one CSV per table: UTF-8, comma-separated, CRLF line ends, fields quoted",
-        "  when needed (RFC 4180), empty cell = no value, dates as YYYY-MM-DD, times in UTC as",
-        "  YYYY-MM-DDThh:mm:ssZ.",
-        "- `parquet/<table>.parquet`: the same tables as typed Parquet files.",
-        "",
-        "| table | rows | description |",
-        "|---|---:|---|",
-    ]
-    for resource in descriptor["resources"]:
-        desc = re.split(r"(?<!e\.g)\.\s", resource["description"], maxsplit=1)[0].rstrip(".")
-        lines.append(f"| `{resource['name']}` | {counts[resource['name']]} | {desc}. |")
-    lines += [
-        "",
-        "## Spreadsheet safety",
-        "",
-        "In the CSV files, a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return",
-        "is prefixed with a single quote `'` so that spreadsheet programs show it as text instead of",
-        "running it as a formula (CSV injection). Remove that leading `'` to get the value as found;",
-        "numbers are never changed, and the Parquet files hold every value unchanged.",
-        "",
-        "## Licence and attribution",
-        "",
-        "The data is published under Creative Commons Attribution 4.0 (CC-BY-4.0).",
-        "Facts were collected from public pages of viablecities.se and of Swedish municipalities and",
-        "agencies; every row links to its page (`documents`) and quotes the passage (`evidence`).",
-        "Municipality and county codes: Statistics Sweden (SCB), as compiled in",
-        "[sjbrg/swedish-geodata](https://github.com/sjbrg/swedish-geodata) (release v2025.01), CC0 1.0.",
-        "",
-        "Validate with `frictionless validate datapackage.json` or `klimatkontrakt validate <folder>`.",
-        "",
-    ]
-    return "\n".join(lines)
-
-
 # ---- validation ------------------------------------------------------------------------
 
 def validate_package(path: Path, *, limit: int = MAX_ERROR_LINES) -> tuple[bool, list[str]]:
@@ -277,13 +497,39 @@ def validate_package(path: Path, *, limit: int = MAX_ERROR_LINES) -> tuple[bool,
         return False, [f"datapackage.json: {_one_line(exc.error.message)}"]
     except (OSError, ValueError) as exc:
         return False, [f"datapackage.json: {_one_line(str(exc))}"]
-    if report.valid:
-        return True, []
     lines = [f"datapackage.json: {_describe(e)}" for e in report.errors]
     for task in report.tasks:
         for error in task.errors:
             lines.append(f"{task.name}: {_describe(error)}")
+    lines += _check_parquet(descriptor.parent, json.loads(descriptor.read_text(encoding="utf-8")))
+    if report.valid and not lines:
+        return True, []
     return False, lines[:limit] or ["invalid (no details)"]
+
+
+def _check_parquet(folder: Path, descriptor: dict) -> list[str]:
+    """What frictionless does not check in Parquet resources: columns, types and row count."""
+    from klimatkontrakt.schema import ARROW_TYPES
+
+    problems = []
+    for r in descriptor.get("resources", []):
+        if r.get("format") != "parquet" or not isinstance(r.get("schema"), dict):
+            continue
+        try:
+            meta = pq.ParquetFile(folder / r["path"])
+        except (OSError, pa.ArrowException) as exc:
+            problems.append(f"{r['name']}: unreadable Parquet file: {_one_line(str(exc))}")
+            continue
+        arrow = meta.schema_arrow
+        want = [(f["name"], ARROW_TYPES.get(f.get("type", "string"), pa.string())) for f in r["schema"]["fields"]]
+        have = [(f.name, f.type) for f in arrow]
+        if have != want:
+            problems.append(f"{r['name']}: parquet-schema-error: columns {[f'{n}:{t}' for n, t in have]} "
+                            f"do not match the schema {[f'{n}:{t}' for n, t in want]}")
+        expected = r.get("x-rows", r.get("rows"))
+        if expected is not None and meta.metadata.num_rows != expected:
+            problems.append(f"{r['name']}: row-count-error: {meta.metadata.num_rows} rows, expected {expected}")
+    return problems
 
 
 def _describe(error) -> str:

@@ -21,7 +21,8 @@ from pipeline_helpers import VC, page, run_row, sample_pages
 
 RUN = "20261127T021500Z-abcd"
 CREATED = datetime(2026, 11, 27, 2, 15, tzinfo=UTC)
-FORMULAS = ["=HYPERLINK(\"http://evil\")", "+46 16 710 10 00", "-5 kommuner", "@SUM(A1)"]
+# (a phone number such as "+46 16 710 10 00" would be scrubbed before quoting: see test_publish_more.py)
+FORMULAS = ["=HYPERLINK(\"http://evil\")", "+2 kommuner till", "-5 kommuner", "@SUM(A1)"]
 
 
 def tricky_pages():
@@ -62,14 +63,25 @@ def test_release_is_complete_and_valid(release, tmp_path):
         "klimatkontrakt", "2026.11.27", "2026-11-27T02:15:00Z")
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
     assert any("sjbrg/swedish-geodata" in s["path"] and "CC0" in s["title"] for s in descriptor["sources"])
-    assert [r["name"] for r in descriptor["resources"]] == sch.table_names()
+    names = [r["name"] for r in descriptor["resources"]]
+    assert names == sch.table_names() + [f"{t}-parquet" for t in sch.table_names()] + ["changes", "database"]
     for resource in descriptor["resources"]:
         path = release / resource["path"]
         assert resource["hash"] == "sha256:" + sha256(path)
         assert resource["bytes"] == path.stat().st_size
+    for resource in descriptor["resources"][:len(sch.table_names())]:
         assert (resource["format"], resource["mediatype"], resource["encoding"]) == ("csv", "text/csv", "utf-8")
         assert [f["name"] for f in resource["schema"]["fields"]] == sch.field_names(resource["name"])
-        assert (release / "parquet" / f"{resource['name']}.parquet").is_file()
+        assert resource["rows"] == len(read_csv(release / resource["path"]))
+        parquet = next(r for r in descriptor["resources"] if r["name"] == resource["name"] + "-parquet")
+        assert parquet["path"] == f"parquet/{resource['name']}.parquet" and parquet["format"] == "parquet"
+        assert parquet["x-rows"] == resource["rows"] == pq.ParquetFile(release / parquet["path"]).metadata.num_rows
+        assert [f["name"] for f in parquet["schema"]["fields"]] == sch.field_names(resource["name"])
+    assert {"contributors", "keywords", "sources", "title"} <= set(descriptor)
+    crawled = {s["x-source-id"]: s for s in descriptor["sources"] if "x-source-id" in s}
+    assert crawled["viablecities"]["path"] == "https://viablecities.se/"
+    assert crawled["eskilstuna"]["x-fetched"] == {"first": "2026-11-27T02:15:00Z", "last": "2026-11-27T02:15:00Z"}
+    assert (release / "klimatkontrakt.duckdb").is_file()
     assert "formula" in (release / "README.md").read_text(encoding="utf-8")
     assert validate_package(release) == (True, [])
     assert read_csv(release / "data" / "municipalities.csv")[0]["municipality_code"] == "0114"
@@ -100,7 +112,9 @@ def test_same_day_gets_a_new_version_and_latest_moves(release, db, tmp_path):
     assert (packages / "LATEST").read_text().strip() == "2026.11.27.2"
     assert (packages / "latest" / "datapackage.json").is_file()
     assert {p: sha256(p) for p in release.rglob("*") if p.is_file()} == first_hashes
-    assert sorted(p.name for p in packages.iterdir()) == ["2026.11.27", "2026.11.27.2", "LATEST", "latest"]
+    assert sorted(p.name for p in packages.iterdir()) == [
+        "2026.11.27", "2026.11.27.2", "LATEST", "klimatkontrakt-2026.11.27.2.zip", "klimatkontrakt-2026.11.27.zip",
+        "latest"]
     with pytest.raises(RunFailed, match="never modified"):
         publish(db, tmp_path / "out", version="2026.11.27", created=CREATED)
 

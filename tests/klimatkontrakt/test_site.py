@@ -1,0 +1,108 @@
+"""The catalogue page `site/index.html`, checked in a real headless Chromium (Debian's package,
+driven by playwright): releases and links, the inline SVG timeline, and scraped text shown as text."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from klimatkontrakt.assemble import assemble
+from klimatkontrakt.load import build_database
+from klimatkontrakt.model import Extraction, Signing
+from klimatkontrakt.publish import publish
+from klimatkontrakt.site import build_site, timeline_svg
+from pipeline_helpers import VC, page, run_row, sample_pages
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TITLE = "<script>window.__pwned = 'title'</script>Evil & <b>bold</b>"
+EVIDENCE = "Malmö skrev under <img src=x onerror=\"window.__pwned='img'\"><script>window.__pwned='evidence'</script>"
+
+
+def _browser_or_skip():
+    if not CHROMIUM.exists() or shutil.which("chromium") is None and not os.access(CHROMIUM, os.X_OK):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run should have installed the chromium package")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); required in CI")
+    return pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture
+def site(tmp_path):
+    extraction = Extraction(
+        title=TITLE,
+        signings=(Signing("klimatkontrakt-2030", EVIDENCE, municipality_code="1280", signed_on=date(2021, 12, 1)),
+                  Signing("klimatkontrakt-2030", "Lund skrev under", municipality_code="1281", signed_on=date(2022, 5, 2))),
+    )
+    pages = [*sample_pages(), (VC, page("javascript:alert(1)"), None),
+             (VC, page("https://viablecities.se/evil"), extraction)]
+    db = tmp_path / "kk.duckdb"
+    build_database(assemble(pages, "20261127T021500Z-abcd"), db, [run_row()])
+    out = tmp_path / "out"
+    publish(db, out, created=datetime(2026, 11, 27, tzinfo=UTC))
+    publish(db, out, created=datetime(2026, 11, 28, tzinfo=UTC))
+    return out / "site" / "index.html"
+
+
+def test_page_escapes_scraped_text_without_a_browser(site):
+    html = site.read_text(encoding="utf-8")
+    assert "<script>" not in html and "onerror=\"" not in html
+    assert "&lt;script&gt;window.__pwned" in html
+    assert 'href="../packages/klimatkontrakt-2026.11.28.zip"' in html and 'href="../packages/2026.11.27/"' in html
+    assert "<svg" in html and "javascript:" not in html
+
+
+def test_svg_names_are_escaped():
+    svg = timeline_svg({"<b>X</b>": {2021: 1}, "Lund": {2023: 2}})
+    assert "<b>" not in svg and "&lt;b&gt;X&lt;/b&gt;" in svg and svg.count("<circle") == 2
+
+
+def test_catalogue_page_in_headless_chromium(site, tmp_path):
+    sync_api = _browser_or_skip()
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            tab = browser.new_page(viewport={"width": 1200, "height": 900})
+            errors = []
+            tab.on("pageerror", lambda exc: errors.append(str(exc)))
+            tab.goto(site.as_uri())
+            assert "Klimatkontrakt 2030" in tab.title()
+            # releases, newest first, with relative download links
+            versions = tab.locator("#releases-table tbody tr td:first-child").all_inner_texts()
+            assert versions == ["2026.11.28", "2026.11.27"]
+            hrefs = tab.locator("#releases-table a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+            assert "../packages/klimatkontrakt-2026.11.27.zip" in hrefs and "../packages/2026.11.28/" in hrefs
+            zip_url = tab.locator("#latest a.zip").evaluate("e => e.href")
+            assert zip_url.startswith("file://") and Path(zip_url.removeprefix("file://")).is_file()
+            assert tab.locator("#row-counts tbody tr").count() == 10
+            # the chart: bars per year and one dot per municipality and year
+            chart = tab.locator("svg#timeline-chart")
+            assert chart.is_visible() and chart.bounding_box()["height"] > 100
+            assert tab.locator("svg#timeline-chart circle").count() == 3  # Eskilstuna 2023, Malmö 2021, Lund 2022
+            assert {"2021", "2022", "2023"} <= set(tab.locator("svg#timeline-chart text.year").all_text_contents())
+            # scraped markup is shown as text and never run
+            assert tab.evaluate("() => window.__pwned") is None
+            assert tab.locator("#recent-signings script, #recent-signings img, #recent-signings b").count() == 0
+            body = tab.locator("body").inner_text()
+            assert "<script>window.__pwned = 'title'</script>Evil & <b>bold</b>" in body
+            assert "<script>window.__pwned='evidence'</script>" in body
+            assert tab.locator("#changes").inner_text().startswith("What changed in this release")
+            assert not errors
+            shot = tmp_path / "catalogue.png"
+            tab.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
+            if os.environ.get("KK_SCREENSHOT"):
+                shutil.copy(shot, os.environ["KK_SCREENSHOT"])
+        finally:
+            browser.close()
+
+
+def test_site_rebuilds_from_release_folders_alone(site):
+    out = site.parent.parent
+    site.unlink()
+    assert build_site(out) == site and "2026.11.28" in site.read_text(encoding="utf-8")
