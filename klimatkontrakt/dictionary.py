@@ -1,4 +1,4 @@
-"""The data dictionary (`docs/data-dictionary.md`), rendered from `schemas/*.json`.
+"""The data dictionary (`docs/data-dictionary.md`), rendered from `schemas/*.json` and `schemas/views.sql`.
 
 Regenerate with `uv run python -m klimatkontrakt.dictionary`; a test fails when the committed
 file and the schemas drift apart.
@@ -16,22 +16,80 @@ DOC_PATH = REPO_ROOT / "docs" / "data-dictionary.md"
 
 
 def render_data_dictionary() -> str:
+    published = sch.published_table_names()
+    database_only = [t for t in sch.database_table_names() if not sch.is_published(t)]
+    views = sch.views()
     lines = [
         "# Data dictionary",
         "",
-        "<!-- Generated from schemas/*.json by `uv run python -m klimatkontrakt.dictionary`: do not edit. -->",
+        "<!-- Generated from schemas/*.json and schemas/views.sql by `uv run python -m klimatkontrakt.dictionary`:"
+        " do not edit. -->",
         "",
         "Every table of the DuckDB database and of the published data package, in dependency order",
-        "(a table comes after the tables it refers to). Types are Frictionless Table Schema types;",
+        "(a table comes after the tables it refers to), then the database-only tables (history, crawl state), views and",
+        "table macros. Types are Frictionless Table Schema types;",
         "in DuckDB string is VARCHAR, integer BIGINT, date DATE, datetime TIMESTAMP (UTC), boolean BOOLEAN.",
+        "Example queries: `docs/queries.md`.",
+        "",
+        "Published tables (DuckDB and data package):",
         "",
     ]
-    for table in sch.table_names():
-        lines.append(f"- [`{table}`](#{table})")
+    lines += [f"- [`{t}`](#{t})" for t in published]
+    lines += ["", "Database only (not in the published package): the version history of the facts, and more:", ""]
+    lines += [f"- [`{t}`](#{t})" for t in database_only]
+    lines += ["", "Views and table macros (database only, defined in `schemas/views.sql`):", ""]
+    lines += [f"- [`{v.signature}`](#{v.name})" for v in views]
     lines.append("")
-    for table in sch.table_names():
+    for table in published:
         lines += _table(table)
+    lines += [
+        "# Database-only tables",
+        "",
+        "Each run compares its rows of the versioned tables with the open versions in `<table>_history`",
+        "(by primary key): an unchanged row keeps its open version, a changed one closes it (`closed_by`",
+        "\"changed\") and opens a new one (`change` \"changed\"), a vanished one is closed (`closed_by`",
+        "\"removed\"), a new one opens a version (`change` \"added\"). `valid_from` and `valid_to` are run",
+        "start times (UTC); a version is valid for `valid_from <= t < valid_to`. A run that changes",
+        "nothing adds no history rows; the open versions equal the table (views `current_<table>`).",
+        "",
+    ]
+    for table in database_only:
+        lines += _table(table)
+    lines += ["# Views and table macros", "", "Defined in `schemas/views.sql`, created after the tables.", ""]
+    columns = _view_columns()
+    for view in views:
+        lines += _view(view, columns.get(view.name, []))
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _view_columns() -> dict[str, list[tuple[str, str]]]:
+    """Column names and DuckDB types of every view, from an empty in-memory database."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        for table in sch.database_table_names():
+            con.execute(sch.ddl(table))
+        sch.create_views(con)
+        return {name: [(r[0], r[1]) for r in con.execute(f'DESCRIBE "{name}"').fetchall()]
+                for name in sch.view_names()}
+    finally:
+        con.close()
+
+
+def _view(view, columns: list[tuple[str, str]]) -> list[str]:
+    lines = [f"## {view.name}", "", f"{view.kind.capitalize()} `{view.signature}`: {view.description}", ""]
+    if view.kind == "macro":
+        example = view.signature.replace("(ts)", "(TIMESTAMP '2026-11-27 03:00')")
+        lines += [f"Use: `SELECT * FROM {example}`.", ""]
+        return lines
+    base = view.name.removeprefix("current_")
+    inherited = {f["name"]: f.get("description", "") for f in sch.fields(base)} if base in sch.VERSIONED_TABLES else {}
+    lines += ["| column | DuckDB type | description |", "|---|---|---|"]
+    for name, dtype in columns:
+        lines.append(f"| `{name}` | {dtype} | {_cell(view.columns.get(name) or inherited.get(name, ''))} |")
+    lines.append("")
+    return lines
 
 
 def _table(table: str) -> list[str]:

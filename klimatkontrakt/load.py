@@ -1,62 +1,46 @@
 """Load: build a fresh DuckDB file from the assembled tables and swap it in atomically.
 
 The new database is written next to the old one (`<name>.tmp-<pid>`), tables created from
-`schemas/`, rows inserted from Arrow tables (never row by row). The history of `runs` and
-`fetches` is carried over from the previous database (opened read-only and closed at once).
-Only when everything is written and checkpointed is the previous file kept as
-`<stem>.prev<suffix>` (a hard link, or a copy) and the new one moved into place with
-`os.replace`; any failure before that removes the temporary file and leaves the previous
-database untouched.
+`schemas/` (every table of `schema.database_table_names()`), rows inserted from Arrow tables
+(never row by row), then the views and table macros of `schemas/views.sql`. From the previous
+database (opened read-only and closed at once) come the rows of earlier runs in `runs` and
+`fetches`, and the version history of the facts, which `klimatkontrakt/history.py` brings up to
+date with this run's rows (`<table>_history`). Only when everything is written and checkpointed
+is the previous file kept as `<stem>.prev<suffix>` (a hard link, or a copy) and the new one moved
+into place with `os.replace`; any failure before that, even SIGKILL, leaves the previous database
+untouched (a killed build's temporary file is removed by the next build).
+
+Builders take an exclusive lock on `<name>.lock` (released by the OS when the process dies), so
+two builds never interleave; readers need no lock and never block a build (the swap replaces
+the file; an open read-only connection keeps reading the old one).
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
+import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from klimatkontrakt import history as hist
 from klimatkontrakt import schema as sch
 from klimatkontrakt.errors import RunFailed
 
 log = logging.getLogger(__name__)
 
-HISTORY_TABLES = ("runs", "fetches")
+# Tables whose rows of earlier runs are carried over from the previous database.
+CARRIED_TABLES = ("runs", "fetches")
 
-VIEWS = {
-    "signings_per_year": """
-        CREATE VIEW signings_per_year AS
-        SELECT contract,
-               CAST(year(signed_on) AS INTEGER) AS year,
-               count(*) AS signings,
-               count(DISTINCT municipality_code) AS municipalities,
-               count(DISTINCT organisation_id) AS organisations
-        FROM signings
-        WHERE signed_on IS NOT NULL
-        GROUP BY contract, year(signed_on)
-        ORDER BY year, contract
-    """,
-    "municipality_timeline": """
-        CREATE VIEW municipality_timeline AS
-        SELECT municipality_code, m.name AS municipality, s.signed_on AS on_date,
-               'signing' AS what, s.contract AS detail, s.document_id
-        FROM signings s JOIN municipalities m USING (municipality_code)
-        UNION ALL
-        SELECT municipality_code, m.name, coalesce(ms.joined_on, make_date(ms.joined_year, 1, 1)),
-               'membership', ms.initiative_id || coalesce(' (' || ms.cohort || ')', ''), ms.document_id
-        FROM memberships ms JOIN municipalities m USING (municipality_code)
-        UNION ALL
-        SELECT municipality_code, m.name, r.as_of,
-               'role', r.person_name || ': ' || coalesce(r.role_normalised, r.role, '?')
-                   || coalesce(' (' || r.party || ')', ''), r.document_id
-        FROM roles r JOIN municipalities m USING (municipality_code)
-    """,
-}
+LOCK_TIMEOUT_SECONDS = 600.0
 
 
 def previous_path(db_path: Path) -> Path:
@@ -64,52 +48,83 @@ def previous_path(db_path: Path) -> Path:
     return db_path.with_name(f"{db_path.stem}.prev{db_path.suffix}")
 
 
-def build_database(tables: dict[str, pd.DataFrame], db_path: Path, runs: list[dict]) -> Path:
-    """Build `db_path` anew from `tables` (every table but `runs`) plus the `runs` rows given.
+def lock_path(db_path: Path) -> Path:
+    return db_path.with_name(f"{db_path.name}.lock")
 
-    Returns `db_path`. Raises RunFailed when the previous database cannot be read (e.g. it is
-    open in another process); any exception leaves the previous database as it was.
+
+def build_database(
+    tables: dict[str, pd.DataFrame],
+    db_path: Path,
+    runs: list[dict],
+    *,
+    before_swap: Callable[[Path], None] | None = None,
+) -> Path:
+    """Build `db_path` anew from `tables` (every published table but `runs`) plus the `runs` rows given.
+
+    Further database-only tables (`schema.other_table_names()`, e.g. `page_state`) are taken from
+    `tables` when there, else carried over from the previous database, else left empty.
+    The last of `runs` is the run being loaded: its `run_id` and `started_at` stamp the new
+    versions in the history tables. Returns `db_path`. Raises RunFailed when the previous
+    database cannot be read (e.g. it is open read-write in another process) or another build
+    holds the lock too long; any exception leaves the previous database as it was.
+
+    `before_swap(staged_path)` runs on the finished, closed new file before it replaces the old
+    one: the flow publishes from it there, so a release gate that fails keeps the old database.
     """
+    if not runs:
+        raise ValueError("build_database: `runs` must hold at least the run being loaded")
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
-    _remove(tmp)
-    try:
-        new_data = _new_data(tables, runs)
-        new_run_ids = set(new_data["runs"].column("run_id").to_pylist()) | set(
-            new_data["fetches"].column("run_id").to_pylist()
-        )
-        history = _read_history(db_path, new_run_ids) if db_path.exists() else {}
-        con = duckdb.connect(str(tmp))
-        try:
-            for table in sch.table_names():
-                con.execute(sch.ddl(table))
-            for table in sch.table_names():
-                parts = [history[table]] if table in history else []
-                parts.append(new_data[table])
-                _insert(con, table, pa.concat_tables(parts))
-            for view in VIEWS.values():
-                con.execute(view)
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        _keep_previous(db_path)
-        os.replace(tmp, db_path)
-    except BaseException:
+    with _build_lock(db_path):
+        _remove_stale_temporaries(db_path)
+        tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}")
         _remove(tmp)
-        raise
+        try:
+            new_data = _new_data(tables, runs)
+            run_id, started_at = _current_run(runs)
+            new_run_ids = set(new_data["runs"].column("run_id").to_pylist()) | set(
+                new_data["fetches"].column("run_id").to_pylist()
+            )
+            previous = _read_previous(db_path, new_run_ids) if db_path.exists() else {}
+            for table in sch.VERSIONED_TABLES:
+                name = sch.history_table(table)
+                new_data[name] = hist.next_history(table, previous.get(name), new_data[table], run_id, started_at)
+            con = duckdb.connect(str(tmp))
+            try:
+                for table in sch.database_table_names():
+                    con.execute(sch.ddl(table))
+                for table in sch.database_table_names():
+                    parts = [previous[table]] if table in CARRIED_TABLES and table in previous else []
+                    if table in new_data:
+                        parts.append(new_data[table])
+                    elif table in previous:  # e.g. page_state when the caller did not give it
+                        parts.append(previous[table])
+                    if parts:
+                        _insert(con, table, pa.concat_tables(parts))
+                sch.create_views(con)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            if before_swap is not None:
+                before_swap(tmp)
+            _keep_previous(db_path)
+            os.replace(tmp, db_path)
+        except BaseException:
+            _remove(tmp)
+            raise
     return db_path
 
 
-def read_tables(db_path: Path) -> dict[str, pd.DataFrame]:
-    """Every table of the database as a DataFrame (schema columns, Arrow dtypes, sorted by key)."""
+def read_tables(db_path: Path, tables: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """The published tables of the database (or the `tables` named, e.g. `schema.database_table_names()`
+    for the history tables too) as DataFrames (schema columns, Arrow dtypes, sorted by key)."""
     db_path = Path(db_path)
     if not db_path.is_file():
         raise RunFailed(f"database not found: {db_path}")
     con = _connect_read_only(db_path)
     try:
         out = {}
-        for table in sch.table_names():
+        for table in tables or sch.published_table_names():
             order = sch.primary_key(table) or sch.field_names(table)
             columns = ", ".join(f'"{c}"' for c in sch.field_names(table))
             sql = f'SELECT {columns} FROM "{table}" ORDER BY ' + ", ".join(f'"{c}" NULLS LAST' for c in order)
@@ -123,7 +138,7 @@ def read_tables(db_path: Path) -> dict[str, pd.DataFrame]:
 
 def _new_data(tables: dict[str, pd.DataFrame], runs: list[dict]) -> dict[str, pa.Table]:
     out = {}
-    for table in sch.table_names():
+    for table in sch.TABLES:
         if table == "runs":
             rows = [{k: _utc_naive(v) for k, v in run.items()} for run in runs]
             out[table] = pa.Table.from_pylist(
@@ -135,6 +150,9 @@ def _new_data(tables: dict[str, pd.DataFrame], runs: list[dict]) -> dict[str, pa
             out[table] = sch.arrow_schema(table).empty_table()
         else:
             raise ValueError(f"build_database: table {table!r} missing from the assembled tables")
+    for table in sch.other_table_names():
+        if table in tables:
+            out[table] = sch.to_arrow(table, tables[table])
     return out
 
 
@@ -154,30 +172,59 @@ def _connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
         raise RunFailed(f"cannot open database {db_path}: {str(exc).splitlines()[0]}") from exc
 
 
-def _read_history(db_path: Path, skip_run_ids: set[str]) -> dict[str, pa.Table]:
-    """`runs` and `fetches` rows of earlier runs from the previous database, in today's schema."""
+def _current_run(runs: list[dict]) -> tuple[str, datetime]:
+    run = runs[-1]
+    started = run.get("started_at")
+    if isinstance(started, str):
+        started = datetime.fromisoformat(started)
+    if not isinstance(started, datetime):
+        raise ValueError(f"build_database: run {run.get('run_id')!r} has no started_at")
+    return run["run_id"], _utc_naive(started)
+
+
+def _read_previous(db_path: Path, skip_run_ids: set[str]) -> dict[str, pa.Table]:
+    """From the previous database, in today's schema: the `runs` and `fetches` rows of earlier
+    runs, and the history tables (seeded from its fact tables when it predates them)."""
     con = _connect_read_only(db_path)
     try:
         existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         out = {}
-        for table in HISTORY_TABLES:
+        for table in CARRIED_TABLES:
             if table not in existing:
                 log.warning("previous database %s has no %s table; its history starts now", db_path, table)
                 continue
-            old = con.sql(f'SELECT * FROM "{table}"').to_arrow_table()
-            schema = sch.arrow_schema(table)
-            columns = []
-            for field in schema:
-                if field.name in old.column_names:
-                    columns.append(old.column(field.name).cast(field.type))
-                else:
-                    columns.append(pa.nulls(len(old), field.type))
-            data = pa.Table.from_arrays(columns, schema=schema)
+            data = _conform(con.sql(f'SELECT * FROM "{table}"').to_arrow_table(), sch.arrow_schema(table))
             keep = [rid not in skip_run_ids for rid in data.column("run_id").to_pylist()]
             out[table] = data.filter(pa.array(keep, type=pa.bool_()))
+        for table in sch.other_table_names():
+            if table in existing:
+                out[table] = _conform(con.sql(f'SELECT * FROM "{table}"').to_arrow_table(), sch.arrow_schema(table))
+        last_run = None
+        if "runs" in out and len(out["runs"]):
+            last = max(out["runs"].to_pylist(), key=lambda r: (r["started_at"] or datetime.min, r["run_id"]))
+            last_run = (last["run_id"], last["started_at"])
+        for table in sch.VERSIONED_TABLES:
+            name = sch.history_table(table)
+            if name in existing:
+                out[name] = _conform(con.sql(f'SELECT * FROM "{name}"').to_arrow_table(), sch.arrow_schema(name))
+            elif table in existing and last_run is not None and last_run[1] is not None:
+                log.info("previous database %s has no %s: seeding it from %s", db_path, name, table)
+                rows = _conform(con.sql(f'SELECT * FROM "{table}"').to_arrow_table(), sch.arrow_schema(table))
+                out[name] = hist.seed_history(table, rows, *last_run)
         return out
     finally:
         con.close()
+
+
+def _conform(data: pa.Table, schema: pa.Schema) -> pa.Table:
+    """`data` in `schema`: columns it lacks (an older database) as nulls, extra ones dropped."""
+    columns = []
+    for field in schema:
+        if field.name in data.column_names:
+            columns.append(data.column(field.name).cast(field.type))
+        else:
+            columns.append(pa.nulls(len(data), field.type))
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
@@ -195,6 +242,8 @@ def _keep_previous(db_path: Path) -> None:
     if not db_path.exists():
         return
     prev = previous_path(db_path)
+    if prev.exists() and os.path.samefile(db_path, prev):
+        return  # already kept (a build killed before its swap); rename() would do nothing between links
     staging = prev.with_name(f"{prev.name}.tmp-{os.getpid()}")
     _remove(staging)
     try:
@@ -202,6 +251,34 @@ def _keep_previous(db_path: Path) -> None:
     except OSError:
         shutil.copy2(db_path, staging)
     os.replace(staging, prev)
+
+
+@contextmanager
+def _build_lock(db_path: Path):
+    """Exclusive lock of builders of `db_path`; the OS releases it when the process dies."""
+    handle = open(lock_path(db_path), "a+b")  # noqa: SIM115
+    try:
+        deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise RunFailed(f"another build of {db_path} is running (lock {lock_path(db_path)})") from None
+                time.sleep(0.2)
+        yield
+    finally:
+        handle.close()  # releases the lock
+
+
+def _remove_stale_temporaries(db_path: Path) -> None:
+    """Remove what a killed build left behind (we hold the lock: no build is running)."""
+    prev = previous_path(db_path)
+    for pattern, folder in ((f"{db_path.name}.tmp-*", db_path.parent), (f"{prev.name}.tmp-*", prev.parent)):
+        for path in sorted(folder.glob(pattern)):
+            log.warning("removing %s, left by an interrupted build", path)
+            path.unlink(missing_ok=True)
 
 
 def _remove(path: Path) -> None:

@@ -1,7 +1,18 @@
 """Table Schemas (`schemas/<table>.json`): the single source of truth for every table.
 
 DDL, Arrow/pandas dtypes, package descriptors, validation and `docs/data-dictionary.md`
-are all derived from the hand-written JSON files here. The folder is looked up next to the
+are all derived from the JSON files here; the database's views and table macros are in
+`schemas/views.sql` (see `views()`).
+
+Two kinds of tables:
+
+* the published tables (`published_table_names()`, also `table_names()`): in DuckDB and in
+  the data package;
+* the database-only tables (`"x-published": false` in their schema): the version history of
+  the facts, `<table>_history` for each table of `VERSIONED_TABLES` (see `klimatkontrakt/history.py`).
+  Any further `schemas/<name>.json` (e.g. `page_state`, the crawl state) is a table of the
+  database too (`other_table_names()`), published unless it says `"x-published": false`.
+  `database_table_names()` lists every table of the DuckDB file. The folder is looked up next to the
 installed package first (`klimatkontrakt/_data/schemas`, where the wheel puts it) and then
 at the repository root.
 """
@@ -10,6 +21,8 @@ from __future__ import annotations
 
 import copy
 import json
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,6 +46,10 @@ TABLES: tuple[str, ...] = (
 )
 
 FACT_TABLES: tuple[str, ...] = ("signings", "events", "roles", "memberships")
+
+# Tables whose rows are versioned across runs in `<table>_history` (database only).
+VERSIONED_TABLES: tuple[str, ...] = ("documents", "events", "signings", "roles", "memberships")
+HISTORY_TABLES: tuple[str, ...] = tuple(f"{t}_history" for t in VERSIONED_TABLES)
 
 DUCKDB_TYPES = {
     "string": "VARCHAR",
@@ -77,11 +94,12 @@ def schemas_dir() -> Path:
 def _load_all() -> dict[str, dict]:
     folder = schemas_dir()
     found = {p.stem for p in folder.glob("*.json")}
-    missing = set(TABLES) - found
+    missing = set(TABLES + HISTORY_TABLES) - found
     if missing:
         raise FileNotFoundError(f"missing table schema(s) in {folder}: {', '.join(sorted(missing))}")
+    extra = sorted(found - set(TABLES + HISTORY_TABLES))  # further database-only tables, e.g. page_state
     out = {}
-    for name in TABLES:
+    for name in TABLES + HISTORY_TABLES + tuple(extra):
         descriptor = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
         if descriptor.get("name", name) != name:
             raise ValueError(f"{folder / name}.json: name is {descriptor['name']!r}, expected {name!r}")
@@ -89,9 +107,50 @@ def _load_all() -> dict[str, dict]:
     return out
 
 
+def database_table_names() -> list[str]:
+    """Every table of the DuckDB database: the published ones in dependency order, then the
+    database-only history tables, then any further schema in `schemas/` (e.g. `page_state`)."""
+    return list(_load_all())
+
+
+def other_table_names() -> list[str]:
+    """Tables that are neither in `TABLES` nor history tables (e.g. `page_state`): the loader
+    takes them from the tables it is given, or else carries them over from the previous database."""
+    return [t for t in _load_all() if t not in TABLES and t not in HISTORY_TABLES]
+
+
+def is_published(table: str) -> bool:
+    """False for database-only tables (`"x-published": false` in the schema)."""
+    return bool(_load_all()[table].get("x-published", True))
+
+
+def published_table_names() -> list[str]:
+    """The tables of the published data package, in dependency order (referenced tables first)."""
+    return [t for t in database_table_names() if is_published(t)]
+
+
 def table_names() -> list[str]:
-    """Every table, in dependency order (referenced tables first)."""
-    return list(TABLES)
+    """The published tables, in dependency order: `published_table_names()` (kept for callers
+    that predate the database-only history tables)."""
+    return published_table_names()
+
+
+def history_table(table: str) -> str:
+    """`signings` -> `signings_history`."""
+    if table not in VERSIONED_TABLES:
+        raise KeyError(f"{table!r} is not versioned")
+    return f"{table}_history"
+
+
+def history_of(table: str) -> str | None:
+    """`signings_history` -> `signings`; None for tables that are not a history."""
+    return (_load_all()[table].get("x-history") or {}).get("of")
+
+
+def history_ignored(table: str) -> list[str]:
+    """Columns of versioned `table` whose changes alone do not make a new version
+    (e.g. `documents.fetched_at`, new on every run)."""
+    return list((_load_all()[history_table(table)].get("x-history") or {}).get("ignore", []))
 
 
 def descriptor(table: str) -> dict:
@@ -201,3 +260,72 @@ def _isna(value) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+# ---- views and table macros (schemas/views.sql) ------------------------------------------
+
+@dataclass(frozen=True)
+class View:
+    """A view or table macro of the database, as declared in `schemas/views.sql`."""
+
+    name: str
+    kind: str  # "view" | "macro"
+    signature: str  # "signings_as_of(ts)" for macros, the name for views
+    description: str
+    columns: dict[str, str]  # documented columns: name -> description
+    sql: str  # the CREATE statement, without the final ";"
+
+
+_HEADER = re.compile(r"^-- @(view|macro) (\w+)(\([^)]*\))?\s*$")
+_COLUMN = re.compile(r"^- `(\w+)`: (.*)$")
+
+
+@lru_cache(maxsize=1)
+def views() -> tuple[View, ...]:
+    """Every view and table macro, in creation order (a view comes after what it reads)."""
+    text = (schemas_dir() / "views.sql").read_text(encoding="utf-8")
+    out: list[View] = []
+    current: dict | None = None
+
+    def finish() -> None:
+        if current is None:
+            return
+        sql = "\n".join(current["sql"]).strip()
+        if not sql.endswith(";") or sql[:-1].count(";"):
+            raise ValueError(f"views.sql: {current['name']} must be exactly one statement ending in ';'")
+        out.append(View(current["name"], current["kind"], current["signature"], " ".join(current["doc"]),
+                        current["columns"], sql[:-1].rstrip()))
+
+    for line in text.splitlines():
+        header = _HEADER.match(line)
+        if header:
+            finish()
+            kind, name, args = header.groups()
+            current = {"name": name, "kind": kind, "signature": name + (args or ""), "doc": [], "columns": {},
+                       "sql": []}
+        elif current is None:
+            continue  # the file's preamble
+        elif not current["sql"] and line.startswith("--"):
+            comment = line[2:].strip()
+            column = _COLUMN.match(comment)
+            if column:
+                current["columns"][column.group(1)] = column.group(2)
+            elif comment:
+                current["doc"].append(comment)
+        elif current["sql"] or line.strip():
+            current["sql"].append(line)
+    finish()
+    names = [v.name for v in out]
+    if len(set(names)) != len(names):
+        raise ValueError("views.sql: duplicate names")
+    return tuple(out)
+
+
+def view_names() -> list[str]:
+    return [v.name for v in views() if v.kind == "view"]
+
+
+def create_views(con) -> None:
+    """Create every view and table macro of `schemas/views.sql` on a DuckDB connection."""
+    for view in views():
+        con.execute(view.sql)

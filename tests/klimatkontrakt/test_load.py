@@ -1,6 +1,13 @@
-"""build_database(): schema DDL, history carried over, atomic swap that survives failures."""
+"""build_database(): schema DDL, history carried over, atomic swap that survives failures and SIGKILL."""
 
 from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -30,7 +37,8 @@ def leftovers(folder):
 def test_tables_round_trip(db):
     assembled = assemble(sample_pages(), RUN1)
     tables = read_tables(db)
-    assert list(tables) == sch.table_names()
+    assert list(tables) == sch.published_table_names()
+    assert list(read_tables(db, sch.database_table_names())) == sch.database_table_names()
     for name, frame in assembled.items():
         pd.testing.assert_frame_equal(tables[name], frame, obj=name)
     runs = tables["runs"]
@@ -105,6 +113,18 @@ def test_database_in_use_is_a_one_line_run_failure(db):
     assert read_tables(db)["runs"]["run_id"].tolist() == [RUN1]
 
 
+def test_database_has_every_table_view_and_macro(db):
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+        macros = {r[0] for r in con.execute(
+            "SELECT function_name FROM duckdb_functions() WHERE function_type = 'table_macro' AND NOT internal"
+        ).fetchall()}
+    assert tables == set(sch.database_table_names())
+    assert views == set(sch.view_names())
+    assert macros == {v.name for v in sch.views() if v.kind == "macro"}
+
+
 def test_views(db):
     with duckdb.connect(str(db), read_only=True) as con:
         per_year = con.execute("SELECT contract, year, signings FROM signings_per_year").fetchall()
@@ -112,6 +132,12 @@ def test_views(db):
         timeline = con.execute(
             "SELECT municipality_code, what FROM municipality_timeline ORDER BY ALL").fetchall()
         assert ("0484", "signing") in timeline and ("0180", "membership") in timeline
+        assert ("0484", "role") in timeline
+
+
+def test_build_needs_the_run_being_loaded(db):
+    with pytest.raises(ValueError, match="run being loaded"):
+        build_database(assemble(sample_pages(), RUN2), db, [])
 
 
 def test_a_reader_in_another_process_survives_the_swap(db):
@@ -136,3 +162,125 @@ def test_a_reader_in_another_process_survives_the_swap(db):
     assert reader.returncode == 0, err
     assert out.strip() == "1"  # the reader kept its consistent snapshot of the old file
     assert read_tables(db)["runs"]["run_id"].tolist() == [RUN1, RUN2]
+
+
+# ---- SIGKILL at any point leaves the previous database intact --------------------------
+
+KILLED_BUILD = textwrap.dedent("""
+    import os, sys, time
+    from datetime import datetime
+    from pathlib import Path
+    sys.path.insert(0, {helpers!r})
+    from klimatkontrakt import load
+    from klimatkontrakt.assemble import assemble
+    from pipeline_helpers import run_row, sample_pages
+
+    db, point = sys.argv[1], sys.argv[2]
+
+    def pause():
+        print(point, flush=True)
+        time.sleep(120)
+
+    if point.startswith("insert:"):
+        real_insert = load._insert
+        def slow_insert(con, table, data):
+            if table == point.split(":", 1)[1]:
+                pause()
+            real_insert(con, table, data)
+        load._insert = slow_insert
+    elif point == "keep-previous":
+        real_keep = load._keep_previous
+        load._keep_previous = lambda path: (pause(), real_keep(path))
+    elif point == "swap":
+        real_replace = os.replace
+        def slow_replace(src, dst):
+            if str(dst) == db:
+                pause()
+            real_replace(src, dst)
+        load.os.replace = slow_replace
+    load.build_database(assemble(sample_pages()[:2], {run!r}), Path(db),
+                        [run_row({run!r}, started_at=datetime(2026, 11, 28, 2, 15))])
+    print("finished", flush=True)
+""")
+
+
+def start_killable_build(db: Path, point: str) -> subprocess.Popen:
+    script = KILLED_BUILD.format(helpers=str(Path(__file__).parent), run=RUN2)
+    proc = subprocess.Popen([sys.executable, "-c", script, str(db), point],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline().strip()
+    if line != point:
+        proc.kill()
+        raise AssertionError(f"build did not reach {point}: {line!r} {proc.stderr.read()}")
+    return proc
+
+
+@pytest.mark.parametrize("point", ["insert:documents", "insert:memberships_history", "keep-previous", "swap"])
+def test_a_killed_build_leaves_the_previous_database_usable(db, point):
+    everything = sch.database_table_names()
+    before = read_tables(db, everything)
+    before_bytes = db.read_bytes()
+    proc = start_killable_build(db, point)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+    assert db.read_bytes() == before_bytes
+    after = read_tables(db, everything)  # opens, every table readable, nothing changed
+    for name in everything:
+        pd.testing.assert_frame_equal(after[name], before[name], obj=name)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM municipality_timeline").fetchone()[0] > 0
+
+    # the next build cleans up after the killed one and completes
+    build_database(assemble(sample_pages()[:2], RUN2), db, [run_row(RUN2)])
+    assert read_tables(db)["runs"]["run_id"].tolist() == [RUN1, RUN2]
+    assert leftovers(db.parent) == []
+    assert read_tables(previous_path(db))["runs"]["run_id"].tolist() == [RUN1]
+
+
+def test_a_second_builder_waits_for_the_first(db, monkeypatch):
+    proc = start_killable_build(db, "insert:signings")
+    try:
+        monkeypatch.setattr(load, "LOCK_TIMEOUT_SECONDS", 0.5)
+        with pytest.raises(RunFailed, match="another build"):
+            build_database(assemble(sample_pages(), RUN2), db, [run_row(RUN2)])
+        assert read_tables(db)["runs"]["run_id"].tolist() == [RUN1]
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=30)
+    build_database(assemble(sample_pages(), RUN2), db, [run_row(RUN2)])  # the lock died with its holder
+    assert read_tables(db)["runs"]["run_id"].tolist() == [RUN1, RUN2]
+    assert leftovers(db.parent) == []
+
+
+@pytest.mark.parametrize("table", sch.other_table_names())
+def test_other_database_only_tables_are_written_or_carried_over(db, table):
+    """E.g. page_state (crawl state): written when given, else kept from the previous database."""
+    from datetime import date, datetime
+
+    sample = {"string": "x", "integer": 1, "number": 1.0, "boolean": True, "date": date(2026, 1, 1),
+              "datetime": datetime(2026, 1, 1), "year": 2026}
+    row = {f["name"]: sample.get(f.get("type", "string"), "x") for f in sch.fields(table)}
+    tables = assemble(sample_pages(), RUN2)
+    tables[table] = sch.to_frame(table, [row])
+    build_database(tables, db, [run_row(RUN2)])
+    assert len(read_tables(db, [table])[table]) == 1
+    build_database(assemble(sample_pages(), RUN2), db, [run_row(RUN2)])  # not given: carried over
+    pd.testing.assert_frame_equal(read_tables(db, [table])[table], sch.to_frame(table, [row]))
+
+
+def test_a_failing_step_before_the_swap_keeps_the_previous_database(db):
+    """The flow publishes from the staged file; a tripped release gate must not swap it in."""
+    before = db.read_bytes()
+    seen = []
+
+    def gate(staged):
+        seen.append(read_tables(staged)["runs"]["run_id"].tolist())
+        raise RunFailed("shrink gate tripped")
+
+    with pytest.raises(RunFailed):
+        build_database(assemble(sample_pages()[:1], RUN2), db, [run_row(RUN2)], before_swap=gate)
+    assert seen == [[RUN1, RUN2]]
+    assert db.read_bytes() == before
+    assert leftovers(db.parent) == []

@@ -6,6 +6,7 @@ import duckdb
 import pytest
 from frictionless import Schema
 
+from klimatkontrakt import history as hist
 from klimatkontrakt import schema as sch
 from klimatkontrakt.dictionary import DOC_PATH, render_data_dictionary
 
@@ -31,15 +32,26 @@ CONTRACT = {
 }
 
 
+HISTORY = [f"{t}_history" for t in ("documents", "events", "signings", "roles", "memberships")]
+ALL = sch.database_table_names()  # CONTRACT, HISTORY, then further database-only tables (e.g. page_state)
+
+
 def test_schema_files_are_exactly_the_tables():
     files = {p.stem for p in sch.schemas_dir().glob("*.json")}
-    assert files == set(sch.table_names()) == set(CONTRACT)
+    assert files == set(ALL)
+    assert ALL[: len(CONTRACT) + len(HISTORY)] == list(sch.TABLES) + HISTORY and set(sch.TABLES) == set(CONTRACT)
+    assert sch.published_table_names() == sch.table_names() == list(sch.TABLES)
+    assert [t for t in ALL if not sch.is_published(t)] == HISTORY + sch.other_table_names()
 
 
-@pytest.mark.parametrize("table", list(CONTRACT))
+@pytest.mark.parametrize("table", ALL)
 def test_public_columns_and_descriptions(table):
     names = sch.field_names(table)
-    assert names[: len(CONTRACT[table])] == CONTRACT[table]
+    if table in HISTORY:
+        contract = sch.field_names(table.removesuffix("_history")) + hist.VERSION_COLUMNS
+    else:
+        contract = CONTRACT.get(table, [])
+    assert names[: len(contract)] == contract
     assert len(set(names)) == len(names)
     d = sch.descriptor(table)
     assert len(d["description"]) > 30
@@ -48,7 +60,7 @@ def test_public_columns_and_descriptions(table):
         assert field["type"] in sch.DUCKDB_TYPES
 
 
-@pytest.mark.parametrize("table", list(CONTRACT))
+@pytest.mark.parametrize("table", ALL)
 def test_frictionless_accepts_the_schema(table):
     report = Schema.validate_descriptor(sch.descriptor(table))
     assert report.valid, report.flatten(["type", "note"])
@@ -56,7 +68,7 @@ def test_frictionless_accepts_the_schema(table):
 
 
 def test_keys_point_at_primary_keys_of_earlier_tables():
-    order = sch.table_names()
+    order = sch.database_table_names()
     for table in order:
         names = sch.field_names(table)
         assert all(c in names for c in sch.primary_key(table))
@@ -68,7 +80,7 @@ def test_keys_point_at_primary_keys_of_earlier_tables():
 
 
 def test_codes_are_constrained_text():
-    for table in sch.table_names():
+    for table in sch.database_table_names():
         for field in sch.fields(table):
             if field["name"] == "municipality_code":
                 assert field["type"] == "string"
@@ -83,7 +95,7 @@ def test_codes_are_constrained_text():
 def test_ddl_columns_equal_schema_fields():
     con = duckdb.connect()
     try:
-        for table in sch.table_names():
+        for table in sch.database_table_names():
             con.execute(sch.ddl(table))
             described = con.execute(f'DESCRIBE "{table}"').fetchall()
             assert [r[0] for r in described] == sch.field_names(table)
@@ -107,7 +119,49 @@ def test_data_dictionary_is_up_to_date():
     rendered = render_data_dictionary()
     assert DOC_PATH.read_text(encoding="utf-8") == rendered, (
         "docs/data-dictionary.md is stale: run `uv run python -m klimatkontrakt.dictionary`")
-    for table in sch.table_names():
+    for table in sch.database_table_names():
         assert f"## {table}\n" in rendered
         for name in sch.field_names(table):
             assert f"| `{name}` |" in rendered
+    for view in sch.views():
+        assert f"## {view.name}\n" in rendered
+
+
+# ---- history tables and views ----------------------------------------------------------
+
+@pytest.mark.parametrize("table", sch.VERSIONED_TABLES)
+def test_history_schemas_follow_their_tables(table):
+    """schemas/<table>_history.json = the table's fields + the version fields; regenerate with
+    `uv run python -m klimatkontrakt.history` after changing schemas/<table>.json."""
+    name = sch.history_table(table)
+    on_disk = (sch.schemas_dir() / f"{name}.json").read_text(encoding="utf-8")
+    assert on_disk == hist.render_history_schema(table), f"{name}.json is stale: run python -m klimatkontrakt.history"
+    assert sch.field_names(name) == sch.field_names(table) + hist.VERSION_COLUMNS
+    assert sch.primary_key(name) == sch.primary_key(table) + ["run_id_from"]
+    assert sch.history_of(name) == table and not sch.is_published(name) and sch.is_published(table)
+    for field, base in zip(sch.fields(name), sch.fields(table)):
+        assert (field["type"], field.get("constraints")) == (base["type"], base.get("constraints"))
+
+
+def test_views_file_parses_and_creates():
+    views = sch.views()
+    names = [v.name for v in views]
+    for table in ("signings", "events", "roles", "memberships", "documents"):
+        assert f"current_{table}" in names and f"{table}_as_of" in names
+    assert {"signings_per_year", "municipality_timeline", "changes"} <= set(names)
+    con = duckdb.connect()
+    try:
+        for table in sch.database_table_names():
+            con.execute(sch.ddl(table))
+        sch.create_views(con)
+        for view in views:
+            assert view.description, view.name
+            if view.kind == "view":
+                columns = [r[0] for r in con.execute(f'DESCRIBE "{view.name}"').fetchall()]
+                assert set(view.columns) <= set(columns), view.name  # no documented column that is not there
+                if view.name.startswith("current_"):
+                    assert columns == sch.field_names(view.name.removeprefix("current_"))
+                else:
+                    assert set(columns) == set(view.columns), f"{view.name}: undocumented columns"
+    finally:
+        con.close()
