@@ -41,6 +41,7 @@ TABLES: tuple[str, ...] = (
     "roles",
     "memberships",
     "claims",
+    "conflicts",
     "runs",
     "fetches",
 )

@@ -10,7 +10,7 @@ from klimatkontrakt import history as hist
 from klimatkontrakt import schema as sch
 from klimatkontrakt.dictionary import DOC_PATH, render_data_dictionary
 
-# The public contract: these columns, in this order, at the start of each table.
+# The public contract: these columns, in this order, at the start of each table (in dependency order).
 CONTRACT = {
     "municipalities": ["municipality_code", "name", "county_code", "county_name"],
     "organisations": ["organisation_id", "name", "name_en", "kind", "aliases"],
@@ -25,6 +25,8 @@ CONTRACT = {
     "memberships": ["membership_id", "municipality_code", "initiative_id", "joined_on", "joined_year", "cohort",
                     "document_id", "evidence"],
     "claims": ["claim_id", "fact_table", "fact_id", "document_id", "evidence", "value"],
+    "conflicts": ["conflict_id", "kind", "fact_table", "subject", "field", "claimed_values", "fact_ids",
+                  "document_ids", "chosen_value", "rule"],
     "runs": ["run_id", "started_at", "finished_at", "status", "pages_fetched", "records", "sources_failed",
              "message"],
     "fetches": ["run_id", "url", "final_url", "source_id", "status", "bytes", "elapsed_ms", "from_cache", "error",
