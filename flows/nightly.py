@@ -19,18 +19,26 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from extractors import get_extractor
 from klimatkontrakt.assemble import assemble
 from klimatkontrakt.config import load_sources
 from klimatkontrakt.errors import KlimatkontraktError, RunFailed
 from klimatkontrakt.fetch.client import NOT_ARCHIVED, LiveClient, ReplayClient
-from klimatkontrakt.fetch.crawl import crawl
+from klimatkontrakt.fetch.crawl import CrawlResult, crawl
 from klimatkontrakt.fetch.warc import ArchiveWriter, ReplayArchive
 from klimatkontrakt.load import build_database
 from klimatkontrakt.model import Extraction, FetchedPage, Source
 from klimatkontrakt.publish import publish
 from klimatkontrakt.settings import Settings
+from klimatkontrakt.state import (
+    PreviousState,
+    extractor_version,
+    kept_documents,
+    page_state_frame,
+    read_state,
+)
 
 log = logging.getLogger("flows.nightly")
 
@@ -44,6 +52,8 @@ class SourceResult:
     extractions: list[Extraction | None]
     stats: dict = field(default_factory=dict)
     failure: str | None = None  # one line when the source yielded nothing usable
+    crawl: CrawlResult | None = None  # links, text hashes, unchanged pages: for page_state
+    reused: set[str] = field(default_factory=set)  # page.url of pages whose previous extraction was reused
 
 
 def new_run_id(now: datetime) -> str:
@@ -51,20 +61,34 @@ def new_run_id(now: datetime) -> str:
 
 
 @task(name="collect", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
-def collect(source: Source, client) -> SourceResult:
-    """Crawl one source and run its extractor over every relevant HTML page."""
+def collect(source: Source, client, previous: PreviousState | None = None) -> SourceResult:
+    """Crawl one source and run its extractor over every relevant HTML page.
+
+    With `previous` (incremental runs), a relevant page the crawler found unchanged (304, or the
+    same normalised text) is not extracted again: its previous extraction is reused.
+    """
     extractor = get_extractor(source.extractor)
-    result = crawl(source, client)
+    previous = previous or PreviousState()
+    result = crawl(source, client, known=previous.known(source.id))
     relevant = getattr(result, "relevant_urls", None)
     extractions: list[Extraction | None] = []
+    reused: set[str] = set()
     for page in result.pages:
-        wanted = page.is_html and page.status == 200 and (relevant is None or page.url in relevant)
+        is_relevant = relevant is None or page.url in relevant
+        kept = None
+        if is_relevant and page.url in result.unchanged_urls:
+            kept = previous.extraction_for(source.id, page.url)
+        if kept is not None:
+            reused.add(page.url)
+            extractions.append(kept)
+            continue
+        wanted = page.is_html and page.status == 200 and is_relevant
         extractions.append(extractor(page.final_url, page.text, source) if wanted else None)
     used = sum(e is not None for e in extractions)
     facts = sum(sum(len(v) for v in e.facts().values()) for e in extractions if e is not None)
-    stats = dict(result.stats, documents=used, facts=facts)
+    stats = dict(result.stats, documents=used, facts=facts, reused=len(reused))
     failure = None
-    if any(p.status == 200 for p in result.pages):
+    if any(p.status == 200 or p.from_cache for p in result.pages):
         log.info("source %s: %s", source.id, _describe(stats))
     elif all(p.error == NOT_ARCHIVED for p in result.pages):
         # Replaying an archive that does not cover this source is not a failure of the source.
@@ -73,17 +97,32 @@ def collect(source: Source, client) -> SourceResult:
         errors = [p.error for p in result.pages if p.error]
         failure = errors[0] if errors else "no page could be fetched"
         log.warning("source %s: nothing fetched (%s)", source.id, failure)
-    return SourceResult(source, result.pages, extractions, stats, failure)
+    return SourceResult(source, result.pages, extractions, stats, failure, crawl=result, reused=reused)
 
 
-@task(name="assemble-and-load", cache_policy=NO_CACHE)
-def assemble_and_load(results: list[SourceResult], run: dict, db_path: Path) -> dict[str, int]:
+def assemble_tables(results: list[SourceResult], run_id: str, previous: PreviousState | None = None,
+                    validators: dict | None = None) -> dict:
+    """The tables of this run: `assemble` over every page, plus `page_state` (incremental state
+    for the next run). Pure apart from logging."""
+    previous = previous or PreviousState()
     rows = [
         (r.source, page, extraction)
         for r in results
         for page, extraction in zip(r.pages, r.extractions, strict=True)
     ]
-    tables = assemble(rows, run["run_id"])
+    kept = kept_documents(previous, [(r.source.id, url) for r in results for url in sorted(r.reused)])
+    tables = assemble(rows, run_id, kept_documents=kept)
+    tables["page_state"] = page_state_frame(
+        [(r.source, r.crawl, r.extractions) for r in results if r.crawl is not None],
+        previous, validators or {}, {r.source.id: extractor_version(r.source) for r in results},
+    )
+    return tables
+
+
+@task(name="assemble-and-load", cache_policy=NO_CACHE)
+def assemble_and_load(results: list[SourceResult], run: dict, db_path: Path,
+                      previous: PreviousState | None = None, validators: dict | None = None) -> dict[str, int]:
+    tables = assemble_tables(results, run["run_id"], previous, validators)
     run["records"] = sum(len(tables[t]) for t in ("signings", "events", "roles", "memberships"))
     build_database(tables, db_path, [run])
     counts = {name: len(frame) for name, frame in tables.items()}
@@ -118,18 +157,23 @@ def nightly(
         sources = load_sources(Path(sources_file))
         out_dir.mkdir(parents=True, exist_ok=True)
         db_path.parent.mkdir(parents=True, exist_ok=True)
+        # Incremental state from the previous database (page_state): validators to send, what
+        # unchanged pages said last time. Replay sends no validators but reuses the extraction
+        # of pages whose normalised text is unchanged, like a live run.
+        previous = read_state(db_path, {s.id: extractor_version(s) for s in sources})
         if replay:
             client = ReplayClient(ReplayArchive([Path(p) for p in replay]))
-            results = _collect_all(sources, client)
+            results = _collect_all(sources, client, previous)
         else:
             archive_path = out_dir / "archive" / f"{run_id}.warc.gz"
             archive_path.parent.mkdir(parents=True, exist_ok=True)
             with ArchiveWriter(archive_path) as archive:
-                results = _collect_all(sources, LiveClient(settings, archive))
+                client = LiveClient(settings, archive, validators=previous.validators)
+                results = _collect_all(sources, client, previous)
         failed = {r.source.id: r.failure for r in results if r.failure}
         summary["sources"] = {r.source.id: r.stats for r in results}
         summary["sources_failed"] = failed
-        if not any(page.status == 200 for r in results for page in r.pages):
+        if not any(page.status == 200 or page.from_cache for r in results for page in r.pages):
             if not replay and _all_unreachable(results):
                 raise RunFailed(f"network unreachable: no source could be fetched; {OFFLINE_HINT}")
             raise RunFailed(f"no source yielded any page ({', '.join(sorted(failed))}); nothing published")
@@ -144,7 +188,7 @@ def nightly(
             "message": None,
         }
         run["finished_at"] = datetime.now(UTC).replace(tzinfo=None)
-        summary["tables"] = assemble_and_load(results, run, db_path)
+        summary["tables"] = assemble_and_load(results, run, db_path, previous, dict(client.seen_validators))
         summary["package"] = str(publish_package(db_path, out_dir, started))
         summary["status"] = "success"
         return summary
@@ -163,15 +207,16 @@ def _describe(stats: dict) -> str:
     """One readable line per source, e.g. 'fetched 3 pages, 2 documents, 44 facts, 23 URL(s) not archived'."""
     parts = [f"fetched {stats.get('fetched', 0)} page(s)", f"{stats.get('documents', 0)} document(s)",
              f"{stats.get('facts', 0)} fact(s)"]
-    for key, words in (("unchanged", "unchanged"), ("failed", "failed"), ("skipped_robots", "skipped by robots.txt"),
+    for key, words in (("unchanged", "not modified (304)"), ("same_text", "with unchanged text"),
+                       ("reused", "reused from the previous run"), ("failed", "failed"), ("skipped_robots", "skipped by robots.txt"),
                        ("truncated", "truncated"), ("not_archived", "URL(s) not archived")):
         if stats.get(key):
             parts.append(f"{stats[key]} {words}")
     return ", ".join(parts)
 
 
-def _collect_all(sources: list[Source], client) -> list[SourceResult]:
-    futures = [collect.with_options(name=f"collect-{s.id}").submit(s, client) for s in sources]
+def _collect_all(sources: list[Source], client, previous: PreviousState | None = None) -> list[SourceResult]:
+    futures = [collect.with_options(name=f"collect-{s.id}").submit(s, client, quote(previous)) for s in sources]
     return [f.result() for f in futures]
 
 

@@ -24,7 +24,7 @@ import logging
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 
 import pandas as pd
@@ -114,12 +114,22 @@ def organisations_frame() -> pd.DataFrame:
 
 # ---- the stage -------------------------------------------------------------------------
 
-def assemble(pages: list[Page], run_id: str) -> dict[str, pd.DataFrame]:
-    """Every table except `runs` (the flow provides those rows), as DataFrames."""
+def assemble(pages: list[Page], run_id: str,
+             kept_documents: Mapping[str, Mapping] | None = None) -> dict[str, pd.DataFrame]:
+    """Every table except `runs` (the flow provides those rows), as DataFrames.
+
+    `kept_documents` ({document_id: {column: value}}, incremental runs): for a page that was
+    unchanged and whose previous extraction is reused, the `fetched_at`, `status`, `sha256` and
+    `content_type` of its documents row stay those of the response the facts were read from,
+    not of today's 304 or identical-text answer (see `klimatkontrakt/state.py`).
+    """
     known_munis = set(reference.municipalities_by_code())
     known_orgs = set(reference.agencies_by_id())
 
     documents = _documents(pages)
+    for doc_id, kept in (kept_documents or {}).items():
+        if doc_id in documents:
+            documents[doc_id]["row"].update(kept)
     claims = []  # dicts: table, fact_id, document, record (raw), row (normalised), evidence
     for doc in sorted(documents.values(), key=lambda d: d["row"]["document_id"]):
         extraction: Extraction = doc["extraction"]
@@ -142,6 +152,9 @@ def assemble(pages: list[Page], run_id: str) -> dict[str, pd.DataFrame]:
         "claims": _frame("claims", claim_rows),
         "fetches": _frame("fetches", [_fetch_row(source, page, run_id) for source, page, _ in pages]),
     }
+    from klimatkontrakt.conflicts import find_conflicts  # it builds on this module's ids
+
+    tables["conflicts"] = find_conflicts(tables)
     return {name: tables[name] for name in sch.table_names() if name in tables}
 
 

@@ -468,6 +468,12 @@ class ReplayClient(_BaseClient):
 
     def __init__(self, archive: ReplayArchive):
         self.archive = archive
+        # ETag / Last-Modified of the recorded 200 responses, like LiveClient.seen_validators, so
+        # a replayed run leaves the same incremental state as the live run it replays. Replay
+        # never sends validators: it answers with whatever the archive holds (a 304 only if one
+        # was recorded).
+        self.seen_validators: dict[str, tuple[str | None, str | None]] = {}
+        self._lock = threading.Lock()
 
     def __enter__(self) -> ReplayClient:
         return self
@@ -485,8 +491,14 @@ class ReplayClient(_BaseClient):
             return _Hop(status=404, reason="Not Archived", error=NOT_ARCHIVED)
         if recorded.error is not None:
             return _Hop(status=None, error=recorded.error, fetched_at=recorded.fetched_at)
-        return _Hop(status=recorded.status, reason=recorded.reason, headers=list(recorded.headers),
-                    body=recorded.body, fetched_at=recorded.fetched_at, truncated=recorded.truncated)
+        hop = _Hop(status=recorded.status, reason=recorded.reason, headers=list(recorded.headers),
+                   body=recorded.body, fetched_at=recorded.fetched_at, truncated=recorded.truncated)
+        if hop.status == 200:
+            etag, last_modified = hop.header("ETag"), hop.header("Last-Modified")
+            if etag or last_modified:
+                with self._lock:
+                    self.seen_validators[url] = (etag, last_modified)
+        return hop
 
     def robots_sitemaps(self, url: str, source: Source) -> list[str]:
         parts = urlsplit(normalise_url(url))

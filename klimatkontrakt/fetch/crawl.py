@@ -17,15 +17,33 @@ Rules, in order of precedence:
   is kept in `pages` but is not in `relevant_urls` and its links are not followed; the flow
   extracts only `relevant_pages()`.
 * `<meta name="robots" content="nofollow">` stops link following on that page.
-* a 304 (unchanged) page has no body, so its links are not followed in that run.
+* incremental crawling (`known`, the previous run's page state of this source): a page is
+  *unchanged* when it answers 304 Not Modified, or when it answers 200 with the same final URL
+  and the same normalised text (`text_sha256`) as last time. An unchanged page is listed in
+  `CrawlResult.unchanged_urls` (the flow reuses its previous extraction instead of extracting
+  it again). A 304 page has no body: its relevance and links come from `known` (so the crawl
+  goes on past it exactly as if it had been downloaded); without a `known` entry its links are
+  not followed in that run.
+
+"Normalised text" (`normalised_text`) is what the extractors can read, with markup noise
+removed: the text content of the document without <script>, <style>, <noscript> and <template>
+elements and without comments; plus the page's language (`<html lang>`), the `content` of the
+<meta> tags the extractors read (publication dates, titles, descriptions), the `datetime` of
+every <time> element and the JSON-LD blocks (re-serialised with sorted keys); joined with single
+spaces, every run of whitespace collapsed to one space, Unicode NFC. So a new nonce, CSRF token,
+cache-busting query string, inline-script timestamp or attribute change does not count as a
+change, while any change of the words a reader sees does.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
+import unicodedata
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -47,13 +65,36 @@ DOCUMENT_EXTENSIONS = frozenset(
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "sms:", "ftp:")
+_INVISIBLE = ("script", "style", "noscript", "template")
+_BLOCKS = ("title", "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+           "table", "tr", "td", "th", "blockquote", "pre", "section", "article", "header", "footer", "main",
+           "nav", "aside", "figure", "figcaption", "address", "hr", "form", "details", "summary", "caption")
+# <meta> keys (name / property / itemprop, lower case) whose content an extractor may read.
+FINGERPRINT_META = frozenset(
+    "article:published_time og:published_time datepublished date dcterms.date dcterms.issued dc.date "
+    "dc.date.issued pubdate publishdate publish-date publication_date sailthru.date parsely-pub-date "
+    "article:modified_time datemodified og:title twitter:title title description og:description "
+    "dc.title dcterms.title dc.language language content-language".split()
+)
+
+
+@dataclass(frozen=True)
+class KnownPage:
+    """What the previous run learnt about one URL of this source (see `klimatkontrakt/state.py`)."""
+
+    final_url: str
+    text_sha256: str | None = None
+    links: tuple[str, ...] | None = None  # links the crawl may follow from the page; None: none
+    relevant: bool = False  # the page was worth extracting (start URL or mentions a keyword)
 
 
 @dataclass
 class CrawlResult:
     """Pages in fetch order (failures included) and what the crawl counted.
 
-    stats keys: fetched (2xx/3xx answers), unchanged (304), failed (errors other than the two
+    stats keys: fetched (2xx/3xx answers with a body), unchanged (304 Not Modified), same_text
+    (200 answers whose normalised text equals the previous run's: also counted in fetched),
+    failed (errors other than the two
     below), skipped_robots, not_archived, truncated, irrelevant (HTML pages without any
     keyword), documents (document links listed, not fetched), sitemap_urls, sitemap_errors,
     pages (len(pages)).
@@ -65,6 +106,10 @@ class CrawlResult:
     documents: list[str] = field(default_factory=list)  # document links found, not fetched
     sitemap_lastmod: dict[str, str] = field(default_factory=dict)  # url -> <lastmod> as written
     depths: dict[str, int] = field(default_factory=dict)  # page.url -> BFS depth
+    # incremental state, for the next run (page.url keys)
+    unchanged_urls: set[str] = field(default_factory=set)  # 304, or same normalised text as last run
+    text_hashes: dict[str, str] = field(default_factory=dict)  # sha256 of normalised_text (200 HTML)
+    links: dict[str, list[str] | None] = field(default_factory=dict)  # links followable from the page
 
     def relevant_pages(self) -> list[FetchedPage]:
         return [p for p in self.pages if p.url in self.relevant_urls]
@@ -106,6 +151,43 @@ def extract_links(doc, base_url: str) -> list[str]:
         seen.add(url)
         links.append(url)
     return links
+
+
+def normalised_text(html: str) -> str:
+    """The page's text as the change detector sees it (see the module docstring)."""
+    doc = _parse(html)
+    if doc is None:
+        return unicodedata.normalize("NFC", " ".join(html.split()))
+    parts: list[str] = []
+    lang = (doc.get("lang") or doc.get("xml:lang") or "").strip()
+    if lang:
+        parts.append(f"lang={lang}")
+    for meta in doc.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        if key in FINGERPRINT_META and meta.get("content"):
+            parts.append(f"{key}={meta.get('content')}")
+    for script in doc.xpath("//script[@type='application/ld+json']"):
+        raw = script.text or ""
+        try:
+            raw = json.dumps(json.loads(raw), sort_keys=True, ensure_ascii=False)
+        except ValueError:
+            pass
+        parts.append(raw)
+    for element in doc.iter("time"):
+        if element.get("datetime"):
+            parts.append(f"datetime={element.get('datetime')}")
+    for bad in doc.xpath("|".join(f"//{tag}" for tag in _INVISIBLE)):
+        bad.drop_tree()
+    for element in doc.iter(*_BLOCKS):  # block boundaries separate words: <p>a</p><p>b</p> is "a b"
+        element.text = " " + (element.text or "")
+        element.tail = " " + (element.tail or "")
+    parts.append(doc.text_content())
+    return unicodedata.normalize("NFC", " ".join(" ".join(parts).split()))
+
+
+def text_sha256(html: str) -> str:
+    """Hex SHA-256 of `normalised_text(html)` (UTF-8): the page_state.text_sha256 of a page."""
+    return hashlib.sha256(normalised_text(html).encode("utf-8")).hexdigest()
 
 
 def _nofollow(doc) -> bool:
@@ -171,10 +253,16 @@ def crawl(
     *,
     on_page: Callable[[FetchedPage], None] | None = None,
     use_robots_sitemaps: bool = False,
+    known: Mapping[str, KnownPage] | None = None,
 ) -> CrawlResult:
-    """Crawl one source sequentially; never raises for HTTP trouble (see FetchedPage.error)."""
+    """Crawl one source sequentially; never raises for HTTP trouble (see FetchedPage.error).
+
+    `known`: the previous run's state of this source's pages by URL (incremental crawling, see
+    the module docstring); None or empty crawls as if for the first time.
+    """
+    known = {normalise_url(u): k for u, k in (known or {}).items()}
     stats = dict.fromkeys(
-        ("fetched", "unchanged", "failed", "skipped_robots", "not_archived", "truncated",
+        ("fetched", "unchanged", "same_text", "failed", "skipped_robots", "not_archived", "truncated",
          "irrelevant", "documents", "sitemap_urls", "sitemap_errors", "pages"), 0)
     result = CrawlResult(pages=[], stats=stats)
     frontier = _Frontier(source)
@@ -210,8 +298,29 @@ def crawl(
         frontier.seen.add(normalise_url(page.final_url))
         if on_page is not None:
             on_page(page)
+        previous = known.get(url)
+        if page.from_cache:
+            # 304 Not Modified: no body; what the page said last time still holds.
+            result.unchanged_urls.add(page.url)
+            if previous is None or not previous.relevant:
+                continue
+            result.relevant_urls.add(page.url)
+            links = list(previous.links) if previous.links is not None else None
+            result.links[page.url] = links
+            if previous.text_sha256:
+                result.text_hashes[page.url] = previous.text_sha256
+            if links is None or depth >= source.max_depth:
+                continue
+            _follow(links, depth, frontier, documents, result)
+            continue
         if page.text is None:
             continue
+        digest = text_sha256(page.text)
+        result.text_hashes[page.url] = digest
+        if (previous is not None and previous.text_sha256 == digest
+                and normalise_url(previous.final_url) == normalise_url(page.final_url)):
+            result.unchanged_urls.add(page.url)
+            stats["same_text"] += 1
         doc = _parse(page.text)
         if url not in start_set and keywords:
             text = _visible_text(_parse(page.text)) if doc is not None else page.text
@@ -220,22 +329,31 @@ def crawl(
                 log.debug("%s: mentions none of the keywords; links not followed", url)
                 continue
         result.relevant_urls.add(page.url)
-        if doc is None or depth >= source.max_depth or _nofollow(doc):
+        if doc is None:
+            result.links[page.url] = None
             continue
-        for link in extract_links(doc, page.final_url):
-            if not frontier.allowed(link):
-                continue
-            if is_document(link):
-                if link not in documents:
-                    documents.add(link)
-                    result.documents.append(link)
-                continue
-            frontier.add(link, depth + 1)
+        links = [] if _nofollow(doc) else extract_links(doc, page.final_url)
+        result.links[page.url] = links
+        if depth >= source.max_depth:
+            continue
+        _follow(links, depth, frontier, documents, result)
 
     stats["documents"] = len(result.documents)
     stats["pages"] = len(result.pages)
     left = len(frontier.queue)
-    log.info("source %s: %d page(s) (%s)%s", source.id, len(result.pages),
+    log.debug("source %s: %d page(s) (%s)%s", source.id, len(result.pages),
              ", ".join(f"{k}={v}" for k, v in stats.items() if v and k != "pages"),
              f"; max_pages reached with {left} URL(s) left" if left else "")
     return result
+
+
+def _follow(links: list[str], depth: int, frontier: _Frontier, documents: set[str], result: CrawlResult) -> None:
+    for link in links:
+        if not frontier.allowed(link):
+            continue
+        if is_document(link):
+            if link not in documents:
+                documents.add(link)
+                result.documents.append(link)
+            continue
+        frontier.add(link, depth + 1)
