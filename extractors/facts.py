@@ -654,14 +654,17 @@ def find_memberships(ctx: Ctx) -> list[Membership]:
     out: list[Membership] = []
     for s in ctx.sents:
         t = s.text
+        in_k, in_eu = RX_INITIATIVE_K.search(t), RX_INITIATIVE_EU.search(t)
+        if not (in_k or in_eu):
+            continue  # names no initiative (checked first: far cheaper than RX_MEMBER on long pages)
         mm = RX_MEMBER.search(t)
         if not mm or RX_FUTURE_OR_NEG.search(t) or RX_LOOKALIKE.search(t):
             continue
         initiatives = []
-        if RX_INITIATIVE_K.search(t) and (re.search(r"Klimatneutrala\s+städer|Climate[-\s]Neutral\s+Cities\s*2030|Viable\s+Cities", t, re.I)
+        if in_k and (re.search(r"Klimatneutrala\s+städer|Climate[-\s]Neutral\s+Cities\s*2030|Viable\s+Cities", t, re.I)
                                           or (ctx.page_k2030 and not RX_INITIATIVE_EU.search(t))):
             initiatives.append("klimatneutrala-stader-2030")
-        if RX_INITIATIVE_EU.search(t):
+        if in_eu:
             initiatives.append("eu-mission-cities")
         if not initiatives:
             continue

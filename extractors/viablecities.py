@@ -1,5 +1,7 @@
 """viablecities.se (WordPress; Swedish at /..., machine-translated English twin at /en/...).
 
+Project pages (`/satsningar/...`, `/projekt/...`) also yield a `projects` record.
+
 The Klimatkontrakt page has a background, then one section per year ("2023 – <tema>") with
 "Signerande parter" and one quote per city under a "<Stad> kommun" heading; event pages per
 year; news posts. The logo link and the menu are dropped before reading the text.
@@ -7,8 +9,11 @@ year; news posts. The logo link and the menu are dropped before reading the text
 
 from __future__ import annotations
 
+import dataclasses
+
 from extractors.common import parse_page
 from extractors.facts import extract_facts
+from extractors.projects import find_projects, is_project_page
 from klimatkontrakt.model import Extraction, Source
 
 # article containers of the old and the 2025 layouts, before the generic main/article/body
@@ -22,4 +27,7 @@ SELECTORS = (
 
 def extract(url: str, html: str, source: Source) -> Extraction:
     page = parse_page(url, html, SELECTORS)
-    return extract_facts(page, source.municipality_code, is_viablecities=True)
+    extraction = extract_facts(page, source.municipality_code, is_viablecities=True)
+    if is_project_page(url):
+        extraction = dataclasses.replace(extraction, projects=tuple(find_projects(page)))
+    return extraction

@@ -16,12 +16,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from extractors import get_extractor
+from flows.reporting import notify_failure, summary_markdown
+from klimatkontrakt import schema as sch
 from klimatkontrakt.assemble import assemble
 from klimatkontrakt.config import load_sources
 from klimatkontrakt.errors import KlimatkontraktError, RunFailed
@@ -54,6 +57,11 @@ class SourceResult:
     failure: str | None = None  # one line when the source yielded nothing usable
     crawl: CrawlResult | None = None  # links, text hashes, unchanged pages: for page_state
     reused: set[str] = field(default_factory=set)  # page.url of pages whose previous extraction was reused
+
+
+def task_runner() -> ThreadPoolTaskRunner:
+    """Sources crawl in parallel threads (IO-bound); KLIMATKONTRAKT_MAX_WORKERS sets how many."""
+    return ThreadPoolTaskRunner(max_workers=Settings().max_workers)
 
 
 def new_run_id(now: datetime) -> str:
@@ -119,31 +127,39 @@ def assemble_tables(results: list[SourceResult], run_id: str, previous: Previous
     return tables
 
 
-@task(name="assemble-and-load", cache_policy=NO_CACHE)
-def assemble_and_load(results: list[SourceResult], run: dict, db_path: Path,
-                      previous: PreviousState | None = None, validators: dict | None = None) -> dict[str, int]:
-    tables = assemble_tables(results, run["run_id"], previous, validators)
-    run["records"] = sum(len(tables[t]) for t in ("signings", "events", "roles", "memberships"))
-    build_database(tables, db_path, [run])
-    counts = {name: len(frame) for name, frame in tables.items()}
-    log.info("loaded %s: %s", db_path, ", ".join(f"{k}={v}" for k, v in counts.items()))
-    return counts
+@task(name="assemble", cache_policy=NO_CACHE)
+def assemble_stage(results: list[SourceResult], run_id: str, previous: PreviousState | None = None,
+                   validators: dict | None = None) -> dict:
+    tables = assemble_tables(results, run_id, previous, validators)
+    log.info("assembled: %s", ", ".join(f"{k}={len(v)}" for k, v in tables.items()))
+    return tables
 
 
-@task(name="publish", cache_policy=NO_CACHE)
-def publish_package(db_path: Path, out_dir: Path, created: datetime) -> Path:
-    path = publish(db_path, out_dir, created=created)
-    log.info("published %s", path)
-    return path
+@task(name="load-and-publish", cache_policy=NO_CACHE)
+def load_and_publish(tables: dict, run: dict, db_path: Path, out_dir: Path, created: datetime,
+                     allow_shrink: bool = False) -> Path:
+    """Build the new database, publish a release from it, and only then swap it in: a release
+    gate that fails (validation, shrink) leaves the previous database and releases untouched."""
+    run["records"] = sum(len(tables[t]) for t in sch.FACT_TABLES)
+    released: list[Path] = []
+
+    def publish_from(staged: Path) -> None:
+        released.append(publish(staged, out_dir, created=created, allow_shrink=allow_shrink))
+
+    build_database(tables, db_path, [run], before_swap=publish_from)
+    log.info("loaded %s and published %s", db_path, released[0])
+    return released[0]
 
 
-@flow(name="klimatkontrakt-nightly", task_runner=ThreadPoolTaskRunner(max_workers=8))
+@flow(name="klimatkontrakt-nightly", task_runner=ThreadPoolTaskRunner(max_workers=8),
+      on_failure=[notify_failure], on_crashed=[notify_failure])
 def nightly(
     sources_file: str,
     replay: list[str] | None = None,
     db: str = "output/klimatkontrakt.duckdb",
     out: str = "output",
     allow_private: bool = False,
+    allow_shrink: bool = False,
 ) -> dict:
     """Crawl every source, extract facts, load DuckDB and publish a validated package."""
     started = datetime.now(UTC)
@@ -187,9 +203,10 @@ def nightly(
             "sources_failed": ",".join(sorted(failed)) or None,
             "message": None,
         }
+        tables = assemble_stage(results, run_id, quote(previous), dict(client.seen_validators))
+        summary["tables"] = {name: len(frame) for name, frame in tables.items()}
         run["finished_at"] = datetime.now(UTC).replace(tzinfo=None)
-        summary["tables"] = assemble_and_load(results, run, db_path, previous, dict(client.seen_validators))
-        summary["package"] = str(publish_package(db_path, out_dir, started))
+        summary["package"] = str(load_and_publish(quote(tables), run, db_path, out_dir, started, allow_shrink))
         summary["status"] = "success"
         return summary
     except KlimatkontraktError as exc:
@@ -201,6 +218,7 @@ def nightly(
     finally:
         summary["finished_at"] = datetime.now(UTC).isoformat()
         _write_summary(out_dir, summary)
+        _publish_artifact(summary)
 
 
 def _describe(stats: dict) -> str:
@@ -227,6 +245,15 @@ def _all_unreachable(results: list[SourceResult]) -> bool:
     return bool(errors) and all(any(m in e for m in markers) for e in errors)
 
 
+def _publish_artifact(summary: dict) -> None:
+    """The run summary as a Prefect markdown artifact (shown in the UI under the flow run)."""
+    try:
+        create_markdown_artifact(summary_markdown(summary), key="klimatkontrakt-run",
+                                 description=f"klimatkontrakt run {summary['run_id']}")
+    except Exception as exc:  # noqa: BLE001 - reporting must never fail a run
+        log.warning("could not publish the run summary artifact: %s", exc)
+
+
 def _write_summary(out_dir: Path, summary: dict) -> None:
     runs_dir = out_dir / "runs"
     try:
@@ -234,5 +261,6 @@ def _write_summary(out_dir: Path, summary: dict) -> None:
         tmp = runs_dir / f".{summary['run_id']}.json.tmp"
         tmp.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
         os.replace(tmp, runs_dir / f"{summary['run_id']}.json")
+        (runs_dir / f"{summary['run_id']}.md").write_text(summary_markdown(summary), encoding="utf-8")
     except OSError as exc:
         log.warning("could not write the run summary: %s", exc)

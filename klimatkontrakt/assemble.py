@@ -26,6 +26,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -268,7 +269,18 @@ def _normalise(table: str, record, munis: set[str], orgs: set[str], url: str) ->
             "initiative_id": initiative, "joined_on": record.joined_on, "joined_year": year,
             "cohort": _clean(record.cohort),
         }
-    else:  # pragma: no cover - Extraction.facts() names exactly the four tables
+    elif table == "projects":
+        name = _clean(record.name)
+        if not name:
+            return drop("no name")
+        path = re.sub(r"^/en(?=/)", "", urlsplit(url).path).rstrip("/")  # a page and its /en/ twin
+        row = {
+            "project_id": hash_id("projects", path), "name": name, "municipality_code": muni,
+            "project_manager": _clean(record.project_manager), "total_budget_sek": record.total_budget_sek,
+            "grant_sek": record.grant_sek, "starts_on": record.starts_on, "ends_on": record.ends_on,
+            "partners": " | ".join(record.partners) or None,
+        }
+    else:  # pragma: no cover - Extraction.facts() names exactly the fact tables
         return drop("unknown fact table")
     row["evidence"] = evidence
     return _check_optional(table, row, url)

@@ -28,8 +28,9 @@ def _fail(exc: KlimatkontraktError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
-def _check_inputs(sources: Path, replay: list[Path] | None) -> None:
-    """Fail fast (exit 2, one line) on a bad sources file or a missing archive, before Prefect starts."""
+def _check_inputs(sources: Path, replay: list[Path] | None, writable: tuple[Path, ...] = ()) -> None:
+    """Fail fast (exit 2, one line) on a bad sources file, a missing or unreadable archive, or an
+    output folder that cannot be created, before Prefect starts."""
     from extractors import REGISTRY
     from klimatkontrakt.config import load_sources
 
@@ -38,8 +39,30 @@ def _check_inputs(sources: Path, replay: list[Path] | None) -> None:
         for path in replay or []:
             if not path.exists():
                 raise ConfigError(f"replay archive not found: {path}")
+        if replay:
+            # index once here (about 0.3 ms per archived page): a corrupt or truncated archive
+            # is a one-line error now, not after the Prefect server has started
+            from klimatkontrakt.fetch.warc import ReplayArchive
+
+            ReplayArchive(list(replay))
+        for folder in writable:
+            _check_writable(folder)
     except KlimatkontraktError as exc:
         _fail(exc)
+
+
+def _check_writable(folder: Path) -> None:
+    """`folder` exists as a writable directory or can be created (nothing is created here)."""
+    path = folder.absolute()
+    existing = path
+    while not existing.exists():
+        if existing.is_symlink():  # a dangling link: mkdir would fail on it
+            raise ConfigError(f"output folder {folder} cannot be created: {existing} is a broken link")
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"output folder {folder} cannot be created: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ConfigError(f"output folder {folder} is not writable ({existing}: permission denied)")
 
 
 @app.command()
@@ -54,20 +77,24 @@ def run(
     allow_private: Annotated[
         bool, typer.Option(help="Allow hosts on loopback or private networks (tests, local mirrors).")
     ] = False,
+    allow_shrink: Annotated[
+        bool, typer.Option(help="Publish even when a source vanished or a table shrank past the threshold.")
+    ] = False,
 ) -> None:
     """Run the whole pipeline once: crawl, extract, normalise, load DuckDB, publish a package."""
-    _check_inputs(sources, replay)
+    _check_inputs(sources, replay, (out, db.parent))
     from klimatkontrakt import prefect_env
 
     prefect_env.configure()
-    from flows.nightly import nightly
+    from flows.nightly import nightly, task_runner
 
-    state = nightly(
+    state = nightly.with_options(task_runner=task_runner())(
         sources_file=str(sources),
         replay=[str(p) for p in replay or []],
         db=str(db),
         out=str(out),
         allow_private=allow_private,
+        allow_shrink=allow_shrink,
         return_state=True,
     )
     result = state.result(raise_on_failure=False)

@@ -97,6 +97,21 @@ class Membership:
 
 
 @dataclass(frozen=True)
+class Project:
+    """A funded project as its viablecities.se project page (`/satsningar/<slug>/`) describes it."""
+
+    name: str
+    evidence: str  # the field block as written
+    municipality_code: str | None = None
+    project_manager: str | None = None
+    total_budget_sek: int | None = None
+    grant_sek: int | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    partners: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Extraction:
     """Everything one extractor call returns for one page."""
 
@@ -107,6 +122,7 @@ class Extraction:
     events: tuple[Event, ...] = ()
     roles: tuple[Role, ...] = ()
     memberships: tuple[Membership, ...] = ()
+    projects: tuple[Project, ...] = ()
 
     def facts(self) -> dict[str, tuple]:
         return {
@@ -114,6 +130,7 @@ class Extraction:
             "events": self.events,
             "roles": self.roles,
             "memberships": self.memberships,
+            "projects": self.projects,
         }
 
 
@@ -122,5 +139,9 @@ def as_dict(record) -> dict:
     out = {}
     for f in dataclasses.fields(record):
         value = getattr(record, f.name)
-        out[f.name] = value.isoformat() if isinstance(value, (date, datetime)) else value
+        if isinstance(value, (date, datetime)):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[f.name] = value
     return out

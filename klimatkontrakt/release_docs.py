@@ -259,11 +259,7 @@ def render_readme(*, descriptor: dict, counts: dict[str, int], coverage: list[di
     return "\n".join(lines)
 
 
-def _conflicts(conflicts: pa.Table | None) -> list[str]:
-    if conflicts is None:
-        return ["No conflicts between sources are tracked yet: when two pages state different values",
-                "for the same fact, the fact table keeps one value and `claims` keeps what each page",
-                "said; compare a fact's claims to spot disagreements."]
+def _conflicts(conflicts: pa.Table) -> list[str]:
     if conflicts.num_rows == 0:
         return ["Conflicts between sources are tracked in the `conflicts` table; there are none in this release."]
     lines = [f"{conflicts.num_rows} conflict(s) between sources are tracked (table `conflicts`); the first ones:", ""]

@@ -40,13 +40,14 @@ TABLES: tuple[str, ...] = (
     "signings",
     "roles",
     "memberships",
+    "projects",
     "claims",
     "conflicts",
     "runs",
     "fetches",
 )
 
-FACT_TABLES: tuple[str, ...] = ("signings", "events", "roles", "memberships")
+FACT_TABLES: tuple[str, ...] = ("signings", "events", "roles", "memberships", "projects")
 
 # Tables whose rows are versioned across runs in `<table>_history` (database only).
 VERSIONED_TABLES: tuple[str, ...] = ("documents", "events", "signings", "roles", "memberships")

@@ -28,8 +28,7 @@ class Settings(BaseSettings):
     retry_after_cap: float = 120.0
     allow_private: bool = False
     shrink_threshold: float = 0.5  # share a table may shrink by before publishing stops
-    task_runner: str = "threads"  # threads | dask
-    max_workers: int = 8
+    max_workers: int = 8  # sources crawled at once
     notify_webhook: str = ""
 
     @property

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-FACT_TABLES = ("signings", "events", "roles", "memberships")
+from klimatkontrakt import schema as sch
+
 
 
 def e(value) -> str:
@@ -244,7 +245,7 @@ def _recent_section(current: Path, limit: int = 15) -> list[str]:
 def _releases_section(all_releases: list[dict]) -> list[str]:
     out = ['<section id="releases"><h2>All releases</h2>',
            '<table id="releases-table"><thead><tr><th>version</th><th>created</th>'
-           + "".join(f'<th class="n">{t}</th>' for t in FACT_TABLES)
+           + "".join(f'<th class="n">{t}</th>' for t in sch.FACT_TABLES)
            + "<th>download</th></tr></thead><tbody>"]
     for r in all_releases:
         v = e(r["version"])
@@ -253,10 +254,10 @@ def _releases_section(all_releases: list[dict]) -> list[str]:
             links.insert(0, f'<a href="../packages/{e(r["zip"])}">zip</a>')
         if r["has_changes"]:
             links.append(f'<a href="../packages/{v}/CHANGES.md">changes</a>')
-        counts = "".join(f'<td class="n">{e(r["rows"].get(t, ""))}</td>' for t in FACT_TABLES)
+        counts = "".join(f'<td class="n">{e(r["rows"].get(t, ""))}</td>' for t in sch.FACT_TABLES)
         out.append(f"<tr><td>{v}</td><td>{e(r['created'])}</td>{counts}<td>{' · '.join(links)}</td></tr>")
     if not all_releases:
-        out.append(f'<tr><td colspan="{3 + len(FACT_TABLES)}">none yet</td></tr>')
+        out.append(f'<tr><td colspan="{3 + len(sch.FACT_TABLES)}">none yet</td></tr>')
     return out + ["</tbody></table></section>"]
 
 

@@ -44,12 +44,12 @@ from klimatkontrakt import schema as sch
 from klimatkontrakt.assemble import document_id
 from klimatkontrakt.fetch.crawl import CrawlResult, KnownPage
 from klimatkontrakt.fetch.urls import normalise_url
-from klimatkontrakt.model import Event, Extraction, Membership, Role, Signing, Source
+from klimatkontrakt.model import Event, Extraction, Membership, Project, Role, Signing, Source
 
 log = logging.getLogger(__name__)
 
 TABLE = "page_state"
-FACT_CLASSES = {"signings": Signing, "events": Event, "roles": Role, "memberships": Membership}
+FACT_CLASSES = {"signings": Signing, "events": Event, "roles": Role, "memberships": Membership, "projects": Project}
 KEPT_DOCUMENT_FIELDS = ("fetched_at", "status", "sha256", "content_type")
 
 Validators = dict[str, tuple[str | None, str | None]]
@@ -237,6 +237,8 @@ def _record(fact_table: str, value: str):
             v = data[f.name]
             if v is not None and "date" in str(f.type):
                 v = date.fromisoformat(v)
+            elif isinstance(v, list):  # tuples come back from JSON as lists
+                v = tuple(v)
             kwargs[f.name] = v
         return cls(**kwargs)
     except (ValueError, TypeError):

@@ -15,7 +15,7 @@ from extractors import REGISTRY
 from klimatkontrakt.model import Extraction, Source, as_dict
 
 HERE = Path(__file__).parent / "fixtures"
-FACTS = ("signings", "events", "roles", "memberships")
+FACTS = ("signings", "events", "roles", "memberships", "projects")
 
 FIXTURES: dict[str, tuple[str, str, str | None]] = {
     "vc-klimatkontrakt": ("https://viablecities.se/klimatneutrala-stader-2030/klimatkontrakt/", "viablecities", None),
@@ -31,6 +31,8 @@ FIXTURES: dict[str, tuple[str, str, str | None]] = {
     "helsingborg-klimatavtal": ("https://helsingborg.se/nyheter/fler-aktorer-skriver-under-helsingborgs-klimatavtal/", "municipal", "1283"),
     "malmo-borgmastaravtalet": ("https://malmo.se/Aktuellt/Artiklar-Malmo-stad/2019-10-04-Malmo-stad-skriver-under-Borgmastaravtalet.html", "municipal", "1280"),
     "stockholm-mission-label": ("https://start.stockholm/aktuellt/nyheter/2024/03/stockholm-tilldelas-eus-mission-label/", "municipal", "0180"),
+    "vc-satsning-kalmar": ("https://viablecities.se/satsningar/klimatneutrala-kalmar-2030/", "viablecities", None),
+    "vc-en-satsning-gavle": ("https://viablecities.se/en/satsningar/klimatneutrala-gavle-2030/", "viablecities", None),
     "gavle-mynewsdesk-2025": ("https://www.mynewsdesk.com/se/gavle/pressreleases/gavle-kommun-tecknar-uppdaterat-klimatkontrakt-3412345", "municipal", "2180"),
 }
 

@@ -19,6 +19,7 @@ KEYS = {
     "events": ("kind", "starts_on", "start_time", "location"),
     "roles": ("person_name", "role_normalised", "party", "municipality_code", "organisation_id"),
     "memberships": ("municipality_code", "initiative_id", "joined_on", "joined_year", "cohort"),
+    "projects": ("municipality_code", "project_manager", "total_budget_sek", "grant_sek", "starts_on", "ends_on"),
 }
 
 

@@ -294,4 +294,4 @@ def test_readme_covers_what_researchers_need(first):
         assert heading in readme, heading
     assert "| `viablecities` | https://viablecities.se/ | 2 |" in readme
     assert "- `signings`: 2023" in readme
-    assert "No conflicts between sources are tracked yet" in readme
+    assert "table `conflicts`" in readme or "tracked in the `conflicts` table" in readme

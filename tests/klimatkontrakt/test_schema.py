@@ -24,6 +24,8 @@ CONTRACT = {
               "organisation_id", "as_of", "document_id", "evidence"],
     "memberships": ["membership_id", "municipality_code", "initiative_id", "joined_on", "joined_year", "cohort",
                     "document_id", "evidence"],
+    "projects": ["project_id", "name", "municipality_code", "project_manager", "total_budget_sek", "grant_sek",
+                 "starts_on", "ends_on", "partners", "document_id", "evidence"],
     "claims": ["claim_id", "fact_table", "fact_id", "document_id", "evidence", "value"],
     "conflicts": ["conflict_id", "kind", "fact_table", "subject", "field", "claimed_values", "fact_ids",
                   "document_ids", "chosen_value", "rule"],

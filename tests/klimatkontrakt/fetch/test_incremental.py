@@ -2,7 +2,7 @@
 DuckDB only; and a replay of a live run's own archive giving the same tables.
 
 The flow's logic is exercised through its plain parts (`collect.fn`, `assemble_tables`,
-`assemble_and_load.fn`) so that no Prefect server starts; the site is a local 127.0.0.1 server
+`build_database`) so that no Prefect server starts; the site is a local 127.0.0.1 server
 serving extractor fixtures, with ETags and 304s (or without validators at all).
 """
 
@@ -22,6 +22,7 @@ import flows.nightly as nightly
 from fetch_helpers import make_settings
 from klimatkontrakt.fetch.client import LiveClient, ReplayClient
 from klimatkontrakt.fetch.crawl import normalised_text, text_sha256
+from klimatkontrakt.load import build_database
 from klimatkontrakt.fetch.warc import ArchiveWriter, ReplayArchive
 from klimatkontrakt.model import Source
 from klimatkontrakt.state import PreviousState, extractor_version, read_state
@@ -99,7 +100,8 @@ def run_once(sources: list[Source], db_path: Path, archive_path: Path, run_id: s
     run = {"run_id": run_id, "started_at": started, "finished_at": started, "status": "success",
            "pages_fetched": sum(len(r.pages) for r in results), "records": 0, "sources_failed": None,
            "message": None}
-    nightly.assemble_and_load.fn(results, run, db_path, previous, dict(client.seen_validators))
+    tables = nightly.assemble_tables(results, run_id, previous, dict(client.seen_validators))
+    build_database(tables, db_path, [run])
     return {r.source.id: r.stats for r in results}
 
 

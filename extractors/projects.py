@@ -1,0 +1,81 @@
+"""Project pages on viablecities.se (`/satsningar/<slug>/`, and `/en/` twins): the field block.
+
+A project page ends its description with labelled lines, in Swedish or machine-translated
+English: "Projektledare: …", "Total budget: 9 908 590 SEK" ("SEK 9 908 590"), "Sökt bidrag" /
+"Beviljat bidrag" / "Grant requested", "Startdatum"/"Start date", "Slutdatum"/"End date" (ISO) and
+"Partners: a, b, c". The labels, not the layout, identify the fields, so both site layouts work.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from extractors.common import Page
+from klimatkontrakt.model import Project
+from klimatkontrakt.normalise import find_municipalities, parse_iso
+
+_FIELDS = {
+    "project_manager": r"projektledare|project manager|projektansvarig",
+    "total_budget_sek": r"total budget|totalbudget|budget",
+    "grant_sek": r"(?:sökt|beviljat|beviljade)\s+(?:bidrag|stöd)|bidrag|grant(?:\s+(?:requested|awarded))?",
+    "starts_on": r"startdatum|start date|projektstart",
+    "ends_on": r"slutdatum|end date|projektslut",
+    "partners": r"partners?|projektparter|parter",
+}
+_LABEL = re.compile(
+    r"^\s*(?P<label>" + "|".join(f"(?:{p})" for p in _FIELDS.values()) + r")\s*:\s*(?P<value>.+?)\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_AMOUNT = re.compile(r"(\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+|\d+)")
+
+
+def is_project_page(url: str) -> bool:
+    return bool(re.search(r"/(?:en/)?(?:satsningar|projekt)/[^/]+", url))
+
+
+def find_projects(page: Page) -> list[Project]:
+    """The project described by a project page's field block; none when the block is absent."""
+    values: dict[str, str] = {}
+    lines: list[str] = []
+    for block in page.blocks:
+        for match in _LABEL.finditer(block.text):
+            field = _field_of(match.group("label"))
+            if field and field not in values:
+                values[field] = match.group("value")
+                lines.append(match.group(0).strip())
+    if "project_manager" not in values or not ({"total_budget_sek", "grant_sek", "starts_on"} & set(values)):
+        return []
+    name = page.title or ""
+    codes = [m.code for m in find_municipalities(name)] if name else []
+    return [
+        Project(
+            name=name,
+            evidence=" | ".join(lines),
+            municipality_code=codes[0] if len(set(codes)) == 1 else None,
+            project_manager=values.get("project_manager"),
+            total_budget_sek=_amount(values.get("total_budget_sek")),
+            grant_sek=_amount(values.get("grant_sek")),
+            starts_on=_iso(values.get("starts_on")),
+            ends_on=_iso(values.get("ends_on")),
+            partners=tuple(p.strip() for p in re.split(r",|;", values.get("partners", "")) if p.strip()),
+        )
+    ]
+
+
+def _field_of(label: str) -> str | None:
+    for field, pattern in _FIELDS.items():
+        if re.fullmatch(pattern, label.strip(), re.IGNORECASE):
+            return field
+    return None
+
+
+def _amount(text: str | None) -> int | None:
+    if not text:
+        return None
+    match = _AMOUNT.search(text)
+    return int(re.sub(r"\D", "", match.group(1))) if match else None
+
+
+def _iso(text: str | None) -> date | None:
+    return parse_iso(text.strip()[:10]) if text else None
