@@ -20,16 +20,21 @@ def nightly_schedule() -> Schedule:
     return Cron(CRON, timezone=TIMEZONE)
 
 
+def _options(parameters: dict) -> dict:
+    """What every nightly deployment has, served or on a work pool."""
+    return {
+        "name": DEPLOYMENT_NAME,
+        "schedules": [nightly_schedule()],
+        "concurrency_limit": 1,
+        "parameters": parameters,
+        "description": "Nightly crawl, normalise and publish of the Klimatkontrakt 2030 dataset.",
+        "tags": ["klimatkontrakt"],
+    }
+
+
 def nightly_deployment(parameters: dict):
     """The served deployment of `nightly` with its schedule and a concurrency limit of one."""
-    return nightly.to_deployment(
-        name=DEPLOYMENT_NAME,
-        schedules=[nightly_schedule()],
-        concurrency_limit=1,
-        parameters=parameters,
-        description="Nightly crawl, normalise and publish of the Klimatkontrakt 2030 dataset.",
-        tags=["klimatkontrakt"],
-    )
+    return nightly.to_deployment(**_options(parameters))
 
 
 def deploy_to_work_pool(pool: str, parameters: dict, source_dir: str) -> str:
@@ -40,13 +45,8 @@ def deploy_to_work_pool(pool: str, parameters: dict, source_dir: str) -> str:
     """
     remote = nightly.from_source(source=source_dir, entrypoint="flows/nightly.py:nightly")
     deployment_id = remote.deploy(
-        name=DEPLOYMENT_NAME,
+        **_options(parameters),
         work_pool_name=pool,
-        schedules=[nightly_schedule()],
-        concurrency_limit=1,
-        parameters=parameters,
-        description="Nightly crawl, normalise and publish of the Klimatkontrakt 2030 dataset.",
-        tags=["klimatkontrakt"],
         build=False,
         push=False,
         print_next_steps=False,
