@@ -21,6 +21,7 @@ class Source:
     municipality_code: str | None = None
     allowed_prefixes: tuple[str, ...] = ()  # empty: derived from start_urls (scheme://host/)
     sitemaps: tuple[str, ...] = ()
+    discover_sitemaps: bool = False  # also robots.txt `Sitemap:` lines, else /sitemap.xml, per start host
     max_pages: int = 200
     max_depth: int = 2
     url_patterns: tuple[str, ...] = ()  # regexes; when given, only matching links are followed

@@ -6,8 +6,8 @@ always give the same pages in the same order -- a replayed run reproduces a live
 
 Rules, in order of precedence:
 * start_urls are always fetched (depth 0), and are always "relevant".
-* URLs from source.sitemaps (and, with use_robots_sitemaps, robots.txt `Sitemap:` lines) are
-  queued after the start URLs, also at depth 0, filtered like links.
+* URLs from source.sitemaps (and, with source.discover_sitemaps, robots.txt `Sitemap:` lines or
+  else /sitemap.xml) are queued after the start URLs, also at depth 0, filtered like links.
 * a link is followed when it starts with one of allowed_prefixes (default: scheme://host/ of
   the start URLs), matches one of url_patterns (if any are given), the page it is on is at
   depth < max_depth, and the page it is on is relevant; at most max_pages URLs are fetched.
@@ -273,9 +273,13 @@ def crawl(
         frontier.add(url, 0)
 
     sitemap_urls = list(source.sitemaps)
-    if use_robots_sitemaps and hasattr(client, "robots_sitemaps"):
+    if (use_robots_sitemaps or source.discover_sitemaps) and hasattr(client, "robots_sitemaps"):
         for url in start:
-            for sm in client.robots_sitemaps(url, source):
+            announced = client.robots_sitemaps(url, source)
+            if not announced and source.discover_sitemaps:
+                parts = urlsplit(url)
+                announced = [f"{parts.scheme}://{parts.netloc}/sitemap.xml"]
+            for sm in announced:
                 if sm not in sitemap_urls:
                     sitemap_urls.append(sm)
     if sitemap_urls and source.max_pages > len(start):
