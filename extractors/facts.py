@@ -611,12 +611,23 @@ def _role_record(ctx: Ctx, s: Sent, p, as_of: date | None) -> Role | None:
     if code is None and org is None and municipal:
         code = s.city_code or ctx.own_code
         if code is None:
-            named = {m.code for m in find_municipalities(s.text)}
-            if len(named) == 1:
-                code = named.pop()
+            code = _nearby_municipality(ctx, s)
     if org is None and p.role_normalised == "programchef" and ctx.is_viablecities:
         org = "viable-cities"
     return Role(p.name, s.text, p.role, p.role_normalised, p.party, code, org, as_of)
+
+
+def _nearby_municipality(ctx: Ctx, s: Sent, back: int = 2) -> str | None:
+    """The one municipality named in the attribution's sentence or, failing that, in the nearest of
+    the `back` sentences before it in the same block or quote (a quote often names its city one
+    sentence before "säger ..."). None when a sentence names several: no guessing."""
+    for sent in [s, *reversed(ctx.sents[max(0, s.pos - back):s.pos])]:
+        named = {m.code for m in find_municipalities(sent.text)}
+        if len(named) == 1:
+            return named.pop()
+        if named:
+            return None
+    return None
 
 
 def find_roles(ctx: Ctx) -> list[Role]:

@@ -124,3 +124,13 @@ def test_empty_and_broken_html_do_not_crash():
     for html in ("", "<p>bara text", "<?xml version='1.0' encoding='utf-8'?><html><body><p>x</p></body></html>"):
         e = run(html)
         assert e.signings == ()
+
+
+def test_quote_names_its_city_one_sentence_before_the_attribution():
+    html = """<html lang="sv"><head><title>Dagen</title></head><body><article class="post"><h1>Dagen</h1>
+    <p>Borås har arbetat med frågan länge.</p>
+    <p>– Vi bygger om stadens busstrafik. Då kan fler i Borås lämna bilen hemma. Det tar tid, säger Anna Berg (M), kommunstyrelsens ordförande.</p>
+    <p>– Tempot måste upp i Lund och i Kalmar, säger Per Ny (S), kommunstyrelsens ordförande.</p>
+    </article></body></html>"""
+    roles = {r.person_name: r.municipality_code for r in run(html, VC, "https://viablecities.se/dagen/").roles}
+    assert roles == {"Anna Berg": "1490", "Per Ny": None}  # two cities named: no guess
