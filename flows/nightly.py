@@ -92,6 +92,7 @@ def collect(source: Source, client, previous: PreviousState | None = None) -> So
             continue
         wanted = page.is_html and page.status == 200 and is_relevant
         extractions.append(extractor(page.final_url, page.text, source) if wanted else None)
+    result.pages[:] = [page.slim() for page in result.pages]  # extracted: bodies no longer needed
     used = sum(e is not None for e in extractions)
     facts = sum(sum(len(v) for v in e.facts().values()) for e in extractions if e is not None)
     stats = dict(result.stats, documents=used, facts=facts, reused=len(reused))
@@ -203,7 +204,8 @@ def nightly(
             "sources_failed": ",".join(sorted(failed)) or None,
             "message": None,
         }
-        tables = assemble_stage(results, run_id, quote(previous), dict(client.seen_validators))
+        # quote(): Prefect would otherwise walk every page and table handed to a task
+        tables = assemble_stage(quote(results), run_id, quote(previous), dict(client.seen_validators))
         summary["tables"] = {name: len(frame) for name, frame in tables.items()}
         run["finished_at"] = datetime.now(UTC).replace(tzinfo=None)
         summary["package"] = str(load_and_publish(quote(tables), run, db_path, out_dir, started, allow_shrink))

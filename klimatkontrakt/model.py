@@ -7,6 +7,7 @@ renamed in one stage fails loudly in the next. Nothing here does IO.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -46,9 +47,27 @@ class FetchedPage:
     truncated: bool = False
     source_id: str = ""
 
+    body_digest: str | None = None  # sha256 of body, kept when the body is dropped (see slim())
+    body_size: int | None = None
+    was_html: bool | None = None
+
     @property
     def is_html(self) -> bool:
-        return self.text is not None
+        return self.was_html if self.was_html is not None else self.text is not None
+
+    @property
+    def sha256(self) -> str:
+        return self.body_digest or hashlib.sha256(self.body or b"").hexdigest()
+
+    @property
+    def size(self) -> int:
+        return self.body_size if self.body_size is not None else len(self.body or b"")
+
+    def slim(self) -> FetchedPage:
+        """This page without its body and text (once extracted), so a run holds thousands of pages
+        in little memory; the body's digest and size stay for `documents` and `fetches`."""
+        return dataclasses.replace(self, body=b"", text=None, body_digest=self.sha256, body_size=self.size,
+                                   was_html=self.is_html)
 
 
 # ---- facts an extractor finds on one page (no ids yet: ids are assigned when assembling) ----

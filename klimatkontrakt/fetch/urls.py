@@ -6,6 +6,7 @@ again when replaying, and the crawler's de-duplication agrees with both.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from requests.utils import requote_uri
@@ -13,6 +14,7 @@ from requests.utils import requote_uri
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@lru_cache(maxsize=65536)  # menus repeat the same links on every page of a site
 def normalise_url(url: str) -> str:
     """Canonical form: lower-case scheme and host, no default port, no fragment, path at least
     "/", query kept as is, unsafe characters (spaces, å/ä/ö) percent-encoded the way requests
