@@ -109,10 +109,29 @@ def build_database(
                 before_swap(tmp)
             _keep_previous(db_path)
             os.replace(tmp, db_path)
+        except (OSError, duckdb.Error) as exc:
+            _remove(tmp)
+            if not _is_io_error(exc):
+                raise  # e.g. a constraint violation: a bug, not the environment
+            # a full disk, an unwritable folder, an I/O error: one line, the old database kept
+            raise RunFailed(f"cannot build database {db_path}: {_first_line(exc)}; nothing published") from exc
         except BaseException:
             _remove(tmp)
             raise
     return db_path
+
+
+def _is_io_error(exc: BaseException) -> bool:
+    """OSError, DuckDB's IOException, or a DuckDB commit that failed to write (a full disk)."""
+    if isinstance(exc, (OSError, duckdb.IOException)):
+        return True
+    text = str(exc)
+    return "No space left on device" in text or "Could not write file" in text
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def read_tables(db_path: Path, tables: list[str] | None = None) -> dict[str, pd.DataFrame]:

@@ -152,11 +152,15 @@ def publish(
         os.replace(zip_tmp, packages / zip_name)
         moved_zip = True
         os.rename(tmp, final)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         _unlink(zip_tmp)
         if moved_zip and not final.exists():
             _unlink(packages / zip_name)
+        if isinstance(exc, (OSError, duckdb.Error)):
+            # a full disk or an I/O error: one line, the earlier releases and latest as they were
+            raise RunFailed(f"cannot write release {version} in {packages}: {_one_line(str(exc)) or type(exc).__name__}; "
+                            "nothing published") from exc
         raise
     _point_latest(packages, version)
     if site:
@@ -164,8 +168,9 @@ def publish(
             from klimatkontrakt.site import build_site
 
             build_site(Path(out_dir), latest=version)
-        except Exception:  # the release is out; a broken page must not hide that
-            log.exception("release %s published, but the catalogue page could not be rebuilt", version)
+        except Exception as exc:  # the release is out; a broken page must not hide that
+            log.warning("release %s published, but the catalogue page could not be rebuilt: %s: %s",
+                        version, type(exc).__name__, _one_line(str(exc)))
     return final
 
 
