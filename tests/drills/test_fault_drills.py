@@ -398,9 +398,6 @@ def test_full_disk_fails_in_one_line_and_keeps_everything(full_disk):
 
 
 @pytest.mark.prefect
-@pytest.mark.xfail(strict=True, reason="BUG: Prefect's task engine logs the traceback of any exception leaving a "
-                   "task (here RunFailed from build_database) before the flow turns it into one line; the same "
-                   "happens for the shrink gate and validation failures raised in the load-and-publish task")
 def test_full_disk_prints_no_traceback(full_disk):
     result = full_disk[0]
     assert "Traceback" not in result.stdout + result.stderr
