@@ -77,22 +77,21 @@ def collect(source: Source, client, previous: PreviousState | None = None) -> So
     """
     extractor = get_extractor(source.extractor)
     previous = previous or PreviousState()
-    result = crawl(source, client, known=previous.known(source.id))
-    relevant = getattr(result, "relevant_urls", None)
     extractions: list[Extraction | None] = []
     reused: set[str] = set()
-    for page in result.pages:
-        is_relevant = relevant is None or page.url in relevant
-        kept = None
-        if is_relevant and page.url in result.unchanged_urls:
-            kept = previous.extraction_for(source.id, page.url)
+
+    def extract_then_slim(page: FetchedPage, relevant: bool, unchanged: bool) -> FetchedPage:
+        kept = previous.extraction_for(source.id, page.url) if relevant and unchanged else None
         if kept is not None:
             reused.add(page.url)
             extractions.append(kept)
-            continue
-        wanted = page.is_html and page.status == 200 and is_relevant
-        extractions.append(extractor(page.final_url, page.text, source) if wanted else None)
-    result.pages[:] = [page.slim() for page in result.pages]  # extracted: bodies no longer needed
+        elif page.is_html and page.status == 200 and relevant:
+            extractions.append(extractor(page.final_url, page.text, source))
+        else:
+            extractions.append(None)
+        return page.slim()  # extracted: the body is no longer needed
+
+    result = crawl(source, client, known=previous.known(source.id), on_done=extract_then_slim)
     used = sum(e is not None for e in extractions)
     facts = sum(sum(len(v) for v in e.facts().values()) for e in extractions if e is not None)
     stats = dict(result.stats, documents=used, facts=facts, reused=len(reused))

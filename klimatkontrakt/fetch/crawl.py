@@ -252,6 +252,7 @@ def crawl(
     client,
     *,
     on_page: Callable[[FetchedPage], None] | None = None,
+    on_done: Callable[[FetchedPage, bool, bool], FetchedPage] | None = None,
     use_robots_sitemaps: bool = False,
     known: Mapping[str, KnownPage] | None = None,
 ) -> CrawlResult:
@@ -259,6 +260,9 @@ def crawl(
 
     `known`: the previous run's state of this source's pages by URL (incremental crawling, see
     the module docstring); None or empty crawls as if for the first time.
+    `on_done(page, relevant, unchanged)`: called once the crawler is done with a page; what it
+    returns replaces the page in the result (the flow extracts there and keeps a slim copy, so a
+    source's pages are never all in memory with their bodies).
     """
     known = {normalise_url(u): k for u, k in (known or {}).items()}
     stats = dict.fromkeys(
@@ -302,45 +306,50 @@ def crawl(
         frontier.seen.add(normalise_url(page.final_url))
         if on_page is not None:
             on_page(page)
-        previous = known.get(url)
-        if page.from_cache:
-            # 304 Not Modified: no body; what the page said last time still holds.
-            result.unchanged_urls.add(page.url)
-            if previous is None or not previous.relevant:
+        try:
+            previous = known.get(url)
+            if page.from_cache:
+                # 304 Not Modified: no body; what the page said last time still holds.
+                result.unchanged_urls.add(page.url)
+                if previous is None or not previous.relevant:
+                    continue
+                result.relevant_urls.add(page.url)
+                links = list(previous.links) if previous.links is not None else None
+                result.links[page.url] = links
+                if previous.text_sha256:
+                    result.text_hashes[page.url] = previous.text_sha256
+                if links is None or depth >= source.max_depth:
+                    continue
+                _follow(links, depth, frontier, documents, result)
                 continue
+            if page.text is None:
+                continue
+            digest = text_sha256(page.text)
+            result.text_hashes[page.url] = digest
+            if (previous is not None and previous.text_sha256 == digest
+                    and normalise_url(previous.final_url) == normalise_url(page.final_url)):
+                result.unchanged_urls.add(page.url)
+                stats["same_text"] += 1
+            doc = _parse(page.text)
+            if url not in start_set and keywords:
+                text = _visible_text(_parse(page.text)) if doc is not None else page.text
+                if not any(k in text.casefold() for k in keywords):
+                    stats["irrelevant"] += 1
+                    log.debug("%s: mentions none of the keywords; links not followed", url)
+                    continue
             result.relevant_urls.add(page.url)
-            links = list(previous.links) if previous.links is not None else None
+            if doc is None:
+                result.links[page.url] = None
+                continue
+            links = [] if _nofollow(doc) else extract_links(doc, page.final_url)
             result.links[page.url] = links
-            if previous.text_sha256:
-                result.text_hashes[page.url] = previous.text_sha256
-            if links is None or depth >= source.max_depth:
+            if depth >= source.max_depth:
                 continue
             _follow(links, depth, frontier, documents, result)
-            continue
-        if page.text is None:
-            continue
-        digest = text_sha256(page.text)
-        result.text_hashes[page.url] = digest
-        if (previous is not None and previous.text_sha256 == digest
-                and normalise_url(previous.final_url) == normalise_url(page.final_url)):
-            result.unchanged_urls.add(page.url)
-            stats["same_text"] += 1
-        doc = _parse(page.text)
-        if url not in start_set and keywords:
-            text = _visible_text(_parse(page.text)) if doc is not None else page.text
-            if not any(k in text.casefold() for k in keywords):
-                stats["irrelevant"] += 1
-                log.debug("%s: mentions none of the keywords; links not followed", url)
-                continue
-        result.relevant_urls.add(page.url)
-        if doc is None:
-            result.links[page.url] = None
-            continue
-        links = [] if _nofollow(doc) else extract_links(doc, page.final_url)
-        result.links[page.url] = links
-        if depth >= source.max_depth:
-            continue
-        _follow(links, depth, frontier, documents, result)
+        finally:
+            if on_done is not None:
+                result.pages[-1] = on_done(page, page.url in result.relevant_urls,
+                                           page.url in result.unchanged_urls)
 
     stats["documents"] = len(result.documents)
     stats["pages"] = len(result.pages)
