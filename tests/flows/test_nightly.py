@@ -16,7 +16,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "samples" / "klimatkontrakt-sample.warc.gz"
-FACT_TABLES = ("signings", "events", "roles", "memberships")
+FACT_TABLES = ("signings", "events", "roles", "memberships", "projects")
 
 
 def run_cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
@@ -29,7 +29,7 @@ def run_cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
 def snapshot(db: Path) -> dict[str, list[tuple]]:
     with duckdb.connect(str(db), read_only=True) as con:
         return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-                for t in ("municipalities", "organisations", "documents", "claims", *FACT_TABLES)}
+                for t in ("municipalities", "organisations", "documents", "claims", "conflicts", *FACT_TABLES)}
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +65,7 @@ def test_tables_are_filled_from_the_samples(demo):
         assert count("SELECT count(*) FROM events WHERE kind = 'european-viable-cities-day'") >= 1
         assert count("SELECT count(*) FROM roles WHERE party IS NOT NULL") >= 2
         assert count("SELECT count(*) FROM memberships") >= 1
+        assert count("SELECT count(*) FROM projects WHERE grant_sek > 0 AND municipality_code IS NOT NULL") == 2
         for table in FACT_TABLES:
             orphans = count(f"SELECT count(*) FROM {table} f LEFT JOIN documents d USING (document_id) "
                             "WHERE d.document_id IS NULL OR f.evidence IS NULL OR f.evidence = ''")
