@@ -159,7 +159,7 @@ def next_history(table: str, previous: pa.Table | None, current, run_id: str,
     key = sch.primary_key(table)
     ignored = set(sch.history_ignored(table))
     content = [c for c in sch.field_names(table) if c not in key and c not in ignored]
-    versions = [] if previous is None else _cast(previous, schema).to_pylist()
+    versions = [] if previous is None else sch.conform(previous, schema).to_pylist()
 
     # Rebuilding the run that built the previous database: undo its own changes first.
     versions = [v for v in versions if v["run_id_from"] != run_id]
@@ -204,16 +204,6 @@ def next_history(table: str, previous: pa.Table | None, current, run_id: str,
 def _empty(table: str) -> pa.Table:
     return sch.arrow_schema(sch.history_table(table)).empty_table()
 
-
-def _cast(data: pa.Table, schema: pa.Schema) -> pa.Table:
-    """`data` in `schema`: missing columns as nulls, extra ones dropped (older databases)."""
-    columns = []
-    for field in schema:
-        if field.name in data.column_names:
-            columns.append(data.column(field.name).cast(field.type))
-        else:
-            columns.append(pa.nulls(len(data), field.type))
-    return pa.Table.from_arrays(columns, schema=schema)
 
 
 if __name__ == "__main__":  # pragma: no cover

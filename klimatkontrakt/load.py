@@ -212,12 +212,12 @@ def _read_previous(db_path: Path, skip_run_ids: set[str]) -> dict[str, pa.Table]
             if table not in existing:
                 log.warning("previous database %s has no %s table; its history starts now", db_path, table)
                 continue
-            data = _conform(con.sql(f'SELECT * FROM "{table}"').to_arrow_table(), sch.arrow_schema(table))
+            data = sch.conform(con.sql(f'SELECT * FROM "{table}"').to_arrow_table(), sch.arrow_schema(table))
             keep = [rid not in skip_run_ids for rid in data.column("run_id").to_pylist()]
             out[table] = data.filter(pa.array(keep, type=pa.bool_()))
         for table in sch.other_table_names():
             if table in existing:
-                out[table] = _conform(con.sql(f'SELECT * FROM "{table}"').to_arrow_table(), sch.arrow_schema(table))
+                out[table] = sch.conform(con.sql(f'SELECT * FROM "{table}"').to_arrow_table(), sch.arrow_schema(table))
         last_run = None
         if "runs" in out and len(out["runs"]):
             last = max(out["runs"].to_pylist(), key=lambda r: (r["started_at"] or datetime.min, r["run_id"]))
@@ -225,25 +225,15 @@ def _read_previous(db_path: Path, skip_run_ids: set[str]) -> dict[str, pa.Table]
         for table in sch.VERSIONED_TABLES:
             name = sch.history_table(table)
             if name in existing:
-                out[name] = _conform(con.sql(f'SELECT * FROM "{name}"').to_arrow_table(), sch.arrow_schema(name))
+                out[name] = sch.conform(con.sql(f'SELECT * FROM "{name}"').to_arrow_table(), sch.arrow_schema(name))
             elif table in existing and last_run is not None and last_run[1] is not None:
                 log.info("previous database %s has no %s: seeding it from %s", db_path, name, table)
-                rows = _conform(con.sql(f'SELECT * FROM "{table}"').to_arrow_table(), sch.arrow_schema(table))
+                rows = sch.conform(con.sql(f'SELECT * FROM "{table}"').to_arrow_table(), sch.arrow_schema(table))
                 out[name] = hist.seed_history(table, rows, *last_run)
         return out
     finally:
         con.close()
 
-
-def _conform(data: pa.Table, schema: pa.Schema) -> pa.Table:
-    """`data` in `schema`: columns it lacks (an older database) as nulls, extra ones dropped."""
-    columns = []
-    for field in schema:
-        if field.name in data.column_names:
-            columns.append(data.column(field.name).cast(field.type))
-        else:
-            columns.append(pa.nulls(len(data), field.type))
-    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:

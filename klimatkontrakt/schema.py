@@ -242,6 +242,17 @@ def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
+def conform(data: pa.Table, schema: pa.Schema) -> pa.Table:
+    """`data` in `schema`: columns it lacks (an older database) as nulls, extra ones dropped."""
+    columns = []
+    for field in schema:
+        if field.name in data.column_names:
+            columns.append(data.column(field.name).cast(field.type))
+        else:
+            columns.append(pa.nulls(len(data), field.type))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
 def to_frame(table: str, data: pa.Table | list[dict]) -> pd.DataFrame:
     """A DataFrame with the schema's columns in order and Arrow-backed dtypes
     (string, int64, bool, date32, timestamp[us]: nullable throughout)."""
