@@ -73,7 +73,8 @@ def collect(source: Source, client, previous: PreviousState | None = None) -> So
     """Crawl one source and run its extractor over every relevant HTML page.
 
     With `previous` (incremental runs), a relevant page the crawler found unchanged (304, or the
-    same normalised text) is not extracted again: its previous extraction is reused.
+    same normalised text) is not extracted again: its previous extraction is reused; so is that of
+    a page that failed for now (no answer, 429, 5xx), so one bad night does not erase its facts.
     """
     extractor = get_extractor(source.extractor)
     previous = previous or PreviousState()
@@ -81,7 +82,8 @@ def collect(source: Source, client, previous: PreviousState | None = None) -> So
     reused: set[str] = set()
 
     def extract_then_slim(page: FetchedPage, relevant: bool, unchanged: bool) -> FetchedPage:
-        kept = previous.extraction_for(source.id, page.url) if relevant and unchanged else None
+        # unchanged, or unavailable for now (a timeout, a 5xx): what the page said last time holds
+        kept = previous.extraction_for(source.id, page.url) if (relevant and unchanged) or _transient(page) else None
         if kept is not None:
             reused.add(page.url)
             extractions.append(kept)
@@ -220,6 +222,12 @@ def nightly(
         summary["finished_at"] = datetime.now(UTC).isoformat()
         _write_summary(out_dir, summary)
         _publish_artifact(summary)
+
+
+def _transient(page: FetchedPage) -> bool:
+    """A failure that says nothing about the page itself (no answer, 429, 5xx); a 404 or 410 does."""
+    return page.error is not None and page.error != NOT_ARCHIVED and (page.status is None or page.status == 429
+                                                                       or page.status >= 500)
 
 
 def _describe(stats: dict) -> str:

@@ -221,6 +221,23 @@ def test_a_page_whose_text_changes_is_extracted_again(server, tmp_path, monkeypa
     assert after[changed]["last_changed_at"] == after[changed]["last_fetched_at"]
 
 
+def test_a_page_that_fails_for_now_keeps_its_facts(server, tmp_path, monkeypatch):
+    site = Site(server, etags=False)
+    db = tmp_path / "kk.duckdb"
+    monkeypatch.setattr(nightly, "Settings", lambda: make_settings())
+    run_once([site.source()], db, tmp_path / "1.warc.gz", "run-1")
+    before = snapshot(db)
+    broken, answer = "/nyheter/2020/", {"status": 503}
+    site.respond = lambda path, request, ok=site.respond: (
+        Response("", status=answer["status"]) if path == broken else ok(path, request))
+    run_once([site.source()], db, tmp_path / "2.warc.gz", "run-2")
+    assert snapshot(db) == before  # the 503 page's document and facts are still there
+
+    answer["status"] = 404  # gone for good: its facts go too
+    run_once([site.source()], db, tmp_path / "3.warc.gz", "run-3")
+    assert len(snapshot(db)["documents"]) == len(before["documents"]) - 1
+
+
 def test_a_new_extractor_version_fetches_and_extracts_everything_again(server, tmp_path, monkeypatch):
     site = Site(server)
     extracted = CountingExtractors(monkeypatch)
