@@ -246,12 +246,24 @@ def _section_date_uncached(ctx: Ctx, s: Sent) -> date | None:
 
 # ---- signings -----------------------------------------------------------------------------
 
+# Substrings without which RX_EU_LABEL / RX_SIGN / the initiative patterns cannot match: a plain
+# `in` test on the lower-cased sentence skips the regexes for most sentences of a long page.
+_EU_LABEL_STEMS = ("label", "märk")
+_SIGN_STEMS = ("sign", "skr", "under", "teckn", "förny", "året", "put")
+_INITIATIVE_STEMS = ("klimatneutrala", "climate", "viable", "satsningen", "initiativet", "mission", "netzero")
+
+
+def _has_any(text: str, stems: tuple[str, ...]) -> bool:
+    return any(stem in text for stem in stems)
+
+
 def _classify(ctx: Ctx, s: Sent) -> str | None:
     t = s.text
-    if RX_EU_LABEL.search(t) and RX_AWARD.search(t) and RX_EU_CONTEXT.search(t + " " + (s.heading or "")) \
-            and not RX_K2030_EXPLICIT.search(t):
+    low = t.lower()
+    if _has_any(low, _EU_LABEL_STEMS) and RX_EU_LABEL.search(t) and RX_AWARD.search(t) \
+            and RX_EU_CONTEXT.search(t + " " + (s.heading or "")) and not RX_K2030_EXPLICIT.search(t):
         return EU_LABEL
-    if not RX_SIGN.search(t) or RX_FUTURE_OR_NEG.search(t):
+    if not _has_any(low, _SIGN_STEMS) or not RX_SIGN.search(t) or RX_FUTURE_OR_NEG.search(t):
         return None
     explicit = RX_K2030_EXPLICIT.search(t)
     if RX_LOOKALIKE.search(t) and not explicit and not re.search(r"Viable\s+Cities|Klimatneutrala\s+städer", t, re.I):
@@ -665,6 +677,8 @@ def find_memberships(ctx: Ctx) -> list[Membership]:
     out: list[Membership] = []
     for s in ctx.sents:
         t = s.text
+        if not _has_any(t.lower(), _INITIATIVE_STEMS):
+            continue
         in_k, in_eu = RX_INITIATIVE_K.search(t), RX_INITIATIVE_EU.search(t)
         if not (in_k or in_eu):
             continue  # names no initiative (checked first: far cheaper than RX_MEMBER on long pages)
