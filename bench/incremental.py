@@ -40,7 +40,7 @@ def one_run(sources: list[Source], settings: Settings, db: Path, archive: Path, 
     started = time.perf_counter()
     previous = read_state(db, {s.id: extractor_version(s) for s in sources})
     with ArchiveWriter(archive) as writer, LiveClient(settings, writer, validators=previous.validators) as client:
-        results = list(_threads(sources, lambda s: nightly.collect.fn(s, client, previous)))
+        results = list(_threads(sources, lambda s: nightly.collect(s, client, previous)))
     now = datetime.now(UTC).replace(tzinfo=None)
     run = {"run_id": run_id, "started_at": now, "finished_at": now, "status": "success",
            "pages_fetched": sum(len(r.pages) for r in results), "records": 0, "sources_failed": None,

@@ -136,7 +136,7 @@ def _plain_main(archive: str, sources_file: str, out: str) -> None:
     previous = read_state(db_path, {s.id: extractor_version(s) for s in sources})
     client = ReplayClient(ReplayArchive([Path(archive)]))
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda s: nf.collect.fn(s, client, previous), sources))
+        results = list(pool.map(lambda s: nf.collect(s, client, previous), sources))
     collected = time.perf_counter()
     run_id = nf.new_run_id(started)
     run = {"run_id": run_id, "started_at": started.replace(tzinfo=None), "finished_at": datetime.now(UTC).replace(tzinfo=None),

@@ -27,10 +27,10 @@ from flows.reporting import notify_failure, summary_markdown
 from klimatkontrakt import schema as sch
 from klimatkontrakt.assemble import assemble
 from klimatkontrakt.config import load_sources
-from klimatkontrakt.errors import KlimatkontraktError, RunFailed
-from klimatkontrakt.fetch.client import NOT_ARCHIVED, LiveClient, ReplayClient
+from klimatkontrakt.errors import ConfigError, KlimatkontraktError, RunFailed
+from klimatkontrakt.fetch.client import NOT_ARCHIVED
 from klimatkontrakt.fetch.crawl import CrawlResult, crawl
-from klimatkontrakt.fetch.warc import ArchiveWriter, ReplayArchive
+from klimatkontrakt.fetch.plan import FetchPlan, host_groups, join_archive, open_client
 from klimatkontrakt.load import build_database
 from klimatkontrakt.model import Extraction, FetchedPage, Source
 from klimatkontrakt.publish import publish
@@ -59,9 +59,23 @@ class SourceResult:
     reused: set[str] = field(default_factory=set)  # page.url of pages whose previous extraction was reused
 
 
-def task_runner() -> ThreadPoolTaskRunner:
-    """Sources crawl in parallel threads (IO-bound); KLIMATKONTRAKT_MAX_WORKERS sets how many."""
-    return ThreadPoolTaskRunner(max_workers=Settings().max_workers)
+def task_runner():
+    """The task runner named by KLIMATKONTRAKT_TASK_RUNNER: threads (default; crawling is IO-bound)
+    or dask (a local cluster of processes, or the scheduler at KLIMATKONTRAKT_DASK_ADDRESS).
+    Switching is configuration only: tasks get plain data (a FetchPlan) and open their own client."""
+    settings = Settings()
+    if settings.task_runner == "threads":
+        return ThreadPoolTaskRunner(max_workers=settings.max_workers)
+    if settings.task_runner == "dask":
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError:
+            raise ConfigError("KLIMATKONTRAKT_TASK_RUNNER=dask needs prefect-dask: uv sync --extra dask") from None
+        if settings.dask_address:
+            return DaskTaskRunner(address=settings.dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": settings.max_workers, "threads_per_worker": 1,
+                                              "dashboard_address": None})
+    raise ConfigError(f"KLIMATKONTRAKT_TASK_RUNNER must be threads or dask, not {settings.task_runner!r}")
 
 
 def new_run_id(now: datetime) -> str:
@@ -69,6 +83,15 @@ def new_run_id(now: datetime) -> str:
 
 
 @task(name="collect", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
+def collect_group(sources: list[Source], plan: FetchPlan,
+                  previous: PreviousState | None = None) -> tuple[list[SourceResult], dict]:
+    """Sources that share a host, crawled one after the other with one client of their own."""
+    previous = previous or PreviousState()
+    with open_client(plan, sources[0].id, previous.validators) as client:
+        results = [collect(source, client, previous) for source in sources]
+        return results, dict(client.seen_validators)
+
+
 def collect(source: Source, client, previous: PreviousState | None = None) -> SourceResult:
     """Crawl one source and run its extractor over every relevant HTML page.
 
@@ -179,15 +202,11 @@ def nightly(
         # unchanged pages said last time. Replay sends no validators but reuses the extraction
         # of pages whose normalised text is unchanged, like a live run.
         previous = read_state(db_path, {s.id: extractor_version(s) for s in sources})
-        if replay:
-            client = ReplayClient(ReplayArchive([Path(p) for p in replay]))
-            results = _collect_all(sources, client, previous)
-        else:
-            archive_path = out_dir / "archive" / f"{run_id}.warc.gz"
-            archive_path.parent.mkdir(parents=True, exist_ok=True)
-            with ArchiveWriter(archive_path) as archive:
-                client = LiveClient(settings, archive, validators=previous.validators)
-                results = _collect_all(sources, client, previous)
+        plan = FetchPlan(run_id, settings, tuple(replay or ()), None if replay else str(out_dir / "archive"))
+        try:
+            results, validators = _collect_all(sources, plan, previous)
+        finally:
+            join_archive(plan)
         failed = {r.source.id: r.failure for r in results if r.failure}
         summary["sources"] = {r.source.id: r.stats for r in results}
         summary["sources_failed"] = failed
@@ -206,7 +225,7 @@ def nightly(
             "message": None,
         }
         # quote(): Prefect would otherwise walk every page and table handed to a task
-        tables = assemble_stage(quote(results), run_id, quote(previous), dict(client.seen_validators))
+        tables = assemble_stage(quote(results), run_id, quote(previous), validators)
         summary["tables"] = {name: len(frame) for name, frame in tables.items()}
         run["finished_at"] = datetime.now(UTC).replace(tzinfo=None)
         summary["package"] = str(load_and_publish(quote(tables), run, db_path, out_dir, started, allow_shrink))
@@ -242,9 +261,17 @@ def _describe(stats: dict) -> str:
     return ", ".join(parts)
 
 
-def _collect_all(sources: list[Source], client, previous: PreviousState | None = None) -> list[SourceResult]:
-    futures = [collect.with_options(name=f"collect-{s.id}").submit(s, client, quote(previous)) for s in sources]
-    return [f.result() for f in futures]
+def _collect_all(sources: list[Source], plan: FetchPlan,
+                 previous: PreviousState) -> tuple[list[SourceResult], dict]:
+    # `previous` goes unquoted: runners that ship inputs to other processes (Dask) do not unwrap quote()
+    futures = [collect_group.with_options(name=f"collect-{group[0].id}").submit(group, plan, previous)
+               for group in host_groups(sources)]
+    by_id, validators = {}, {}
+    for future in futures:
+        results, seen = future.result()
+        by_id.update({r.source.id: r for r in results})
+        validators.update(seen)
+    return [by_id[s.id] for s in sources], validators
 
 
 def _all_unreachable(results: list[SourceResult]) -> bool:

@@ -88,7 +88,11 @@ def run(
     prefect_env.configure()
     from flows.nightly import nightly, task_runner
 
-    state = nightly.with_options(task_runner=task_runner())(
+    try:
+        runner = task_runner()
+    except KlimatkontraktError as exc:
+        _fail(exc)
+    state = nightly.with_options(task_runner=runner)(
         sources_file=str(sources),
         replay=[str(p) for p in replay or []],
         db=str(db),

@@ -15,6 +15,7 @@ _DEFAULTS = {
     "PREFECT_LOGGING_EXTRA_LOGGERS": "klimatkontrakt,extractors,flows",
     "PREFECT_LOGGING_LOG_PRINTS": "false",
     "PREFECT_UI_ENABLED": "false",
+    "DASK_LOGGING__DISTRIBUTED": "warning",  # the Dask task runner's cluster start/stop chatter
 }
 
 

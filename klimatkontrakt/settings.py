@@ -28,7 +28,9 @@ class Settings(BaseSettings):
     retry_after_cap: float = 120.0
     allow_private: bool = False
     shrink_threshold: float = 0.5  # share a table may shrink by before publishing stops
-    max_workers: int = 8  # sources crawled at once
+    task_runner: str = "threads"  # threads | dask (needs the `dask` extra: prefect-dask)
+    max_workers: int = 8  # sources (host groups) crawled at once
+    dask_address: str = ""  # a Dask scheduler; empty: a local cluster of max_workers processes
     notify_webhook: str = ""
 
     @property

@@ -126,3 +126,18 @@ def test_unreachable_sources_fail_in_one_line_and_keep_the_database(demo, tmp_pa
     assert "--replay samples/" in last
     assert snapshot(db) == before
     assert not (tmp_path / "out" / "packages").exists()
+
+
+def test_the_dask_task_runner_is_a_configuration_change(demo, tmp_path):
+    """KLIMATKONTRAKT_TASK_RUNNER=dask: the same flow on a local Dask cluster of processes, same tables."""
+    result = run_cli("run", "--replay", str(SAMPLE), "--db", "kk.duckdb", "--out", "out", cwd=tmp_path,
+                     KLIMATKONTRAKT_TASK_RUNNER="dask", KLIMATKONTRAKT_MAX_WORKERS="2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stdout + result.stderr
+    assert snapshot(tmp_path / "kk.duckdb") == demo[3]
+
+
+def test_an_unknown_task_runner_is_a_one_line_error(tmp_path):
+    result = run_cli("run", "--replay", str(SAMPLE), cwd=tmp_path, KLIMATKONTRAKT_TASK_RUNNER="spark")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("klimatkontrakt: error: KLIMATKONTRAKT_TASK_RUNNER")

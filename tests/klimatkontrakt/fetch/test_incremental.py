@@ -1,7 +1,7 @@
 """Incremental crawling: conditional requests, unchanged pages not extracted again, state kept in
 DuckDB only; and a replay of a live run's own archive giving the same tables.
 
-The flow's logic is exercised through its plain parts (`collect.fn`, `assemble_tables`,
+The flow's logic is exercised through its plain parts (`collect`, `assemble_tables`,
 `build_database`) so that no Prefect server starts; the site is a local 127.0.0.1 server
 serving extractor fixtures, with ETags and 304s (or without validators at all).
 """
@@ -95,7 +95,7 @@ def run_once(sources: list[Source], db_path: Path, archive_path: Path, run_id: s
     previous = read_state(db_path, versions)
     with ArchiveWriter(archive_path) as archive:
         client = LiveClient(make_settings(), archive, validators=previous.validators)
-        results = [nightly.collect.fn(s, client, previous) for s in sources]
+        results = [nightly.collect(s, client, previous) for s in sources]
     started = datetime.now(UTC).replace(tzinfo=None)
     run = {"run_id": run_id, "started_at": started, "finished_at": started, "status": "success",
            "pages_fetched": sum(len(r.pages) for r in results), "records": 0, "sources_failed": None,
@@ -253,7 +253,7 @@ def test_a_new_extractor_version_fetches_and_extracts_everything_again(server, t
         assert previous.validators == {} and previous.known("vc") == {}
         with ArchiveWriter(tmp_path / "2.warc.gz") as archive:
             client = LiveClient(make_settings(), archive, validators=previous.validators)
-            return nightly.collect.fn(site.source(), client, previous)
+            return nightly.collect(site.source(), client, previous)
 
     result = run_with_new_version()
     assert result.reused == set() and len(extracted.urls) == len(site.pages)
@@ -268,12 +268,12 @@ def test_a_run_replayed_from_its_own_archive_gives_the_same_tables(server, tmp_p
     archive_path = tmp_path / "live.warc.gz"
     with ArchiveWriter(archive_path) as archive:
         live_client = LiveClient(make_settings(), archive)
-        live = [nightly.collect.fn(source, live_client)]
+        live = [nightly.collect(source, live_client)]
     live_tables = nightly.assemble_tables(live, "live", PreviousState(), dict(live_client.seen_validators))
 
     server.clear()  # nothing answers any more: the replay must not touch the network
     replay_client = ReplayClient(ReplayArchive([archive_path]))
-    replayed = [nightly.collect.fn(source, replay_client)]
+    replayed = [nightly.collect(source, replay_client)]
     replay_tables = nightly.assemble_tables(replayed, "replay", PreviousState(),
                                             dict(replay_client.seen_validators))
 
@@ -294,7 +294,7 @@ def test_replay_sends_no_validators_and_reuses_unchanged_text(server, tmp_path, 
     run_once([site.source()], db, tmp_path / "1.warc.gz", "run-1")
     extracted = CountingExtractors(monkeypatch)
     previous = read_state(db, {"vc": extractor_version(site.source())}) if with_state else None
-    result = nightly.collect.fn(site.source(), ReplayClient(ReplayArchive([tmp_path / "1.warc.gz"])), previous)
+    result = nightly.collect(site.source(), ReplayClient(ReplayArchive([tmp_path / "1.warc.gz"])), previous)
     ours = [p for p in result.pages if urlsplit(p.url).path in site.pages]
     assert len(ours) == len(site.pages) and all(p.status == 200 for p in ours)
     assert len(extracted.urls) == (0 if with_state else len(site.pages))
