@@ -1,9 +1,10 @@
-"""Run summaries and the failure webhook, as plain functions (no Prefect server)."""
+"""Run summaries and the failure webhook as plain functions; one real flow run for the final state."""
 
 import json
 from types import SimpleNamespace
 from uuid import uuid4
 
+import pytest
 from prefect.states import Failed
 
 from flows.reporting import notify_failure, summary_markdown
@@ -52,3 +53,32 @@ def test_no_webhook_configured_sends_nothing(httpserver, monkeypatch):
     monkeypatch.delenv("KLIMATKONTRAKT_NOTIFY_WEBHOOK", raising=False)
     notify_failure(None, SimpleNamespace(name="r", id=uuid4()), Failed(message="boom"))
     assert httpserver.log == []
+
+
+@pytest.mark.prefect
+def test_a_run_with_a_failed_source_names_it_in_its_final_state(tmp_path, httpserver):
+    """One source answers, one does not: the run publishes and its Completed state names the failure."""
+    import subprocess
+    import sys
+
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    page = ("<html lang='sv'><head><title>Nyhet</title></head><body><article><h1>Nyhet</h1>"
+            "<p>Den 8 december 2023 signerade Umeå kommun Klimatkontrakt 2030 med Viable Cities.</p>"
+            "</article></body></html>")
+    httpserver.expect_request("/nyhet").respond_with_data(page, content_type="text/html; charset=utf-8")
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f"[[source]]\nid = 'umea'\nextractor = 'municipal'\nmunicipality_code = '2480'\n"
+        f"start_urls = ['{httpserver.url_for('/nyhet')}']\nmax_pages = 1\n"
+        "[[source]]\nid = 'nowhere'\nextractor = 'municipal'\nstart_urls = ['http://127.0.0.1:9/']\nmax_pages = 1\n",
+        encoding="utf-8")
+    script = (
+        "from klimatkontrakt import prefect_env; prefect_env.configure()\n"
+        "from flows.nightly import nightly\n"
+        f"s = nightly(sources_file={str(sources)!r}, db={str(tmp_path / 'kk.duckdb')!r}, out={str(tmp_path / 'out')!r},"
+        " allow_private=True, return_state=True)\n"
+        "print('STATE', s.type.value, s.message)\n"
+    )
+    env = {**__import__("os").environ, "KLIMATKONTRAKT_MAX_RETRIES": "0", "KLIMATKONTRAKT_DELAY_SECONDS": "0"}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env=env)
+    assert "STATE COMPLETED published; sources failed: nowhere" in result.stdout, result.stderr[-2000:]
