@@ -122,6 +122,14 @@ class _BaseClient:
     def _hop(self, url: str, source: Source) -> _Hop:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _remember_validators(self, url: str, hop: _Hop) -> None:
+        """ETag / Last-Modified of a 200 answer, for the next run's conditional requests."""
+        if hop.status == 200:
+            etag, last_modified = hop.header("ETag"), hop.header("Last-Modified")
+            if etag or last_modified:
+                with self._lock:
+                    self.seen_validators[url] = (etag, last_modified)
+
     def get(self, url: str, source: Source) -> FetchedPage:
         try:
             return self._get(url, source)
@@ -381,11 +389,7 @@ class LiveClient(_BaseClient):
             hop = self._attempt(url, headers)
             retry = hop.status in RETRY_STATUSES or (hop.status is None and hop.retryable)
             if not retry or attempt >= s.max_retries:
-                if hop.status == 200:
-                    etag, last_modified = hop.header("ETag"), hop.header("Last-Modified")
-                    if etag or last_modified:
-                        with self._lock:
-                            self.seen_validators[url] = (etag, last_modified)
+                self._remember_validators(url, hop)
                 return hop
             delay = s.backoff_seconds * (2 ** attempt)
             retry_after = parse_retry_after(hop.header("Retry-After"))
@@ -493,11 +497,7 @@ class ReplayClient(_BaseClient):
             return _Hop(status=None, error=recorded.error, fetched_at=recorded.fetched_at)
         hop = _Hop(status=recorded.status, reason=recorded.reason, headers=list(recorded.headers),
                    body=recorded.body, fetched_at=recorded.fetched_at, truncated=recorded.truncated)
-        if hop.status == 200:
-            etag, last_modified = hop.header("ETag"), hop.header("Last-Modified")
-            if etag or last_modified:
-                with self._lock:
-                    self.seen_validators[url] = (etag, last_modified)
+        self._remember_validators(url, hop)
         return hop
 
     def robots_sitemaps(self, url: str, source: Source) -> list[str]:
