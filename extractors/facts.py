@@ -17,7 +17,7 @@ from klimatkontrakt.model import Event, Extraction, Membership, Role, Signing
 from klimatkontrakt.normalise.agencies import find_agencies, resolve_agency
 from klimatkontrakt.normalise.dates import DateMatch, find_dates
 from klimatkontrakt.normalise.municipalities import find_municipalities, resolve_municipality
-from klimatkontrakt.normalise.people import NAME, find_attributions, normalise_role, parse_person
+from klimatkontrakt.normalise.people import NAME, find_attributions, find_titled_people, normalise_role, parse_person
 
 K2030 = "klimatkontrakt-2030"
 LOI = "letter-of-intent"
@@ -648,7 +648,7 @@ def find_roles(ctx: Ctx) -> list[Role]:
         if s.block.caption or re.match(r"^(?:Foto|Bild|Photo)\b", s.text):
             continue
         as_of = _section_date(ctx, s) or ctx.page.published_on
-        for p, _ in find_attributions(s.text):
+        for p, _ in [*find_attributions(s.text), *find_titled_people(s.text)]:
             r = _role_record(ctx, s, p, as_of)
             if r:
                 out.append(r)

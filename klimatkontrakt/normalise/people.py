@@ -183,6 +183,27 @@ def find_attributions(sentence: str) -> list[tuple[PersonMention, int]]:
     return out
 
 
+_TITLED = re.compile(
+    r"\b(?P<role>kommunstyrelsens\s+(?:(?:förste\s+|andre\s+)?vice\s+)?ordförande|kommunalrådet|kommunalråd|"
+    r"oppositionsrådet|oppositionsråd)"
+    r"(?P<place>\s+(?:i|för|på)\s+[A-ZÅÄÖ][\wåäö\-]+(?:\s+(?:kommun|stad|Stad))?)?"
+    r"(?:\s*,)?\s+(?P<who>" + NAME + r")(?:\s*" + PARTY + r")?"
+)
+
+
+def find_titled_people(sentence: str) -> list[tuple[PersonMention, int]]:
+    """Municipal politicians named right after their title anywhere in a sentence, quote or not:
+    "undertecknades av kommunstyrelsens ordförande Anna Berg (S)", "kommunalrådet Per Ny (M)"."""
+    out: list[tuple[PersonMention, int]] = []
+    for m in _TITLED.finditer(sentence):
+        name = re.sub(r"\s+", " ", m.group("who")).strip()
+        if any(name.startswith(n) for n in NOT_NAMES):
+            continue
+        role = re.sub(r"\s+", " ", m.group("role") + (m.group("place") or "")).strip()
+        out.append((PersonMention(name, normalise_party(m.group("party")), role, normalise_role(role)), m.start("who")))
+    return out
+
+
 _ROLE_PLACE = re.compile(r"\b(?:i|för|på|vid|in|of|at)\s+(?P<place>(?:[A-ZÅÄÖ][\w\-]+\s*){1,3}(?:kommun|stad|Stad|municipality)?)\s*$")
 
 

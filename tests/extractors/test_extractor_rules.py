@@ -134,3 +134,11 @@ def test_quote_names_its_city_one_sentence_before_the_attribution():
     </article></body></html>"""
     roles = {r.person_name: r.municipality_code for r in run(html, VC, "https://viablecities.se/dagen/").roles}
     assert roles == {"Anna Berg": "1490", "Per Ny": None}  # two cities named: no guess
+
+
+def test_titled_politicians_outside_quotes():
+    e = run(sitevision(
+        "<p>Kontraktet undertecknades av kommunstyrelsens ordförande i Umeå Stina Ek (C) och "
+        "kommunalrådet Olle Berg (MP).</p><p>Mötet leddes av Karin Dahl.</p>"))
+    found = {(r.person_name, r.party, r.role_normalised, r.municipality_code) for r in e.roles}
+    assert found == {("Stina Ek", "C", "ks-ordforande", "2480"), ("Olle Berg", "MP", "kommunalrad", "0380")}
