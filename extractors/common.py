@@ -316,12 +316,7 @@ def labelled_date(text: str, label: re.Pattern[str]) -> date | None:
 
 def url_date(url: str) -> date | None:
     m = _URL_DATE.search(urlsplit(url).path)
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+    return parse_iso("-".join(m.groups())) if m else None
 
 
 def published_date(root, url: str, scope=None) -> date | None:
