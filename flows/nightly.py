@@ -230,12 +230,16 @@ def nightly(
         run["finished_at"] = datetime.now(UTC).replace(tzinfo=None)
         summary["package"] = str(load_and_publish(quote(tables), run, db_path, out_dir, started, allow_shrink))
         summary["status"] = "success"
+        summary["gates"] = "frictionless validation and shrink gate passed" + (" (shrink allowed)" if allow_shrink else "")
+        summary["changes"] = _change_summary(Path(summary["package"]))
         if failed:  # the run's final state names the sources that failed
             return Completed(message=f"published; sources failed: {', '.join(sorted(failed))}", data=summary)
         return summary
     except KlimatkontraktError as exc:
         # An expected failure ends the run in a Failed state with one line, not a traceback.
         summary["message"] = str(exc)
+        if "gate" in str(exc) or "validation" in str(exc):
+            summary["gates"] = f"tripped: {exc}"
         summary["exit_code"] = exc.exit_code
         log.warning("run %s failed: %s", run_id, exc)
         return Failed(message=str(exc), data=exc)
@@ -281,6 +285,15 @@ def _all_unreachable(results: list[SourceResult]) -> bool:
     markers = ("resolve", "connection", "timed out", "unreachable", "name or service")
     errors = [p.error.lower() for r in results for p in r.pages if p.error]
     return bool(errors) and all(any(m in e for m in markers) for e in errors)
+
+
+def _change_summary(release: Path) -> str | None:
+    """The table of CHANGES.md (rows added, changed, removed per table) for the run summary."""
+    try:
+        lines = (release / "CHANGES.md").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    return "\n".join(line for line in lines if line.startswith("|")) or None
 
 
 def _publish_artifact(summary: dict) -> None:

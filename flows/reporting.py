@@ -44,6 +44,8 @@ def summary_markdown(summary: dict) -> str:
         lines += ["## Rows per table", "", "| table | rows |", "|---|---:|"]
         lines += [f"| {name} | {rows} |" for name, rows in tables.items()]
         lines.append("")
+    if summary.get("gates"):
+        lines += [f"**Release gates:** {summary['gates']}", ""]
     if summary.get("changes"):
         lines += ["## Changes since the last release", "", str(summary["changes"]), ""]
     return "\n".join(lines)

@@ -104,6 +104,8 @@ def test_run_summary_is_written(demo):
     summaries = [json.loads(p.read_text()) for p in (work / "out" / "runs").glob("*.json")]
     assert len(summaries) == 2 and all(s["status"] == "success" for s in summaries)
     assert all(s["tables"]["signings"] > 0 for s in summaries)
+    assert all(s["gates"].endswith("passed") and "| `signings` |" in s["changes"] for s in summaries)
+    assert all((p.with_suffix(".md")).is_file() for p in (work / "out" / "runs").glob("*.json"))
 
 
 def test_unreachable_sources_fail_in_one_line_and_keep_the_database(demo, tmp_path):

@@ -82,3 +82,10 @@ def test_a_run_with_a_failed_source_names_it_in_its_final_state(tmp_path, httpse
     env = {**__import__("os").environ, "KLIMATKONTRAKT_MAX_RETRIES": "0", "KLIMATKONTRAKT_DELAY_SECONDS": "0"}
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env=env)
     assert "STATE COMPLETED published; sources failed: nowhere" in result.stdout, result.stderr[-2000:]
+
+
+def test_summary_shows_gates_and_changes():
+    text = summary_markdown({**SUMMARY, "gates": "frictionless validation and shrink gate passed",
+                             "changes": "| table | added |\n|---|---:|\n| `signings` | 3 |"})
+    assert "**Release gates:** frictionless validation and shrink gate passed" in text
+    assert "## Changes since the last release" in text and "| `signings` | 3 |" in text
