@@ -27,7 +27,7 @@ from flows.reporting import notify_failure, summary_markdown
 from klimatkontrakt import schema as sch
 from klimatkontrakt.assemble import assemble
 from klimatkontrakt.config import load_sources
-from klimatkontrakt.errors import ConfigError, KlimatkontraktError, RunFailed
+from klimatkontrakt.errors import ConfigError, KlimatkontraktError, ReleaseGateFailed, RunFailed
 from klimatkontrakt.fetch.client import NOT_ARCHIVED
 from klimatkontrakt.fetch.crawl import CrawlResult, crawl
 from klimatkontrakt.fetch.plan import FetchPlan, host_groups, join_archive, open_client
@@ -238,7 +238,7 @@ def nightly(
     except KlimatkontraktError as exc:
         # An expected failure ends the run in a Failed state with one line, not a traceback.
         summary["message"] = str(exc)
-        if "gate" in str(exc) or "validation" in str(exc):
+        if isinstance(exc, ReleaseGateFailed):
             summary["gates"] = f"tripped: {exc}"
         summary["exit_code"] = exc.exit_code
         log.warning("run %s failed: %s", run_id, exc)

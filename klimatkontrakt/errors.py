@@ -15,3 +15,7 @@ class RunFailed(KlimatkontraktError):
     """The run failed and nothing was published: exit 1."""
 
     exit_code = 1
+
+
+class ReleaseGateFailed(RunFailed):
+    """A release gate (frictionless validation, shrink gate) stopped publication: exit 1."""

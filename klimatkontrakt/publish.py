@@ -49,7 +49,7 @@ from klimatkontrakt import release_docs as docs
 from klimatkontrakt import schema as sch
 from klimatkontrakt.dcat import build_dcat
 from klimatkontrakt.dictionary import render_data_dictionary
-from klimatkontrakt.errors import RunFailed
+from klimatkontrakt.errors import ReleaseGateFailed, RunFailed
 from klimatkontrakt.load import read_tables
 from klimatkontrakt.scrub import scrub_frame
 
@@ -128,7 +128,7 @@ def publish(
     tables, scrubbed = _published_tables(Path(db_path))
     problems = chg.shrink_problems(previous, tables, shrink_threshold)
     if problems and not allow_shrink:
-        raise RunFailed("shrink gate: " + "; ".join(problems)
+        raise ReleaseGateFailed("shrink gate: " + "; ".join(problems)
                         + "; nothing published (override knowingly with --allow-shrink)")
     for problem in problems:
         log.warning("shrink gate overridden (allow_shrink): %s", problem)
@@ -146,7 +146,7 @@ def publish(
         valid, errors = validate_package(tmp)
         if not valid:
             first = errors[0] if errors else "unknown problem"
-            raise RunFailed(f"package {version} failed validation ({len(errors)} problem(s) shown); first: {first}")
+            raise ReleaseGateFailed(f"package {version} failed validation ({len(errors)} problem(s) shown); first: {first}")
         write_zip(tmp, zip_tmp, top=f"klimatkontrakt-{version}")
         write_dcat(tmp, packages, zip_tmp, zip_name=zip_name, tables=tables, base_url=base_url)
         os.replace(zip_tmp, packages / zip_name)

@@ -13,7 +13,7 @@ import pytest
 
 from klimatkontrakt import schema as sch
 from klimatkontrakt.assemble import assemble
-from klimatkontrakt.errors import RunFailed
+from klimatkontrakt.errors import ReleaseGateFailed, RunFailed
 from klimatkontrakt.load import build_database
 from klimatkontrakt.model import Extraction, Signing
 from klimatkontrakt.publish import _cell, neutralise, publish, validate_package
@@ -126,7 +126,7 @@ def test_invalid_data_is_not_published(tmp_path):
     tables["signings"] = signings
     db = tmp_path / "kk.duckdb"
     build_database(tables, db, [run_row(RUN)])
-    with pytest.raises(RunFailed) as info:
+    with pytest.raises(ReleaseGateFailed) as info:
         publish(db, tmp_path / "out", created=CREATED)
     message = str(info.value)
     assert "\n" not in message

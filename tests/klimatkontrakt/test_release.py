@@ -23,7 +23,7 @@ import yaml
 from klimatkontrakt import publish as pub
 from klimatkontrakt import schema as sch
 from klimatkontrakt.assemble import assemble
-from klimatkontrakt.errors import RunFailed
+from klimatkontrakt.errors import ReleaseGateFailed, RunFailed
 from klimatkontrakt.load import build_database
 from klimatkontrakt.model import Extraction, Signing
 from klimatkontrakt.publish import publish, validate_package
@@ -68,7 +68,7 @@ def test_shrink_gate_stops_a_vanished_source_and_the_override_publishes(first, t
     before = tree_state(release)
     without_esk = [p for p in sample_pages() if p[0] is not ESK]
     db = make_db(tmp_path / "b.duckdb", without_esk, run_id="20261128T021500Z-beef")
-    with pytest.raises(RunFailed) as info:
+    with pytest.raises(ReleaseGateFailed) as info:
         publish(db, out, created=DAY2)
     message = str(info.value)
     assert "\n" not in message
@@ -91,7 +91,7 @@ def test_shrink_gate_trips_on_a_table_shrinking_beyond_the_threshold(first, tmp_
         tables["claims"] = tables["claims"].iloc[:2]
 
     db = make_db(tmp_path / "b.duckdb", edit=halve_claims, run_id="20261128T021500Z-beef")
-    with pytest.raises(RunFailed, match=r"table claims shrank from 7 to 2 rows \(71% > 50% allowed\)"):
+    with pytest.raises(ReleaseGateFailed, match=r"table claims shrank from 7 to 2 rows \(71% > 50% allowed\)"):
         publish(db, out, created=DAY2)
     # a looser threshold lets it through
     assert publish(db, out, created=DAY2, shrink_threshold=0.8).name == "2026.11.28"
