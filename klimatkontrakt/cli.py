@@ -40,11 +40,11 @@ def _check_inputs(sources: Path, replay: list[Path] | None, writable: tuple[Path
             if not path.exists():
                 raise ConfigError(f"replay archive not found: {path}")
         if replay:
-            # index here (about 0.3 ms per archived page): a corrupt or truncated archive is a
-            # one-line error now, not after the Prefect server has started; the flow reuses it
-            from klimatkontrakt.fetch.plan import replay_archive
+            # index once here (about 0.3 ms per archived page): a corrupt or truncated archive
+            # is a one-line error now, not after the Prefect server has started
+            from klimatkontrakt.fetch.warc import ReplayArchive
 
-            replay_archive(tuple(str(p) for p in replay))
+            ReplayArchive(list(replay))
         for folder in writable:
             _check_writable(folder)
     except KlimatkontraktError as exc:

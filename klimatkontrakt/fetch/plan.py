@@ -41,8 +41,8 @@ class FetchPlan:
 
 
 @lru_cache(maxsize=4)
-def replay_archive(paths: tuple[str, ...]) -> ReplayArchive:
-    """One index per process for all tasks replaying the same archives (and the CLI's check)."""
+def _replay_archive(paths: tuple[str, ...]) -> ReplayArchive:
+    """One index per process for all tasks replaying the same archives."""
     return ReplayArchive([Path(p) for p in paths])
 
 
@@ -50,7 +50,7 @@ def replay_archive(paths: tuple[str, ...]) -> ReplayArchive:
 def open_client(plan: FetchPlan, part: str, validators: dict | None = None) -> Iterator[LiveClient | ReplayClient]:
     """The client for one task: replayed from the plan's archives, or live and archived to a part file."""
     if plan.replay:
-        yield ReplayClient(replay_archive(plan.replay))
+        yield ReplayClient(_replay_archive(plan.replay))
         return
     plan.parts_dir.mkdir(parents=True, exist_ok=True)
     with ArchiveWriter(plan.parts_dir / f"{part}.warc.gz") as archive, \
