@@ -24,6 +24,7 @@ LOI = "letter-of-intent"
 EU_CCC = "eu-climate-city-contract"
 EU_LABEL = "eu-mission-label"
 EVCD = "european-viable-cities-day"
+K2030_INITIATIVE = "klimatneutrala-stader-2030"
 
 # ---- vocabulary -------------------------------------------------------------------------
 
@@ -119,7 +120,7 @@ RX_INITIATIVE_EU = re.compile(
 )
 RX_MEMBER = re.compile(
     r"\bingår\b|\bingick\b|\bingått\b|är\s+med\s+i|\bvar\s+med\b|varit\s+med|\banslö(?:t|ts)\b|\bansluter\b|\banslutit\b|\banslut(?:en|na)\b|"
-    r"\bgick\s+med\b|\bgår\s+med\b|\bblev\s+(?:\w+\s+){0,2}del\s+av|\bär\s+(?:\w+\s+)?en\s+av\b|\bvaldes\s+(?:[\w,]+\s+){0,4}?ut\b|\bvalts\s+(?:[\w,]+\s+){0,3}?ut\b|"
+    r"\bgick\s+(?:\w+\s+){0,3}?med\s+i\b|\bgick\s+med\b|\bgår\s+med\b|\bblev\s+(?:\w+\s+){0,2}del\s+av|\bär\s+(?:\w+\s+)?en\s+av\b|\bvaldes\s+(?:[\w,]+\s+){0,4}?ut\b|\bvalts\s+(?:[\w,]+\s+){0,3}?ut\b|"
     r"\butsetts\b|\butsågs\b|\butvald\w*|\bselected\b|\bjoined\b|\bhas\s+been\s+part\b|\bis\s+(?:\w+\s+)?part\s+of\b|\bmedlem\w*|"
     r"\bdeltar\b|\bantogs\b|\btillkom\w*|\bupptag\w*|\bdel\s+av\b|\btvillingstad\w*",
     re.IGNORECASE,
@@ -556,6 +557,63 @@ def find_events(ctx: Ctx) -> list[Event]:
     return list(by_year.values())
 
 
+RX_LAUNCH = re.compile(
+    r"\blanser(?:a|ar|ade|ades|as|ats|ing|ingen|ingsevent\w*|ingsträff\w*)\b|\bkick[\s-]?off\w*|\bstartskott\w*|"
+    r"\buppstart(?:en|smöte\w*|sträff\w*|skonferens\w*)?\b|\blaunch(?:ed|es|ing)?\b",
+    re.IGNORECASE,
+)
+RX_LAUNCHED = re.compile(
+    r"Klimatneutrala\s+städer\s*2030|Klimatkontrakt\s*2030|Climate[-\s]Neutral\s+Cities\s*2030|"
+    r"Climate\s+City\s+Contract\s*2030|Viable\s+Cities",
+    re.IGNORECASE,
+)
+
+
+def find_launches(ctx: Ctx) -> list[Event]:
+    """Launches of the initiative or the contract: a launch word ("lanserades", "kick-off",
+    "startskottet", "launched") and the initiative named in one sentence, with a day-level date
+    close to the launch word. A city's own look-alike ("Klimatkontrakt Lund lanseras") is not one."""
+    out: list[Event] = []
+    for s in ctx.sents:
+        if not RX_LAUNCH.search(s.text) or (RX_LOOKALIKE.search(s.text) and not RX_K2030_EXPLICIT.search(s.text)):
+            continue
+        pair = _launched(s.text)
+        if pair is None:
+            continue
+        launch, named = pair
+        dates = [d for d in _dates_near(s.text, launch.start(), ctx.page.published_on)
+                 if d.year_given or ctx.page.published_on]
+        if not dates or abs(dates[0].start - launch.start()) > 120:
+            continue
+        d = dates[0]
+        english = ctx.page.language == "en" or not re.search(r"[åäö]|\b(?:och|av|den)\b", s.text)
+        title = normalise_ws(named.group(0))
+        name = f"Launch of {title}" if english else f"Lansering av {title}"
+        out.append(Event(name, s.text, "launch", d.value, None, d.start_time, "online" if RX_ONLINE.search(s.text) else None))
+    return _dedupe(out, lambda e: e.starts_on)
+
+
+_RX_PASSIVE_LAUNCH = re.compile(r"lanserades|lanseras|lanserats|launched", re.IGNORECASE)
+_RX_LAUNCH_OBJECT_GAP = re.compile(
+    r"\s*(?:(?:av|för|för\s+att\s+\w+|of|for|the|initiativet|satsningen|programmet|arbetet\s+med|med|gick)\s+)*", re.IGNORECASE)
+
+
+def _launched(text: str) -> tuple[re.Match, re.Match] | None:
+    """(launch word, initiative) when the initiative is what is launched: the subject of a passive
+    ("Klimatneutrala städer 2030 lanserades") or the object ("startskottet för Klimatkontrakt 2030",
+    "lanserade initiativet Klimatneutrala städer 2030"); not "Viable Cities lanserade en app"."""
+    for launch in RX_LAUNCH.finditer(text):
+        for named in RX_LAUNCHED.finditer(text):
+            gap = text[named.end():launch.start()]
+            if named.end() <= launch.start() and len(gap) <= 40 and _RX_PASSIVE_LAUNCH.fullmatch(launch.group(0)) \
+                    and not re.search(r"[.;:]", gap):
+                return launch, named
+            gap = text[launch.end():named.start()]
+            if launch.end() <= named.start() and _RX_LAUNCH_OBJECT_GAP.fullmatch(gap):
+                return launch, named
+    return None
+
+
 def _merge_event(by_year: dict[int, Event], ev: Event) -> None:
     year = ev.starts_on.year if ev.starts_on else 0
     old = by_year.get(year)
@@ -642,6 +700,54 @@ def _nearby_municipality(ctx: Ctx, s: Sent, back: int = 2) -> str | None:
     return None
 
 
+RX_AGENCY_TITLE = re.compile(
+    r"\b(?:(?:biträdande|ställföreträdande|tillförordnad|t\.f\.)\s+)?(?:generaldirektör(?:en)?|överdirektör(?:en)?|"
+    r"programchef(?:en)?|programdirektör(?:en)?|GD)\b|"
+    r"\b(?:(?:deputy|acting)\s+)?(?:director[\s-]+general|programme\s+director|program\s+director)\b",
+    re.IGNORECASE,
+)
+_RX_NAME_AFTER = re.compile(rf"\s*,?\s*(?P<name>{NAME})(?:\s*\(|[\s,.;:!?–—]|$)")
+_RX_NAME_BEFORE = re.compile(rf"(?P<name>{NAME})\s*,\s*$")
+_RX_ORG_LINK = re.compile(r"\s+(?:för|på|vid|hos|of|at)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def find_agency_people(text: str) -> list[tuple[str, str, str]]:
+    """(name, role as written, organisation_id) for agency and programme staff named beside their
+    title and organisation outside quotes: "Energimyndighetens generaldirektör Robert Berg",
+    "Robert Berg, generaldirektör för Energimyndigheten", "generaldirektören på Vinnova, Anna Ek",
+    "Anna Ek, Director General of Formas". A plural title ("generaldirektörerna") names nobody."""
+    if not RX_AGENCY_TITLE.search(text):
+        return []
+    agencies = find_agencies(text)
+    out: list[tuple[str, str, str]] = []
+    for t in RX_AGENCY_TITLE.finditer(text):
+        if t.group(0).lower() == "gd" and t.group(0) != "GD":
+            continue
+        org = role_start = role_end = None
+        for a in agencies:  # the organisation right before the title: "Vinnovas generaldirektör"
+            if 0 <= t.start() - a.end <= 1:
+                org, role_start, role_end = a.organisation_id, a.start, t.end()
+        if org is None:  # or linked after it: "generaldirektör för Formas"
+            link = _RX_ORG_LINK.match(text, t.end())
+            if link:
+                after = next((a for a in agencies if a.start == link.end()), None)
+                if after:
+                    org, role_start, role_end = after.organisation_id, t.start(), after.end
+        if org is None:
+            continue
+        name = None
+        m = _RX_NAME_AFTER.match(text, role_end)
+        if m:
+            name = m.group("name")
+        else:
+            m = _RX_NAME_BEFORE.search(text, 0, role_start)
+            name = m.group("name") if m else None
+        if not name or resolve_agency(name) or any(name.startswith(n) for n in ("Viable Cities", "European Viable")):
+            continue
+        out.append((normalise_ws(name), normalise_ws(text[role_start:role_end]), org))
+    return out
+
+
 def find_roles(ctx: Ctx) -> list[Role]:
     out: list[Role] = []
     for s in ctx.sents:
@@ -661,6 +767,8 @@ def find_roles(ctx: Ctx) -> list[Role]:
                     r = _role_record(ctx, s, p, as_of)
                     if r:
                         out.append(r)
+        for name, role, org in find_agency_people(s.text):
+            out.append(Role(name, s.text, role, normalise_role(role), None, None, org, as_of))
         # "generaldirektörerna ...: Namn Namnsson, Energimyndigheten; ..."
         if re.search(r"generaldirektör\w*|directors?[\s-]general", s.text, re.I):
             for m in _RX_GD_LIST.finditer(s.text):
@@ -688,7 +796,7 @@ def find_memberships(ctx: Ctx) -> list[Membership]:
         initiatives = []
         if in_k and (re.search(r"Klimatneutrala\s+städer|Climate[-\s]Neutral\s+Cities\s*2030|Viable\s+Cities", t, re.I)
                                           or (ctx.page_k2030 and not RX_INITIATIVE_EU.search(t))):
-            initiatives.append("klimatneutrala-stader-2030")
+            initiatives.append(K2030_INITIATIVE)
         if in_eu:
             initiatives.append("eu-mission-cities")
         if not initiatives:
@@ -702,8 +810,8 @@ def find_memberships(ctx: Ctx) -> list[Membership]:
             codes = [own]
         if not codes and RX_PLURAL_CITIES.search(t) and s.pos + 1 < len(ctx.sents):
             nxt = ctx.sents[s.pos + 1]
-            if nxt.block is s.block and re.search(r"\b(?:bland\s+(?:dem|andra|annat)|däribland|among\s+them|including)\b", nxt.text) \
-                    and re.search(r"\b(?:nya|new)\b", t + " " + nxt.text):
+            if nxt.block is s.block and re.search(r"\b(?:bland\s+(?:dem|andra|annat)|däribland|among\s+them|including)\b", nxt.text, re.I) \
+                    and re.search(r"\b(?:nya|new)\b", t + " " + nxt.text, re.I):
                 codes = municipality_list(nxt.text)
         if not codes:
             continue
@@ -737,7 +845,67 @@ def find_memberships(ctx: Ctx) -> list[Membership]:
             continue
         seen.add(key)
         kept.append(m)
-    return kept
+    return _with_twins(ctx, kept)
+
+
+RX_TWIN = re.compile(r"tvillingst(?:ad|äder)\w*|twin[\s-]+cit(?:y|ies)", re.IGNORECASE)
+_RX_TWIN_BEFORE = re.compile(
+    r"\s+(?:som|är|blir|blev|har\s+blivit|is|becomes|became|as)\s+(?:(?:vår|er|deras|dess|sin|ny|en|the|its|our|their|a|new)\s+)*$",
+    re.IGNORECASE)
+_RX_TWIN_OF = re.compile(r"\s+(?:till|åt|för|med|of|to|for|with)\s+$", re.IGNORECASE)
+_RX_TWIN_POSSESSIVE = re.compile(r"(?:vår|er|deras|dess|sin|our|its|their)\s+$", re.IGNORECASE)
+
+
+def twin_pair(text: str, own_code: str | None) -> tuple[str, str] | None:
+    """(newer member, its twin) from a sentence pairing two municipalities as "tvillingstäder":
+    "Ale har fått Kungälv som tvillingstad", "Växjö blir tvillingstad till Kalmar", "vår
+    tvillingstad Umeå" (on the page of the city saying it). None when the sentence does not say
+    which of the two is the twin ("A och B är tvillingstäder")."""
+    t = RX_TWIN.search(text)
+    if not t or re.match(r"tvillingstäder|twin[\s-]+cities", t.group(0), re.IGNORECASE):
+        return None  # plural: a pair of equals
+    # bare ambiguous names count here ("tvillingstad till Sala"): the wording places them
+    munis = find_municipalities(text, own_code, strict=False)
+    codes = list(dict.fromkeys(m.code for m in munis))
+    twin = new = None
+    before = [m for m in munis if m.end <= t.start() and _RX_TWIN_BEFORE.fullmatch(text[m.end:t.start()])]
+    after = [m for m in munis if m.start >= t.end()]
+    if before:
+        twin = before[-1].code
+    elif after and (_RX_TWIN_POSSESSIVE.search(text[:t.start()]) or t.group(0).lower().endswith("en")) \
+            and re.fullmatch(r"\s*,?\s*", text[t.end():after[0].start]):
+        twin = after[0].code
+    if twin is None:
+        of = next((m for m in after if _RX_TWIN_OF.fullmatch(text[t.end():m.start] + " ")), None)
+        others = [c for c in codes if of is None or c != of.code]
+        if of is not None and len(others) == 1:
+            return of.code, others[0]
+        return None
+    of = next((m for m in after if m.code != twin and _RX_TWIN_OF.fullmatch(text[t.end():m.start] + " ")), None)
+    others = [c for c in codes if c != twin]
+    new = of.code if of else (others[0] if len(others) == 1 else (own_code if not others else None))
+    return (new, twin) if new and new != twin else None
+
+
+def _with_twins(ctx: Ctx, memberships: list[Membership]) -> list[Membership]:
+    """Memberships of the Klimatneutrala städer 2030 initiative from twin-city sentences: the newer
+    member gets its twin, both are members (only on pages about the initiative)."""
+    if not ctx.page_k2030 or ctx.page_lookalike:
+        return memberships
+    out = list(memberships)
+    for s in ctx.sents:
+        if "tvilling" not in s.text.lower() and "twin" not in s.text.lower():
+            continue
+        pair = twin_pair(s.text, s.city_code or ctx.own_code)
+        if pair is None or RX_FUTURE_OR_NEG.search(s.text):
+            continue
+        for code, twin in (pair, (pair[1], None)):
+            i = next((i for i, m in enumerate(out) if m.municipality_code == code and m.initiative_id == K2030_INITIATIVE), None)
+            if i is None:
+                out.append(Membership(code, K2030_INITIATIVE, s.text, twin_municipality_code=twin))
+            elif twin and out[i].twin_municipality_code is None:  # evidence: both sentences
+                out[i] = replace(out[i], twin_municipality_code=twin, evidence=f"{out[i].evidence} | {s.text}")
+    return out
 
 
 # ---- all ----------------------------------------------------------------------------------
@@ -761,7 +929,7 @@ def extract_facts(page: Page, own_code: str | None, is_viablecities: bool = Fals
         published_on=page.published_on,
         language=page.language,
         signings=tuple(find_signings(ctx)),
-        events=tuple(find_events(ctx)),
+        events=tuple(find_events(ctx) + find_launches(ctx)),
         roles=tuple(find_roles(ctx)),
         memberships=tuple(find_memberships(ctx)),
     )

@@ -267,7 +267,7 @@ def _normalise(table: str, record, munis: set[str], orgs: set[str], url: str) ->
         row = {
             "membership_id": hash_id("memberships", muni, initiative), "municipality_code": muni,
             "initiative_id": initiative, "joined_on": record.joined_on, "joined_year": year,
-            "cohort": _clean(record.cohort),
+            "cohort": _clean(record.cohort), "twin_municipality_code": _clean(record.twin_municipality_code),
         }
     elif table == "projects":
         name = _clean(record.name)

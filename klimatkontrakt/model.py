@@ -114,6 +114,7 @@ class Membership:
     joined_on: date | None = None
     joined_year: int | None = None
     cohort: str | None = None  # e.g. "pilot-2020", "2021", "2024"
+    twin_municipality_code: str | None = None  # the pioneer paired with a newer member ("tvillingstad")
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ FIXTURES: dict[str, tuple[str, str, str | None]] = {
     "stockholm-mission-label": ("https://start.stockholm/aktuellt/nyheter/2024/03/stockholm-tilldelas-eus-mission-label/", "municipal", "0180"),
     "vc-satsning-kalmar": ("https://viablecities.se/satsningar/klimatneutrala-kalmar-2030/", "viablecities", None),
     "vc-en-satsning-gavle": ("https://viablecities.se/en/satsningar/klimatneutrala-gavle-2030/", "viablecities", None),
+    "vc-news-2025-nya-kommuner": ("https://viablecities.se/elva-nya-kommuner-valkomnas-i-klimatneutrala-stader-2030/", "viablecities", None),
+    "sala-tvillingstad": ("https://www.sala.se/kommun-och-politik/nyheter/2025-10-06-sala-ansluter-till-klimatneutrala-stader-2030.5.2b3c4d18f.html", "municipal", "1981"),
     "gavle-mynewsdesk-2025": ("https://www.mynewsdesk.com/se/gavle/pressreleases/gavle-kommun-tecknar-uppdaterat-klimatkontrakt-3412345", "municipal", "2180"),
 }
 

@@ -142,3 +142,55 @@ def test_titled_politicians_outside_quotes():
         "kommunalrådet Olle Berg (MP).</p><p>Mötet leddes av Karin Dahl.</p>"))
     found = {(r.person_name, r.party, r.role_normalised, r.municipality_code) for r in e.roles}
     assert found == {("Stina Ek", "C", "ks-ordforande", "2480"), ("Olle Berg", "MP", "kommunalrad", "0380")}
+
+
+def test_agency_heads_named_beside_title_and_agency():
+    from extractors.facts import find_agency_people
+
+    assert find_agency_people("Dagen öppnades av Formas generaldirektör Eva Strand och Trafikverkets "
+                              "generaldirektör Nils Bro.") == [
+        ("Eva Strand", "Formas generaldirektör", "formas"), ("Nils Bro", "Trafikverkets generaldirektör", "trafikverket")]
+    assert find_agency_people("Kontraktet skrevs under av generaldirektören på Vinnova, Anna Ek.") == [
+        ("Anna Ek", "generaldirektören på Vinnova", "vinnova")]
+    assert find_agency_people("Tove Lind, Director General of the Swedish Energy Agency, spoke.") == [
+        ("Tove Lind", "Director General of the Swedish Energy Agency", "energimyndigheten")]
+    # plural titles, a title without a name, a title without an agency: nobody
+    assert find_agency_people("Generaldirektörerna för fyra myndigheter skrev under.") == []
+    assert find_agency_people("Tillväxtverkets generaldirektör deltog digitalt.") == []
+    assert find_agency_people("Pia Berg, generaldirektör, talade om omställningen.") == []
+
+
+def test_agency_heads_become_roles_but_not_from_captions():
+    e = run(sitevision("<p>Energimyndighetens generaldirektör Ola Sten inledde.</p>"
+                       "<figure><figcaption>Foto: Kommunen. Vinnovas generaldirektör Li Ek.</figcaption></figure>"))
+    assert [(r.person_name, r.role_normalised, r.organisation_id, r.municipality_code) for r in e.roles] == [
+        ("Ola Sten", "generaldirektor", "energimyndigheten", None)]
+
+
+def test_launch_of_the_initiative_is_an_event_but_other_launches_are_not():
+    e = run(sitevision(
+        "<p>Startskottet för Klimatneutrala städer 2030 gick den 14 oktober 2021 i Malmö.</p>"
+        "<p>Viable Cities lanserade en ny webbplats den 3 maj 2022.</p>"
+        "<p>Klimatkontrakt Lund lanserades den 2 februari 2022 med tolv företag.</p>"), VC,
+        url="https://viablecities.se/startskott/")
+    assert [(ev.kind, ev.name, ev.starts_on) for ev in e.events] == [
+        ("launch", "Lansering av Klimatneutrala städer 2030", date(2021, 10, 14))]
+
+
+def test_twin_city_direction():
+    from extractors.facts import twin_pair
+
+    assert twin_pair("Nora har fått Örebro som tvillingstad.", None) == ("1884", "1880")
+    assert twin_pair("Örebro blir tvillingstad till Nora.", None) == ("1884", "1880")
+    assert twin_pair("Vår tvillingstad Örebro hjälper oss.", "1884") == ("1884", "1880")
+    assert twin_pair("Nora och Örebro är tvillingstäder.", None) is None  # equals: no direction
+    assert twin_pair("Varje ny kommun får en tvillingstad.", "1884") is None
+
+
+def test_twin_sentences_count_only_on_pages_about_the_initiative():
+    nora = Source(id="nora", extractor="municipal", start_urls=("https://www.nora.se/",), municipality_code="1884")
+    about = run(sitevision("<p>Nora ansluter till Klimatneutrala städer 2030.</p>"
+                           "<p>Nora har fått Örebro som tvillingstad.</p>"), nora)
+    assert {(m.municipality_code, m.twin_municipality_code) for m in about.memberships} == {("1884", "1880"), ("1880", None)}
+    elsewhere = run(sitevision("<p>Nora har fått Örebro som tvillingstad i ett utbytesprogram för skolor.</p>"), nora)
+    assert elsewhere.memberships == ()
