@@ -321,6 +321,13 @@ def _version(text: str) -> str | None:
     return normalise_ws(m.group(0).strip("()")) if m else None
 
 
+RX_WHEN_IT_HAPPENED = re.compile(
+    r"^(?:Det|Detta|Signeringen|Undertecknandet|Ceremonin|It|This|The\s+signing)\s+(?:\w+\s+)?"
+    r"(?:skedde|sker|hände|ägde\s+rum|äger\s+rum|gjordes|görs|took\s+place|happened)\b",
+    re.IGNORECASE,
+)
+
+
 def _signed_on(ctx: Ctx, s: Sent, contract: str) -> date | None:
     ref = _ref(ctx, s)
     verb = RX_SIGN.search(s.text) or RX_AWARD.search(s.text)
@@ -366,6 +373,18 @@ def _evcd_date(ctx: Ctx, s: Sent) -> date | None:
     return None
 
 
+def _when_it_happened(ctx: Ctx, s: Sent) -> tuple[Sent, date] | None:
+    """The next sentence of the block and its date when it says when "it" happened
+    ("Det skedde på European Viable Cities Day den 8 december.")."""
+    if s.pos + 1 >= len(ctx.sents):
+        return None
+    nxt = ctx.sents[s.pos + 1]
+    if nxt.block is not s.block or not RX_WHEN_IT_HAPPENED.match(nxt.text):
+        return None
+    found = _dates_near(nxt.text, 0, _ref(ctx, nxt))
+    return (nxt, found[0].value) if found else None
+
+
 def _event_name(s: Sent, signed_on: date | None) -> str | None:
     m = RX_EVCD.search(s.text)
     if not m:
@@ -392,12 +411,17 @@ def find_signings(ctx: Ctx) -> list[Signing]:
         if not munis and not orgs:
             continue
         signed_on = _signed_on(ctx, s, contract)
+        event = _event_name(s, signed_on)
+        when = _when_it_happened(ctx, s) if signed_on is None else None
+        if when is not None:  # "... tecknar klimatkontrakt. Signeringen skedde den 5 december."
+            signed_on = when[1]
+            event = event or _event_name(when[0], signed_on)
+            evidence = f"{evidence} {when[0].text}"
         version = _version(s.text) if contract in (K2030, EU_CCC) else None
         if version is None and contract == K2030 and s.pos + 1 < len(ctx.sents):
             nxt = ctx.sents[s.pos + 1]
             if nxt.block is s.block and re.match(r"^(?:Det|Detta|Den|Kontraktet|It|This)\b", nxt.text):
                 version = _version(nxt.text)
-        event = _event_name(s, signed_on)
         for code in munis:
             out.append(Signing(contract, evidence, municipality_code=code, signed_on=signed_on,
                                contract_version=version, event_name=event))

@@ -84,23 +84,24 @@ def run(
     """Run the whole pipeline once: crawl, extract, normalise, load DuckDB, publish a package."""
     _check_inputs(sources, replay, (out, db.parent))
     from klimatkontrakt import prefect_env
+    from klimatkontrakt.server import prefect_api, prefect_home
 
     prefect_env.configure()
-    from flows.nightly import nightly, task_runner
-
     try:
-        runner = task_runner()
+        with prefect_api(prefect_home()):
+            from flows.nightly import nightly, task_runner
+
+            state = nightly.with_options(task_runner=task_runner())(
+                sources_file=str(sources),
+                replay=[str(p) for p in replay or []],
+                db=str(db),
+                out=str(out),
+                allow_private=allow_private,
+                allow_shrink=allow_shrink,
+                return_state=True,
+            )
     except KlimatkontraktError as exc:
         _fail(exc)
-    state = nightly.with_options(task_runner=runner)(
-        sources_file=str(sources),
-        replay=[str(p) for p in replay or []],
-        db=str(db),
-        out=str(out),
-        allow_private=allow_private,
-        allow_shrink=allow_shrink,
-        return_state=True,
-    )
     result = state.result(raise_on_failure=False)
     if isinstance(result, KlimatkontraktError):
         _fail(result)

@@ -1,14 +1,17 @@
-"""A Prefect API server for `klimatkontrakt serve`, started and stopped with the command.
+"""A Prefect API server for `klimatkontrakt run` and `serve`, started and stopped with the command.
 
-Prefect's temporary in-process server does not run the scheduler, so a served deployment would
-never fire. When no PREFECT_API_URL is configured we start `prefect server start` on 127.0.0.1
-with a persistent PREFECT_HOME (SQLite) under output/, wait until it is healthy, and stop the
-whole process group on exit.
+Prefect's own temporary server has two faults for us: it does not run the scheduler (a served
+deployment would never fire), and it is a subprocess that outlives a run killed with SIGKILL
+(memory and a port, night after night). When no PREFECT_API_URL is configured we start
+`prefect server start` on 127.0.0.1 with a persistent PREFECT_HOME (SQLite) under output/, tied to
+this process by the kernel (PR_SET_PDEATHSIG: it gets SIGTERM when we die, however we die), wait
+until it is healthy, and stop its process group on exit.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import os
 import signal
@@ -24,6 +27,12 @@ import requests
 from klimatkontrakt.errors import RunFailed
 
 log = logging.getLogger(__name__)
+
+
+def prefect_home() -> Path:
+    """Prefect's own home (PREFECT_HOME, else ~/.prefect): a run's server keeps its SQLite database
+    there between runs, as Prefect's temporary server would (a new home costs ~10 s of migrations)."""
+    return Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
 
 
 def _free_port() -> int:
@@ -47,14 +56,39 @@ def prefect_api(home: Path, startup_timeout: float = 180.0) -> Iterator[str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=server_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+        preexec_fn=_die_with(os.getpid()),
     )
     try:
         _wait_healthy(url, process, startup_timeout, home / "server.log")
         os.environ["PREFECT_API_URL"] = url
         yield url
     finally:
+        _send_pending_logs_and_events()
         _stop(process)
         server_log.close()
+
+
+def _send_pending_logs_and_events(timeout: float = 15.0) -> None:
+    """Let Prefect's client send what it has queued while the server still answers; otherwise it
+    retries against a stopped server at interpreter exit (a minute, then 'Error logging to API')."""
+    if "prefect" not in sys.modules:
+        return
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        with contextlib.suppress(Exception):
+            worker.drain_all(timeout=timeout)
+
+
+def _die_with(parent: int):
+    """A preexec_fn: the child gets SIGTERM when `parent` ends (Linux), or exits at once if it already has."""
+    def arm() -> None:
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+        if os.getppid() != parent:
+            os._exit(1)
+    return arm
 
 
 def _wait_healthy(url: str, process: subprocess.Popen, timeout: float, log_path: Path) -> None:

@@ -194,3 +194,12 @@ def test_twin_sentences_count_only_on_pages_about_the_initiative():
     assert {(m.municipality_code, m.twin_municipality_code) for m in about.memberships} == {("1884", "1880"), ("1880", None)}
     elsewhere = run(sitevision("<p>Nora har fått Örebro som tvillingstad i ett utbytesprogram för skolor.</p>"), nora)
     assert elsewhere.memberships == ()
+
+
+def test_signing_dated_by_the_next_sentence_saying_when_it_happened():
+    e = run(sitevision("<p>Kommunen förnyar klimatkontraktet för tredje året i rad. Det skedde på European "
+                       "Viable Cities Day den 8 december.</p>", "Publicerad: 11 december 2023"))
+    [signing] = e.signings
+    assert (signing.municipality_code, signing.signed_on, signing.event_name) == (
+        "0380", date(2023, 12, 8), "European Viable Cities Day 2023")
+    assert signing.evidence.endswith("Det skedde på European Viable Cities Day den 8 december.")
