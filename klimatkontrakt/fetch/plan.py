@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,9 +41,18 @@ class FetchPlan:
         return Path(self.archive_dir or ".") / f"{self.run_id}.warc.gz"
 
 
-@lru_cache(maxsize=4)
+_replay_lock = threading.Lock()
+
+
 def _replay_archive(paths: tuple[str, ...]) -> ReplayArchive:
-    """One index per process for all tasks replaying the same archives."""
+    """One index per process for all tasks replaying the same archives (the tasks start together in
+    threads: without the lock each would index the archive itself)."""
+    with _replay_lock:
+        return _indexed(paths)
+
+
+@lru_cache(maxsize=4)
+def _indexed(paths: tuple[str, ...]) -> ReplayArchive:
     return ReplayArchive([Path(p) for p in paths])
 
 

@@ -177,3 +177,27 @@ def test_decode_html_utf8_and_bom():
     assert decode_html("<p>Ärende</p>".encode(), "text/html; charset=utf-8") == "<p>Ärende</p>"
     assert decode_html(b"\xef\xbb\xbf<p>\xc3\xa5</p>", "text/html; charset=windows-1252") == "<p>å</p>"
     assert decode_html('<meta charset="utf-8"><p>ö</p>'.encode(), None) == '<meta charset="utf-8"><p>ö</p>'
+
+
+def test_tasks_starting_together_share_one_replay_index(tmp_path, caplog):
+    from klimatkontrakt.fetch.plan import FetchPlan, open_client
+
+    path = tmp_path / "run.warc.gz"
+    with ArchiveWriter(path) as writer:
+        writer.record("http://example.org/", "GET", {}, 200, "OK", [], b"x", datetime.now(timezone.utc))
+    plan = FetchPlan(run_id="r", settings=make_settings(), replay=(str(path),))
+    clients, start = [], threading.Barrier(4)
+
+    def task():
+        start.wait()
+        with open_client(plan, "part") as client:
+            clients.append(client.archive)
+
+    caplog.set_level(logging.INFO, logger="klimatkontrakt.fetch.warc")
+    threads = [threading.Thread(target=task) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(clients) == 4 and all(c is clients[0] for c in clients)
+    assert sum("replay archive:" in r.getMessage() for r in caplog.records) == 1
