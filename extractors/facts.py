@@ -17,7 +17,8 @@ from klimatkontrakt.model import Event, Extraction, Membership, Role, Signing
 from klimatkontrakt.normalise.agencies import find_agencies, resolve_agency
 from klimatkontrakt.normalise.dates import DateMatch, find_dates
 from klimatkontrakt.normalise.municipalities import find_municipalities, resolve_municipality
-from klimatkontrakt.normalise.people import NAME, find_attributions, find_titled_people, normalise_role, parse_person
+from klimatkontrakt.normalise.people import (NAME, find_attributions, find_party_people, find_titled_people, normalise_role,
+                                             parse_person)
 
 K2030 = "klimatkontrakt-2030"
 LOI = "letter-of-intent"
@@ -75,7 +76,9 @@ RX_FUTURE_OR_NEG = re.compile(
     r"\bwill\s+(?:\w+\s+){0,2}?sign|\bplanerar\s+att|\binför\s+(?:signering|undertecknande)|\binte\s+(?:\w+\s+)?(?:signera|skriv|underteck)|"
     r"\binte\s+har\s+(?:signerat|skrivit)|\bnot\s+(?:yet\s+)?signed|\bsignera\s+nästa|\bskrivas\s+med\b|\bkan\s+(?:\w+\s+){0,3}(?:skriva|signera)|"
     r"\bvill\s+(?:\w+\s+){0,3}(?:skriva|signera)|\bgenom\s+att\s+(?:skriva|signera)|\bhow\s+to\s+sign|"
-    r"\bvarje\s+år\b|\bårligen\b|\bevery\s+(?:year|December)\b|\bannually\b|\bbrukar\b",
+    r"\bvarje\s+år\b|\bårligen\b|\bevery\s+(?:year|December)\b|\bannually\b|\bbrukar\b|"
+    r"\b(?:räknar\s+med|siktar\s+på|avser|hoppas|förväntas|expects?|plans?|intends?|hopes?|is\s+expected)\s+"
+    r"(?:att\s+|to\s+)?(?:\w+\s+){0,3}?(?:skriva|signera|underteckna|teckna|sign)",
     re.IGNORECASE,
 )
 RX_SELF = re.compile(
@@ -120,7 +123,7 @@ RX_INITIATIVE_EU = re.compile(
 )
 RX_MEMBER = re.compile(
     r"\bingår\b|\bingick\b|\bingått\b|är\s+med\s+i|\bvar\s+med\b|varit\s+med|\banslö(?:t|ts)\b|\bansluter\b|\banslutit\b|\banslut(?:en|na)\b|"
-    r"\bgick\s+(?:\w+\s+){0,3}?med\s+i\b|\bgick\s+med\b|\bgår\s+med\b|\bblev\s+(?:\w+\s+){0,2}del\s+av|\bär\s+(?:\w+\s+)?en\s+av\b|\bvaldes\s+(?:[\w,]+\s+){0,4}?ut\b|\bvalts\s+(?:[\w,]+\s+){0,3}?ut\b|"
+    r"\bgick\s+(?:\w+\s+){0,3}?med\s+i\b|\bgick\s+med\b|\bgår\s+med\b|\bblev\s+(?:\w+\s+){0,2}del\s+av|\b(?:är|blev|var|har\s+varit|has\s+been|became|is)\s+(?:[\w,]+\s+){0,4}?(?:en|one)\s+(?:av|of)\b|\bvaldes\s+(?:[\w,]+\s+){0,4}?ut\b|\bvalts\s+(?:[\w,]+\s+){0,3}?ut\b|"
     r"\butsetts\b|\butsågs\b|\butvald\w*|\bselected\b|\bjoined\b|\bhas\s+been\s+part\b|\bis\s+(?:\w+\s+)?part\s+of\b|\bmedlem\w*|"
     r"\bdeltar\b|\bantogs\b|\btillkom\w*|\bupptag\w*|\bdel\s+av\b|\btvillingstad\w*",
     re.IGNORECASE,
@@ -293,19 +296,28 @@ def _classify(ctx: Ctx, s: Sent) -> str | None:
     return None
 
 
+# where something happened, not who signed: "på European Viable Cities Day i Stockholm", "held in Umeå"
+RX_VENUE_BEFORE = re.compile(
+    r"(?:Day|dagen|stadshus\w*|konferens\w*|mötet|ett\s+möte|evenemang\w*|ceremoni\w*|samlades|samlas|hölls|hålls|"
+    r"skedde|sker|ägde\s+rum|äger\s+rum|took\s+place|takes\s+place|held|event|arrangerades|arrangeras|träffen)"
+    r"\s+(?:i|in|på|at)\s+$",
+    re.IGNORECASE,
+)
+
+
 def _parties(ctx: Ctx, s: Sent, text: str | None = None) -> tuple[list[str], list[str]]:
     t = text if text is not None else s.text
     own = s.city_code or ctx.own_code
     munis = []
     for m in find_municipalities(t, own):
-        if m.code not in munis:
+        if m.code not in munis and not RX_VENUE_BEFORE.search(t, max(0, m.start - 80), m.start):
             munis.append(m.code)
     orgs = []
     for a in find_agencies(t):
         if a.organisation_id not in orgs:
             orgs.append(a.organisation_id)
     if "viable-cities" in orgs and not re.search(
-            r"(?:\boch|\band|\bsamt|tillsammans\s+med|together\s+with|,)\s+(?:programmet\s+|the\s+)?Viable\s+Cities\b"
+            r"(?:\boch|\band|\bsamt|\bmed|\bwith|,)\s+(?:programmet\s+|the\s+)?Viable\s+Cities\b"
             r"(?!\s*(?:s\b|’|'|satsning|program|initiativ|Day))", t):
         orgs = [o for o in orgs if o != "viable-cities"]
     if not munis and own and text is None:
@@ -567,8 +579,8 @@ def find_events(ctx: Ctx) -> list[Event]:
         if not dates:
             continue
         d = dates[0]
-        # the date must be tied to the day: close to the name, not another clause's date
-        if abs(d.start - m.start()) > 160:
+        # the date must be tied to the day: close to the name, or the sentence's only date
+        if abs(d.start - m.start()) > 160 and len(dates) > 1:
             continue
         if RX_SIGN.search(s.text) is None and RX_LOI.search(s.text) is None and year is None and not d.year_given \
                 and ctx.page.published_on is None:
@@ -778,7 +790,7 @@ def find_roles(ctx: Ctx) -> list[Role]:
         if s.block.caption or re.match(r"^(?:Foto|Bild|Photo)\b", s.text):
             continue
         as_of = _section_date(ctx, s) or ctx.page.published_on
-        for p, _ in [*find_attributions(s.text), *find_titled_people(s.text)]:
+        for p, _ in [*find_attributions(s.text), *find_titled_people(s.text), *find_party_people(s.text)]:
             r = _role_record(ctx, s, p, as_of)
             if r:
                 out.append(r)
@@ -800,10 +812,16 @@ def find_roles(ctx: Ctx) -> list[Role]:
                 org = org if isinstance(org, str) or org is None else org.organisation_id
                 if org and org != "viable-cities":
                     out.append(Role(m.group("name"), s.text, "generaldirektör", "generaldirektor", None, None, org, as_of))
+    # "Namn (S)" again without the title, or read with a place before it ("i Umeå Stina Ek (C)")
+    titled = {r.person_name for r in out if r.role}
+    out = [r for r in out if r.role or not any(r.person_name == t or r.person_name.endswith(f" {t}") for t in titled)]
     return _dedupe(out, lambda r: (r.person_name, r.role_normalised or r.role, r.municipality_code, r.organisation_id))
 
 
 # ---- memberships --------------------------------------------------------------------------
+
+RX_BOTH = re.compile(r"^(?:Båda|De\s+två|Both|The\s+two)\s+(?:kommunerna|städerna|municipalities|cities)\b", re.IGNORECASE)
+
 
 def find_memberships(ctx: Ctx) -> list[Membership]:
     out: list[Membership] = []
@@ -830,6 +848,9 @@ def find_memberships(ctx: Ctx) -> list[Membership]:
         for m in find_municipalities(t, own):
             if m.code not in codes:
                 codes.append(m.code)
+        if not codes and RX_BOTH.match(t) and s.pos > 0:  # "Båda kommunerna har ingått i ..."
+            named = municipality_list(ctx.sents[s.pos - 1].text)
+            codes = named if len(named) == 2 else []
         if not codes and own and (RX_SELF.search(t) or not RX_PLURAL_CITIES.search(t)):
             codes = [own]
         if not codes and RX_PLURAL_CITIES.search(t) and s.pos + 1 < len(ctx.sents):
@@ -881,34 +902,31 @@ _RX_TWIN_POSSESSIVE = re.compile(r"(?:vår|er|deras|dess|sin|our|its|their)\s+$"
 
 
 def twin_pair(text: str, own_code: str | None) -> tuple[str, str] | None:
-    """(newer member, its twin) from a sentence pairing two municipalities as "tvillingstäder":
-    "Ale har fått Kungälv som tvillingstad", "Växjö blir tvillingstad till Kalmar", "vår
-    tvillingstad Umeå" (on the page of the city saying it). None when the sentence does not say
-    which of the two is the twin ("A och B är tvillingstäder")."""
+    """(member, its twin city) from a sentence pairing two municipalities as "tvillingstäder". The
+    twin is the complement: "Luleå är tvillingstad till Skellefteå", "Ale har fått Kungälv som
+    tvillingstad", "vår tvillingstad Umeå", "Umeå blir vår tvillingstad"; the member is the other
+    municipality named, else the page's own. None when the sentence names no direction ("A och B
+    är tvillingstäder")."""
     t = RX_TWIN.search(text)
     if not t or re.match(r"tvillingstäder|twin[\s-]+cities", t.group(0), re.IGNORECASE):
         return None  # plural: a pair of equals
     # bare ambiguous names count here ("tvillingstad till Sala"): the wording places them
     munis = find_municipalities(text, own_code, strict=False)
-    codes = list(dict.fromkeys(m.code for m in munis))
-    twin = new = None
-    before = [m for m in munis if m.end <= t.start() and _RX_TWIN_BEFORE.fullmatch(text[m.end:t.start()])]
     after = [m for m in munis if m.start >= t.end()]
-    if before:
-        twin = before[-1].code
-    elif after and (_RX_TWIN_POSSESSIVE.search(text[:t.start()]) or t.group(0).lower().endswith("en")) \
-            and re.fullmatch(r"\s*,?\s*", text[t.end():after[0].start]):
-        twin = after[0].code
+    of = next((m for m in after if _RX_TWIN_OF.fullmatch(text[t.end():m.start] + " ")), None)
+    twin = of.code if of else None
+    if twin is None:  # "Kungälv som tvillingstad", "Umeå blir vår tvillingstad"
+        before = [m for m in munis if m.end <= t.start() and _RX_TWIN_BEFORE.fullmatch(text[m.end:t.start()])]
+        if before and (re.match(r"\s+(?:som|as)\s", text[before[-1].end:]) or _RX_TWIN_POSSESSIVE.search(text[:t.start()])):
+            twin = before[-1].code
+    if twin is None and after and re.fullmatch(r"\s*,?\s*", text[t.end():after[0].start]) \
+            and (_RX_TWIN_POSSESSIVE.search(text[:t.start()]) or t.group(0).lower().endswith("en")):
+        twin = after[0].code  # "vår tvillingstad Umeå", "tvillingstaden Umeå"
     if twin is None:
-        of = next((m for m in after if _RX_TWIN_OF.fullmatch(text[t.end():m.start] + " ")), None)
-        others = [c for c in codes if of is None or c != of.code]
-        if of is not None and len(others) == 1:
-            return of.code, others[0]
         return None
-    of = next((m for m in after if m.code != twin and _RX_TWIN_OF.fullmatch(text[t.end():m.start] + " ")), None)
-    others = [c for c in codes if c != twin]
-    new = of.code if of else (others[0] if len(others) == 1 else (own_code if not others else None))
-    return (new, twin) if new and new != twin else None
+    others = list(dict.fromkeys(m.code for m in munis if m.code != twin))
+    member = others[0] if len(others) == 1 else (own_code if not others else None)
+    return (member, twin) if member and member != twin else None
 
 
 def _with_twins(ctx: Ctx, memberships: list[Membership]) -> list[Membership]:

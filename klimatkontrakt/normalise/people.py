@@ -184,8 +184,8 @@ def find_attributions(sentence: str) -> list[tuple[PersonMention, int]]:
 
 
 _TITLED = re.compile(
-    r"\b(?P<role>kommunstyrelsens\s+(?:(?:förste\s+|andre\s+)?vice\s+)?ordförande|kommunalrådet|kommunalråd|"
-    r"oppositionsrådet|oppositionsråd)"
+    r"\b(?P<role>(?i:kommunstyrelsens\s+(?:(?:förste\s+|andre\s+)?vice\s+)?ordförande|kommunalrådet|kommunalråd|"
+    r"oppositionsrådet|oppositionsråd))"
     r"(?P<place>\s+(?:i|för|på)\s+[A-ZÅÄÖ][\wåäö\-]+(?:\s+(?:kommun|stad|Stad))?)?"
     r"(?:\s*,)?\s+(?P<who>" + NAME + r")(?:\s*" + PARTY + r")?"
 )
@@ -213,3 +213,26 @@ def role_place(role: str | None) -> str | None:
         return None
     m = _ROLE_PLACE.search(role)
     return m.group("place").strip() if m else None
+
+
+_PARTY_PERSON = re.compile(
+    rf"(?<![\w(])(?P<name>{NAME})\s*{PARTY}(?:\s*,\s*(?P<role>[{_LOW}][^,.;:()!?\n]{{2,90}}?))?"
+    r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:vid|på|under|den|i\s+samband|och|som|har|hade|var|är|blev|skrev|tecknade|signerade|"
+    r"undertecknade|deltog|talade|berättade|menade)\b)"
+)
+
+
+def find_party_people(sentence: str) -> list[tuple[PersonMention, int]]:
+    """Politicians named with their party anywhere in a sentence, quote or not: "undertecknades av
+    Hanna Vestin (M), kommunstyrelsens ordförande, vid ett möte", "Per Ny (MP) deltog". A role is
+    kept only when it reads as one."""
+    out: list[tuple[PersonMention, int]] = []
+    for m in _PARTY_PERSON.finditer(sentence):
+        name = re.sub(r"\s+", " ", m.group("name")).strip()
+        if any(name.startswith(n) for n in NOT_NAMES):
+            continue
+        role = re.sub(r"\s+", " ", m.group("role") or "").strip() or None
+        if role and not (normalise_role(role) or _looks_like_role(role)):
+            role = None
+        out.append((PersonMention(name, normalise_party(m.group("party")), role, normalise_role(role)), m.start("name")))
+    return out

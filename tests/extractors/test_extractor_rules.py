@@ -181,8 +181,12 @@ def test_twin_city_direction():
     from extractors.facts import twin_pair
 
     assert twin_pair("Nora har fått Örebro som tvillingstad.", None) == ("1884", "1880")
-    assert twin_pair("Örebro blir tvillingstad till Nora.", None) == ("1884", "1880")
+    assert twin_pair("Nora blir tvillingstad till Örebro.", None) == ("1884", "1880")
+    assert twin_pair("Nora ingår sedan 2024 i Klimatneutrala städer 2030 som tvillingstad till Örebro.", None) == (
+        "1884", "1880")
+    assert twin_pair("Kommunen är tvillingstad till Örebro, som varit med sedan starten.", "1884") == ("1884", "1880")
     assert twin_pair("Vår tvillingstad Örebro hjälper oss.", "1884") == ("1884", "1880")
+    assert twin_pair("Örebro blir vår tvillingstad.", "1884") == ("1884", "1880")
     assert twin_pair("Nora och Örebro är tvillingstäder.", None) is None  # equals: no direction
     assert twin_pair("Varje ny kommun får en tvillingstad.", "1884") is None
 
@@ -203,3 +207,43 @@ def test_signing_dated_by_the_next_sentence_saying_when_it_happened():
     assert (signing.municipality_code, signing.signed_on, signing.event_name) == (
         "0380", date(2023, 12, 8), "European Viable Cities Day 2023")
     assert signing.evidence.endswith("Det skedde på European Viable Cities Day den 8 december.")
+
+
+def test_expected_signing_is_no_signing_but_membership_wordings_are_memberships():
+    sundsvall = Source(id="s", extractor="municipal", start_urls=("https://sundsvall.se/",), municipality_code="2281")
+    e = run(sitevision("<p>Sundsvall räknar med att skriva under sitt första Klimatkontrakt 2030 i december.</p>"
+                       "<p>Sundsvall blev i mars 2024 en av 25 nya kommuner i Klimatneutrala städer 2030.</p>",
+                       "Publicerad: 2 maj 2024"), sundsvall)
+    assert e.signings == ()
+    assert [(m.municipality_code, m.joined_year) for m in e.memberships] == [("2281", 2024)]
+    e = run(sitevision("<p>Borlänge har varit en av kommunerna i Klimatneutrala städer 2030 sedan 1 oktober 2021.</p>"))
+    assert [(m.municipality_code, m.joined_on) for m in e.memberships] == [("2081", date(2021, 10, 1))]
+
+
+def test_both_municipalities_are_the_two_named_just_before():
+    e = run(sitevision("<p>Ludvika och Smedjebacken samarbetar om energin.</p>"
+                       "<p>Båda kommunerna har ingått i Klimatneutrala städer 2030 sedan den 1 oktober 2021.</p>"))
+    assert sorted((m.municipality_code, m.joined_on) for m in e.memberships) == [
+        ("2061", date(2021, 10, 1)), ("2085", date(2021, 10, 1))]
+
+
+def test_the_venue_of_the_signing_is_no_party_and_viable_cities_signs_with():
+    e = run(sitevision("<p>Örebro kommun skrev under Klimatkontrakt 2030 med Viable Cities och sex myndigheter på "
+                       "European Viable Cities Day i Stockholm den 6 december.</p>"), Source(
+        id="o", extractor="municipal", start_urls=("https://www.orebro.se/",), municipality_code="1880"))
+    assert sorted((s.municipality_code or s.organisation_id, s.signed_on) for s in e.signings) == [
+        ("1880", date(2024, 12, 6)), ("viable-cities", date(2024, 12, 6))]
+
+
+def test_party_marks_a_politician_outside_quotes():
+    e = run(sitevision("<p>Avsiktsförklaringen undertecknades av Hanna Vestin (M), kommunstyrelsens ordförande, vid "
+                       "ett möte i stadshuset.</p><p>Kommunalrådet Per Ny (MP) och Eva Ek (L) deltog.</p>"))
+    assert sorted((r.person_name, r.party, r.role_normalised) for r in e.roles) == [
+        ("Eva Ek", "L", None), ("Hanna Vestin", "M", "ks-ordforande"), ("Per Ny", "MP", "kommunalrad")]
+
+
+def test_the_only_date_of_a_long_signing_sentence_dates_the_event():
+    e = run(sitevision("<p>On Thursday, 8 December, 2022, the political leaders of 23 municipalities, the directors "
+                       "general of six government agencies and the programme itself signed the 2022 version of the "
+                       "contract at European Viable Cities Day.</p>"), VC, url="https://viablecities.se/en/x/")
+    assert [(ev.name, ev.starts_on) for ev in e.events] == [("European Viable Cities Day 2022", date(2022, 12, 8))]
