@@ -33,7 +33,12 @@ NOISE_ATTR = re.compile(
     r"navigation|nav|search\w*|sidebar|related|newsletter|site-header|site-footer|sv-cookie\w*|"
     r"lang(?:uage)?-?(?:select|switch)\w*|translate|toolbar|readspeaker|rs_skip|banner|"
     r"footer|masthead|topbar|tipsa|feedback|pagination|pager|more-news|fler-nyheter|"
-    r"sr-only|screen-reader-text|logo)(?:$|[\s_-])|(?:^|\s)(?:hidden|visually-hidden|d-none)(?:$|\s)",
+    r"sr-only|screen-reader-text|logo|"
+    # newsroom and magazine furniture: image galleries, contact people, "Om <organisation>"
+    # blurbs, subscribe boxes, lists of other releases or articles, tags and bylines
+    r"gallery|carousel|slideshow|images|media-list|contacts?|contact-(?:people|persons?)|boilerplate|"
+    r"about(?:-\w+)?|subscribe\w*|prenumer\w*|follow-\w+|latest\w*|read-more\w*|more-articles|"
+    r"teasers?|tags|article-tags|byline|signature)(?:$|[\s_-])|(?:^|\s)(?:hidden|visually-hidden|d-none)(?:$|\s)",
     re.IGNORECASE,
 )
 NOISE_TEXT = re.compile(
@@ -45,7 +50,21 @@ NOISE_TEXT = re.compile(
     r"Länk till annan webbplats|Other languages|Google Translate|Viable Cities Logo|Logo\b|Logotyp|"
     r"\$\w+$|Publicerad\s*:?|Publicerat\s*:?|Senast (?:uppdaterad|ändrad)|Sidan (?:uppdaterad|publicerades)|"
     r"Uppdaterad\s*:|Last updated|Taggar för sidan|Relaterat|Relaterade|Kontakt$|Fler nyheter|"
-    r"Gillade du|Hjälpte informationen|Var sidan till hjälp|Föregående|Nästa\b|Tillbaka\b)",
+    r"Gillade du|Hjälpte informationen|Var sidan till hjälp|Hittade du det du sökte|Föregående|Nästa\b|Tillbaka\b|"
+    r"Prenumerera\b|Subscribe\b|Ladda ner (?:alla )?bild|Download (?:all )?images|Läs också$|Läs även$)",
+    re.IGNORECASE,
+)
+# a heading that opens a section of page furniture rather than article text: lists of other
+# news, contact people, the "Om <organisation>" blurb of a press release, subscribe boxes
+NOISE_HEADING = re.compile(
+    r"^(?:Relaterat|Relaterade?\b.{0,40}|Related\b.{0,40}|Läs (?:också|även|mer)|Se även|Fler (?:nyheter|artiklar|"
+    r"pressmeddelanden)\b.{0,50}|Senaste (?:nytt|nyheterna|nyheter|pressmeddelanden|pressmeddelandena)\b.{0,50}|"
+    r"Mer från\b.{0,40}|Latest (?:news|releases|press releases)\b.{0,40}|More (?:news|releases)\b.{0,40}|"
+    r"Kontakt(?:person(?:er)?|uppgifter)?|Presskontakt(?:er)?|Mediekontakt(?:er)?|(?:Media|Press) contacts?|"
+    r"För (?:mer|ytterligare) information(?:,? kontakta)?|For (?:more|further) information(?:,? (?:please )?contact)?|"
+    r"Om (?:\S+ ){0,3}(?:kommun|[Ss]tad|Region \S+|Viable Cities)|About (?:the )?(?:\S+ ){0,3}(?:municipality|City|Viable Cities)|"
+    r"Prenumerera\b.{0,60}|Subscribe\b.{0,60}|Bilder|Images|Dokument(?: (?:&|och) länkar)?|Bifogade filer|Ämnen|Taggar)"
+    r"\s*:?$",
     re.IGNORECASE,
 )
 _LINK_SUFFIX = re.compile(
@@ -159,6 +178,45 @@ def strip_noise(el) -> None:
     for c in list(el.iter(etree.Comment)):
         if c.getparent() is not None:
             c.drop_tree()
+    drop_noise_sections(el)
+
+
+def drop_noise_sections(el) -> None:
+    """Drop sections opened by a NOISE_HEADING: the largest ancestor that starts with the heading
+    and holds under half of the text (a portlet, an aside), else the heading and its following
+    siblings up to the next heading of the same or a higher level."""
+    total = len(el.text_content())
+    for h in list(el.iter("h2", "h3", "h4", "h5", "h6")):
+        if not _in_tree(h, el):
+            continue
+        label = " ".join(h.text_content().split())
+        if not label or not NOISE_HEADING.match(label):
+            continue
+        section = h
+        parent = h.getparent()
+        while parent is not None and parent is not el and \
+                " ".join(parent.text_content().split()).startswith(label) and len(parent.text_content()) < 0.5 * total:
+            section, parent = parent, parent.getparent()
+        if section is not h:
+            section.drop_tree()
+            continue
+        level = int(h.tag[1])
+        sibling = h.getnext()
+        while sibling is not None:
+            if isinstance(sibling.tag, str) and re.fullmatch(r"h[1-6]", sibling.tag) and int(sibling.tag[1]) <= level:
+                break
+            following = sibling.getnext()
+            sibling.drop_tree()
+            sibling = following
+        h.drop_tree()
+
+
+def _in_tree(node, root) -> bool:
+    while node is not None:
+        if node is root:
+            return True
+        node = node.getparent()
+    return False
 
 
 def iter_blocks(el) -> list[tuple[str, str, bool]]:

@@ -34,6 +34,22 @@ FIXTURES: dict[str, tuple[str, str, str | None]] = {
     "vc-satsning-kalmar": ("https://viablecities.se/satsningar/klimatneutrala-kalmar-2030/", "viablecities", None),
     "vc-en-satsning-gavle": ("https://viablecities.se/en/satsningar/klimatneutrala-gavle-2030/", "viablecities", None),
     "gavle-mynewsdesk-2025": ("https://www.mynewsdesk.com/se/gavle/pressreleases/gavle-kommun-tecknar-uppdaterat-klimatkontrakt-3412345", "municipal", "2180"),
+    "enkoping-via-tt-2024": ("https://via.tt.se/pressmeddelande/3399481/enkopings-kommun-har-signerat-nytt-klimatkontrakt?lang=sv&publisherId=3236045", "municipal", "0381"),
+    "sundsvall-cision-2024": ("https://news.cision.com/se/sundsvalls-kommun/r/sundsvall-skriver-avsiktsforklaring-om-klimatneutralitet,c4012345", "municipal", "2281"),
+    "skelleftea-mynewsdesk-2023": ("https://www.mynewsdesk.com/se/skelleftea_kommun/pressreleases/skelleftea-foernyar-sitt-klimatkontrakt-3290011", "municipal", "2482"),
+    "goteborg-wps-klimatneutral": ("https://goteborg.se/wps/portal/enhetssida/miljo-och-klimat-goteborg/tillsammans-for-miljon/klimatneutrala-goteborg-2030", "municipal", "1480"),
+    "goteborg-magasin-2021": ("https://vartgoteborg.se/miljo-o-kretslopp/goteborg-skrev-pa-klimatkontrakt/", "municipal", "1480"),
+    "kristinehamn-municipio-2024": ("https://www.kristinehamn.se/nyheter/kristinehamn-tecknar-sitt-forsta-klimatkontrakt/", "municipal", "1781"),
+}
+
+# Fixtures whose reviewed golden is right but whose output is not yet, because of a fact-rule bug
+# in extractors/facts.py (owned elsewhere): the golden test is a strict xfail until it is fixed.
+RULE_BUGS: dict[str, str] = {
+    "sundsvall-cision-2024": "facts.py: 'räknar med att skriva under' is not future (false signing); "
+                             "'blev i mars 2024 en av 25 nya kommuner i ...' is no membership; "
+                             "'undertecknades av Namn (M), kommunstyrelsens ordförande,' gives no role",
+    "kristinehamn-municipio-2024": "facts.py: 'som tvillingstad till Karlstad' makes Karlstad a member too; "
+                                   "'skrivit under ... med Viable Cities' drops Viable Cities as a party",
 }
 
 

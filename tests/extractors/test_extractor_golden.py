@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from extractor_golden import FACTS, FIXTURES, load, run, to_json
+from extractor_golden import FACTS, FIXTURES, RULE_BUGS, load, run, to_json
 
 
-@pytest.mark.parametrize("name", sorted(FIXTURES))
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=RULE_BUGS[n])) if n in RULE_BUGS else n
+    for n in sorted(FIXTURES)
+])
 def test_fixture_matches_golden(name):
     got, want = to_json(run(name)), load(name)
     assert got["title"] == want["title"]
