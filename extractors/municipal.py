@@ -18,6 +18,7 @@ from __future__ import annotations
 from extractors.boilerplate import drop_boilerplate_sections
 from extractors.common import parse_page
 from extractors.facts import extract_facts
+from extractors.listing import is_listing, listing_extraction
 from klimatkontrakt.model import Extraction, Source
 
 _CLASS = "translate(@class,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')"
@@ -45,4 +46,6 @@ SELECTORS = (
 
 def extract(url: str, html: str, source: Source) -> Extraction:
     page = drop_boilerplate_sections(parse_page(url, html, SELECTORS))
+    if is_listing(url, html):
+        return listing_extraction(page)
     return extract_facts(page, source.municipality_code, is_viablecities=False)

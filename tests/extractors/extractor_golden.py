@@ -40,6 +40,12 @@ FIXTURES: dict[str, tuple[str, str, str | None]] = {
     "goteborg-wps-klimatneutral": ("https://goteborg.se/wps/portal/enhetssida/miljo-och-klimat-goteborg/tillsammans-for-miljon/klimatneutrala-goteborg-2030", "municipal", "1480"),
     "goteborg-magasin-2021": ("https://vartgoteborg.se/miljo-o-kretslopp/goteborg-skrev-pa-klimatkontrakt/", "municipal", "1480"),
     "kristinehamn-municipio-2024": ("https://www.kristinehamn.se/nyheter/kristinehamn-tecknar-sitt-forsta-klimatkontrakt/", "municipal", "1781"),
+    "vc-en-news-2022": ("https://viablecities.se/en/23-stader-signerar-klimatkontrakt-2022/", "viablecities", None),
+    "vc-projekt-lulea": ("https://viablecities.se/projekt/klimatneutrala-lulea-2030", "viablecities", None),
+    "vc-utlysning-12": ("https://viablecities.se/utlysningar/utlysning-12/", "viablecities", None),
+    "vc-en-tag-kalmar-page-2": ("https://viablecities.se/en/tag/kalmar/page/2/", "viablecities", None),
+    "vc-old-slug-2021": ("https://viablecities.se/stersund-och-kristianstad-tar-frsta-steget/", "viablecities", None),
+    "borlange-okand-cms-2022": ("https://www.borlange.se/kommun/nyheter/borlange-skriver-under-klimatkontrakt", "municipal", "2081"),
 }
 
 # Fixtures whose reviewed golden is right but whose output is not yet, because of a fact-rule bug
@@ -50,6 +56,13 @@ RULE_BUGS: dict[str, str] = {
                              "'undertecknades av Namn (M), kommunstyrelsens ordförande,' gives no role",
     "kristinehamn-municipio-2024": "facts.py: 'som tvillingstad till Karlstad' makes Karlstad a member too; "
                                    "'skrivit under ... med Viable Cities' drops Viable Cities as a party",
+    "vc-projekt-lulea": "facts.py: 'är tvillingstad till Skellefteå' makes Skellefteå a member too",
+    "vc-en-news-2022": "facts.py: 'at European Viable Cities Day in Stockholm' makes Stockholm a signing party; "
+                       "the event is missed when its date opens a sentence over 160 characters before the name",
+    "borlange-okand-cms-2022": "facts.py: 'under European Viable Cities Day i Stockholm' makes Stockholm a signing party; "
+                               "'har varit en av kommunerna i Klimatneutrala städer 2030 sedan ...' is no membership",
+    "vc-old-slug-2021": "facts.py: 'Båda kommunerna har ingått i ... sedan ...' does not take the two municipalities "
+                        "named in the sentence before",
 }
 
 
