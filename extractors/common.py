@@ -36,7 +36,7 @@ NOISE_ATTR = re.compile(
     r"sr-only|screen-reader-text|logo|"
     # newsroom and magazine furniture: image galleries, contact people, "Om <organisation>"
     # blurbs, subscribe boxes, lists of other releases or articles, tags and bylines
-    r"gallery|carousel|slideshow|images|media-list|contacts?|contact-(?:people|persons?)|boilerplate|"
+    r"gallery|carousel|slideshow|images|(?:press)?bilder|bildgalleri\w*|media-list|contacts?|contact-(?:people|persons?)|boilerplate|"
     r"about(?:-\w+)?|subscribe\w*|prenumer\w*|follow-\w+|latest\w*|read-more\w*|more-articles|"
     r"teasers?|tags|article-tags|byline|signature)(?:$|[\s_-])|(?:^|\s)(?:hidden|visually-hidden|d-none)(?:$|\s)",
     re.IGNORECASE,
@@ -164,7 +164,7 @@ def content_root(root, selectors: tuple[str, ...] = ()):
 
 
 def _h1_column(root):
-    """Generic fallback: climb from the first h1 to the first ancestor holding two thirds of the
+    """Generic fallback: climb from the first h1 to the first ancestor holding more than half of the
     page's <p> text, so side columns of links and teasers stay out. Measured against trafilatura
     as the fallback (bench/fallback.py): the same article text on unknown layouts, but it also
     keeps the short quote headings and attribution lines the fact rules need, at a fraction of
@@ -175,7 +175,7 @@ def _h1_column(root):
     total = sum(len(p.text_content()) for p in root.iter("p"))
     el = h1.getparent()
     while total and el is not None and el.tag not in ("body", "html"):
-        if sum(len(p.text_content()) for p in el.iter("p")) >= 2 * total / 3:
+        if sum(len(p.text_content()) for p in el.iter("p")) > total / 2:
             return el
         el = el.getparent()
     return None

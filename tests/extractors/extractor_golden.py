@@ -46,6 +46,8 @@ FIXTURES: dict[str, tuple[str, str, str | None]] = {
     "vc-en-tag-kalmar-page-2": ("https://viablecities.se/en/tag/kalmar/page/2/", "viablecities", None),
     "vc-old-slug-2021": ("https://viablecities.se/stersund-och-kristianstad-tar-frsta-steget/", "viablecities", None),
     "borlange-okand-cms-2022": ("https://www.borlange.se/kommun/nyheter/borlange-skriver-under-klimatkontrakt", "municipal", "2081"),
+    "enkoping-novisen-2021": ("https://novisen.enkoping.se/bo-trafik-och-miljo/nyheter/lista/2021-10-01-enkoping-hojer-tempot-i-klimatomstallningen.html", "municipal", "0381"),
+    "enkoping-westerlundska-mirror": ("https://westerlundska.nu/underwebbar/enkoping-vaxer/hallbarhet/klimatneutrala-enkoping-2030.html", "municipal", "0381"),
 }
 
 # Fixtures whose reviewed golden is right but whose output is not yet, because of a fact-rule bug
