@@ -55,8 +55,9 @@ NOISE_TEXT = re.compile(
     r"Prenumerera\b|Subscribe\b|Ladda ner (?:alla )?bild|Download (?:all )?images|Läs också$|Läs även$)",
     re.IGNORECASE,
 )
-# a heading that opens a section of page furniture rather than article text: lists of other
-# news, contact people, the "Om <organisation>" blurb of a press release, subscribe boxes
+# a heading or label that opens a section of page furniture rather than article text: lists of
+# other news, contact people, the "Om <organisation>" blurb of a press release (it restates
+# standing, often stale claims: "X är med sedan 2019"), subscribe boxes, image and file lists
 NOISE_HEADING = re.compile(
     r"^(?:Relaterat|Relaterade?\b.{0,40}|Related\b.{0,40}|Läs (?:också|även|mer)|Se även|Fler (?:nyheter|artiklar|"
     r"pressmeddelanden)\b.{0,50}|Senaste (?:nytt|nyheterna|nyheter|pressmeddelanden|pressmeddelandena)\b.{0,50}|"
@@ -64,6 +65,8 @@ NOISE_HEADING = re.compile(
     r"Kontakt(?:person(?:er)?|uppgifter)?|Presskontakt(?:er)?|Mediekontakt(?:er)?|(?:Media|Press) contacts?|"
     r"För (?:mer|ytterligare) information(?:,? kontakta)?|For (?:more|further) information(?:,? (?:please )?contact)?|"
     r"Om (?:\S+ ){0,3}(?:kommun|[Ss]tad|Region \S+|Viable Cities)|About (?:the )?(?:\S+ ){0,3}(?:municipality|City|Viable Cities)|"
+    r"About the (?:City|Municipality) of \S+(?: \S+)?|"
+    r"Om (?:Energimyndigheten|Formas|Vinnova|Tillväxtverket|Trafikverket|Naturvårdsverket|Boverket)|"
     r"Prenumerera\b.{0,60}|Subscribe\b.{0,60}|Bilder|Images|Dokument(?: (?:&|och) länkar)?|Bifogade filer|Ämnen|Taggar)"
     r"\s*:?$",
     re.IGNORECASE,
@@ -207,33 +210,38 @@ def strip_noise(el) -> None:
 
 
 def drop_noise_sections(el) -> None:
-    """Drop sections opened by a NOISE_HEADING: the largest ancestor that starts with the heading
-    and holds under half of the text (a portlet, an aside), else the heading and its following
-    siblings up to the next heading of the same or a higher level."""
+    """Drop sections opened by a NOISE_HEADING label: a heading, or a short paragraph holding only
+    the label (often bold). The section is the largest ancestor that starts with the label and
+    holds under half of the text (a portlet, an aside), else the label and its following siblings
+    up to the next heading (of the same or a higher level, for a heading)."""
     total = len(el.text_content())
-    for h in list(el.iter("h2", "h3", "h4", "h5", "h6")):
-        if not _in_tree(h, el):
+    for label_el in list(el.iter("h2", "h3", "h4", "h5", "h6", "p", "div", "dt")):
+        if not _in_tree(label_el, el) or label_el is el:
             continue
-        label = " ".join(h.text_content().split())
+        is_heading = label_el.tag[0] == "h"
+        if not is_heading and (any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in label_el)
+                               or len(label_el.text_content()) > 80):
+            continue
+        label = " ".join(label_el.text_content().split())
         if not label or not NOISE_HEADING.match(label):
             continue
-        section = h
-        parent = h.getparent()
+        section = label_el
+        parent = label_el.getparent()
         while parent is not None and parent is not el and \
                 " ".join(parent.text_content().split()).startswith(label) and len(parent.text_content()) < 0.5 * total:
             section, parent = parent, parent.getparent()
-        if section is not h:
+        if section is not label_el:
             section.drop_tree()
             continue
-        level = int(h.tag[1])
-        sibling = h.getnext()
+        level = int(label_el.tag[1]) if is_heading else 6
+        sibling = label_el.getnext()
         while sibling is not None:
             if isinstance(sibling.tag, str) and re.fullmatch(r"h[1-6]", sibling.tag) and int(sibling.tag[1]) <= level:
                 break
             following = sibling.getnext()
             sibling.drop_tree()
             sibling = following
-        h.drop_tree()
+        label_el.drop_tree()
 
 
 def _in_tree(node, root) -> bool:

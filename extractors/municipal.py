@@ -9,13 +9,12 @@ portlets (the page body minus header, menus and footers). WebSphere Portal pages
 wrap a release in an element whose class names the release or its body (mynewsdesk "panel",
 via.tt.se "Release_…", cision "release-…"), with contacts, the "Om <kommun>" blurb, galleries
 and other releases around it: those are dropped as noise (`common.NOISE_ATTR`,
-`common.NOISE_HEADING`, `boilerplate`). Class names are matched case-insensitively. The
+`common.NOISE_HEADING`). Class names are matched case-insensitively. The
 source's municipality_code is the default party/municipality unless a sentence names others.
 """
 
 from __future__ import annotations
 
-from extractors.boilerplate import drop_boilerplate_sections
 from extractors.common import parse_page
 from extractors.facts import extract_facts
 from extractors.listing import is_listing, listing_extraction
@@ -45,7 +44,7 @@ SELECTORS = (
 
 
 def extract(url: str, html: str, source: Source) -> Extraction:
-    page = drop_boilerplate_sections(parse_page(url, html, SELECTORS))
+    page = parse_page(url, html, SELECTORS)
     if is_listing(url, html):
         return listing_extraction(page)
     return extract_facts(page, source.municipality_code, is_viablecities=False)

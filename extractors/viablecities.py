@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from extractors.boilerplate import drop_boilerplate_sections
 from extractors.common import parse_page
 from extractors.facts import extract_facts
 from extractors.listing import is_listing, listing_extraction
@@ -31,7 +30,7 @@ SELECTORS = (
 
 
 def extract(url: str, html: str, source: Source) -> Extraction:
-    page = drop_boilerplate_sections(parse_page(url, html, SELECTORS))
+    page = parse_page(url, html, SELECTORS)
     if is_listing(url, html):
         return listing_extraction(page)
     extraction = extract_facts(page, source.municipality_code, is_viablecities=True)

@@ -153,6 +153,7 @@ def test_press_release_furniture_leaks_no_facts():
     <div class="pressbilder"><figure><img src="a.jpg"><figcaption>Lunds kommun skrev under Klimatkontrakt 2030 den 8 december 2023.</figcaption></figure></div>
     <h2>För mer information, kontakta</h2><p>Per Ek (M), kommunalråd, 018-00 00 00</p>
     <p><strong>Om Uppsala kommun</strong></p><p>Uppsala har varit med i Klimatneutrala städer 2030 sedan 2017.</p>
+    <div><p><b>Kontakt:</b></p><p>Eva Ek (S), kommunstyrelsens ordförande</p></div>
     </article>
     <section><h2>Fler pressmeddelanden från Uppsala kommun</h2><ul><li>Malmö signerade Klimatkontrakt 2030 den 9 december 2022</li></ul></section>
     </body></html>"""
