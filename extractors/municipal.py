@@ -5,11 +5,13 @@ Sitevision keeps the article text in `div.sv-text-portlet-content` blocks inside
 `div.sv-row`/`div.sv-layout`; the content root is the element holding the h1 and those
 portlets (the page body minus header, menus and footers). WebSphere Portal pages
 (`/wps/portal/...`) put each portlet in a `section.ibmPortalControl` inside
-`div.wpthemeMainContent`; the WCM article portlet is the one holding the h1. Newsroom platforms
+`div.wpthemeMainContent`; the root is the portlet column holding the h1 (its "Relaterade
+nyheter" and "Kontakt" portlets go by their headings). Newsroom platforms
 wrap a release in an element whose class names the release or its body (mynewsdesk "panel",
 via.tt.se "Release_…", cision "release-…"), with contacts, the "Om <kommun>" blurb, galleries
 and other releases around it: those are dropped as noise (`common.NOISE_ATTR`,
-`common.NOISE_HEADING`). Class names are matched case-insensitively. The
+`common.NOISE_HEADING`). Class names are matched case-insensitively. On an unknown layout the
+root is the h1's column (`common.content_root`); news lists give no facts (`listing`). The
 source's municipality_code is the default party/municipality unless a sentence names others.
 """
 
