@@ -858,6 +858,9 @@ def find_memberships(ctx: Ctx) -> list[Membership]:
             if nxt.block is s.block and re.search(r"\b(?:bland\s+(?:dem|andra|annat)|däribland|among\s+them|including)\b", nxt.text, re.I) \
                     and re.search(r"\b(?:nya|new)\b", t + " " + nxt.text, re.I):
                 codes = municipality_list(nxt.text)
+        pair = twin_pair(t, own) if RX_TWIN.search(t) else None
+        if pair is not None:  # the twin joined earlier: this sentence dates only the other
+            codes = [c for c in codes if c != pair[1]]
         if not codes:
             continue
         ref = ctx.page.published_on
@@ -946,7 +949,8 @@ def _with_twins(ctx: Ctx, memberships: list[Membership]) -> list[Membership]:
             if i is None:
                 out.append(Membership(code, K2030_INITIATIVE, s.text, twin_municipality_code=twin))
             elif twin and out[i].twin_municipality_code is None:  # evidence: both sentences
-                out[i] = replace(out[i], twin_municipality_code=twin, evidence=f"{out[i].evidence} | {s.text}")
+                evidence = out[i].evidence if s.text in out[i].evidence else f"{out[i].evidence} | {s.text}"
+                out[i] = replace(out[i], twin_municipality_code=twin, evidence=evidence)
     return out
 
 

@@ -1,6 +1,7 @@
 """Project pages on viablecities.se (`/satsningar/<slug>/`, and `/en/` twins): the field block.
 
-A project page ends its description with labelled lines, in Swedish or machine-translated
+A project page ends its description with labelled lines (or, in the 2025 `/projekt/<slug>`
+layout, a fact list of label and value blocks), in Swedish or machine-translated
 English: "Projektledare: …", "Total budget: 9 908 590 SEK" ("SEK 9 908 590"), "Sökt bidrag" /
 "Beviljat bidrag" / "Grant requested", "Startdatum"/"Start date", "Slutdatum"/"End date" (ISO) and
 "Partners: a, b, c". The labels, not the layout, identify the fields, so both site layouts work.
@@ -38,12 +39,11 @@ def find_projects(page: Page) -> list[Project]:
     """The project described by a project page's field block; none when the block is absent."""
     values: dict[str, str] = {}
     lines: list[str] = []
-    for block in page.blocks:
-        for match in _LABEL.finditer(block.text):
-            field = _field_of(match.group("label"))
-            if field and field not in values:
-                values[field] = match.group("value")
-                lines.append(match.group(0).strip())
+    for label, value in _labelled_lines(page):
+        field = _field_of(label)
+        if field and field not in values:
+            values[field] = value
+            lines.append(f"{label}: {value}")
     if "project_manager" not in values or not ({"total_budget_sek", "grant_sek", "starts_on"} & set(values)):
         return []
     name = page.title or ""
@@ -61,6 +61,20 @@ def find_projects(page: Page) -> list[Project]:
             partners=tuple(p.strip() for p in re.split(r",|;", values.get("partners", "")) if p.strip()),
         )
     ]
+
+
+def _labelled_lines(page: Page):
+    """(label, value) pairs: "Label: value" lines, and a label block followed by its value block
+    (the 2025 layout's `<dt>Projektledare</dt><dd>…</dd>` fact list)."""
+    blocks = page.blocks
+    for i, block in enumerate(blocks):
+        for match in _LABEL.finditer(block.text):
+            yield match.group("label").strip(), match.group("value")
+        label = block.text.strip().rstrip(":").strip()
+        if i + 1 < len(blocks) and "\n" not in label and _field_of(label) and not blocks[i + 1].is_heading:
+            value = blocks[i + 1].text.strip()
+            if value and "\n" not in value and len(value) < 200 and not _field_of(value.rstrip(":")):
+                yield label, value
 
 
 def _field_of(label: str) -> str | None:

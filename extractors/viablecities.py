@@ -4,7 +4,10 @@ Project pages (`/satsningar/...`, `/projekt/...`) also yield a `projects` record
 
 The Klimatkontrakt page has a background, then one section per year ("2023 – <tema>") with
 "Signerande parter" and one quote per city under a "<Stad> kommun" heading; event pages per
-year; news posts. The logo link and the menu are dropped before reading the text.
+year; news posts; funding calls (`/utlysningar/utlysning-<n>/`: they name the contract and cities
+but sign nothing); tag and archive listings, which give no facts (`listing`). Old slugs drop
+å/ä/ö (`/vad-hnder-nu/`): nothing here reads the slug. The logo link and the menu are dropped
+before reading the text.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import dataclasses
 
 from extractors.common import parse_page
 from extractors.facts import extract_facts
+from extractors.listing import is_listing, listing_extraction
 from extractors.projects import find_projects, is_project_page
 from klimatkontrakt.model import Extraction, Source
 
@@ -27,6 +31,8 @@ SELECTORS = (
 
 def extract(url: str, html: str, source: Source) -> Extraction:
     page = parse_page(url, html, SELECTORS)
+    if is_listing(url, html):
+        return listing_extraction(page)
     extraction = extract_facts(page, source.municipality_code, is_viablecities=True)
     if is_project_page(url):
         extraction = dataclasses.replace(extraction, projects=tuple(find_projects(page)))

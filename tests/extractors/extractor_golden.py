@@ -36,7 +36,25 @@ FIXTURES: dict[str, tuple[str, str, str | None]] = {
     "vc-news-2025-nya-kommuner": ("https://viablecities.se/elva-nya-kommuner-valkomnas-i-klimatneutrala-stader-2030/", "viablecities", None),
     "sala-tvillingstad": ("https://www.sala.se/kommun-och-politik/nyheter/2025-10-06-sala-ansluter-till-klimatneutrala-stader-2030.5.2b3c4d18f.html", "municipal", "1981"),
     "gavle-mynewsdesk-2025": ("https://www.mynewsdesk.com/se/gavle/pressreleases/gavle-kommun-tecknar-uppdaterat-klimatkontrakt-3412345", "municipal", "2180"),
+    "enkoping-via-tt-2024": ("https://via.tt.se/pressmeddelande/3399481/enkopings-kommun-har-signerat-nytt-klimatkontrakt?lang=sv&publisherId=3236045", "municipal", "0381"),
+    "sundsvall-cision-2024": ("https://news.cision.com/se/sundsvalls-kommun/r/sundsvall-skriver-avsiktsforklaring-om-klimatneutralitet,c4012345", "municipal", "2281"),
+    "skelleftea-mynewsdesk-2023": ("https://www.mynewsdesk.com/se/skelleftea_kommun/pressreleases/skelleftea-foernyar-sitt-klimatkontrakt-3290011", "municipal", "2482"),
+    "goteborg-wps-klimatneutral": ("https://goteborg.se/wps/portal/enhetssida/miljo-och-klimat-goteborg/tillsammans-for-miljon/klimatneutrala-goteborg-2030", "municipal", "1480"),
+    "goteborg-magasin-2021": ("https://vartgoteborg.se/miljo-o-kretslopp/goteborg-skrev-pa-klimatkontrakt/", "municipal", "1480"),
+    "kristinehamn-municipio-2024": ("https://www.kristinehamn.se/nyheter/kristinehamn-tecknar-sitt-forsta-klimatkontrakt/", "municipal", "1781"),
+    "vc-en-news-2022": ("https://viablecities.se/en/23-stader-signerar-klimatkontrakt-2022/", "viablecities", None),
+    "vc-projekt-lulea": ("https://viablecities.se/projekt/klimatneutrala-lulea-2030", "viablecities", None),
+    "vc-utlysning-12": ("https://viablecities.se/utlysningar/utlysning-12/", "viablecities", None),
+    "vc-en-tag-kalmar-page-2": ("https://viablecities.se/en/tag/kalmar/page/2/", "viablecities", None),
+    "vc-old-slug-2021": ("https://viablecities.se/stersund-och-kristianstad-tar-frsta-steget/", "viablecities", None),
+    "borlange-okand-cms-2022": ("https://www.borlange.se/kommun/nyheter/borlange-skriver-under-klimatkontrakt", "municipal", "2081"),
+    "enkoping-novisen-2021": ("https://novisen.enkoping.se/bo-trafik-och-miljo/nyheter/lista/2021-10-01-enkoping-hojer-tempot-i-klimatomstallningen.html", "municipal", "0381"),
+    "enkoping-westerlundska-mirror": ("https://westerlundska.nu/underwebbar/enkoping-vaxer/hallbarhet/klimatneutrala-enkoping-2030.html", "municipal", "0381"),
 }
+
+# Fixtures whose reviewed golden is right but whose output is not yet, because of a fact-rule bug
+# in extractors/facts.py (owned elsewhere): the golden test is a strict xfail until it is fixed.
+RULE_BUGS: dict[str, str] = {}
 
 
 def run(name: str) -> Extraction:

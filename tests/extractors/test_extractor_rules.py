@@ -247,3 +247,53 @@ def test_the_only_date_of_a_long_signing_sentence_dates_the_event():
                        "general of six government agencies and the programme itself signed the 2022 version of the "
                        "contract at European Viable Cities Day.</p>"), VC, url="https://viablecities.se/en/x/")
     assert [(ev.name, ev.starts_on) for ev in e.events] == [("European Viable Cities Day 2022", date(2022, 12, 8))]
+
+
+def test_press_release_furniture_leaks_no_facts():
+    """Contacts, the "Om <kommun>" blurb (as a heading or a bold label), a gallery caption and a
+    list of other releases all name signings, members or politicians; none may become a fact."""
+    html = """<html lang="sv"><head><meta name="date" content="2026-12-04"></head><body>
+    <article class="Release"><h1>Kommunen förnyar kontraktet</h1>
+    <div class="Release_body"><p>I dag skrev kommunen under Klimatkontrakt 2030 på European Viable Cities Day.</p></div>
+    <div class="pressbilder"><figure><img src="a.jpg"><figcaption>Lunds kommun skrev under Klimatkontrakt 2030 den 8 december 2023.</figcaption></figure></div>
+    <h2>För mer information, kontakta</h2><p>Per Ek (M), kommunalråd, 018-00 00 00</p>
+    <p><strong>Om Uppsala kommun</strong></p><p>Uppsala har varit med i Klimatneutrala städer 2030 sedan 2017.</p>
+    <div><p><b>Kontakt:</b></p><p>Eva Ek (S), kommunstyrelsens ordförande</p></div>
+    </article>
+    <section><h2>Fler pressmeddelanden från Uppsala kommun</h2><ul><li>Malmö signerade Klimatkontrakt 2030 den 9 december 2022</li></ul></section>
+    </body></html>"""
+    e = run(html)
+    assert [(s.municipality_code, s.signed_on) for s in e.signings] == [("0380", date(2026, 12, 4))]
+    assert e.roles == () and e.memberships == ()
+
+
+def test_listing_pages_give_a_title_but_no_facts():
+    teaser = ("<article class='post'><h2><a>Lund signerar</a></h2><time datetime='2022-12-09'>9 december 2022</time>"
+              "<p>I går skrev Lunds kommun under Klimatkontrakt 2030, säger Eva Ek (S), kommunstyrelsens ordförande [...]</p></article>")
+    html = f"<html lang='sv'><body><main><h1>Nyheter</h1>{teaser * 3}</main></body></html>"
+    for url in ("https://viablecities.se/nyheter/", "https://viablecities.se/tag/lund/page/2/"):
+        e = run(html, VC, url)
+        assert (e.title, e.published_on, e.signings, e.roles) == ("Nyheter", None, (), ())
+    single = html.replace("<body>", "<body class='single single-post'>")
+    assert run(single, VC, "https://viablecities.se/lund-signerar/").signings
+
+
+def test_unknown_cms_reads_the_h1_column_and_its_dateline():
+    html = """<html><body><div class="top"><a>Start</a> | <a>Kontakt</a></div>
+    <div class="cols"><div class="c1"><ul><li><a>Bo och bygga</a></li><li><a>Omsorg</a></li></ul></div>
+    <div class="c2"><h1>Kontraktet är påskrivet</h1><div class="x">ons 9 dec 2026, 14:05</div>
+    <p>Den 8 december skrev kommunen under Klimatkontrakt 2030.</p><p>Det var en bra dag för hela länet och för kommunen.</p></div>
+    <div class="c3"><p>Lund skrev under Klimatkontrakt 2030 den 9 december 2025.</p></div></div></body></html>"""
+    e = run(html)
+    assert e.published_on == date(2026, 12, 9)
+    assert [(s.municipality_code, s.signed_on) for s in e.signings] == [("0380", date(2026, 12, 8))]
+
+
+def test_project_fact_list_as_label_and_value_blocks():
+    html = """<html lang="sv"><body><main><h1>Klimatneutrala Borås 2030</h1><dl>
+    <dt>Projektledare</dt><dd>Eva Ek</dd><dt>Total budget</dt><dd>1 200 000 kr</dd>
+    <dt>Startdatum</dt><dd>2025-02-01</dd><dt>Partners</dt><dd>Borås Stad, Högskolan i Borås</dd></dl></main></body></html>"""
+    (project,) = run(html, VC, "https://viablecities.se/projekt/klimatneutrala-boras-2030").projects
+    assert (project.project_manager, project.total_budget_sek, project.starts_on, project.municipality_code) == (
+        "Eva Ek", 1_200_000, date(2025, 2, 1), "1490")
+    assert project.partners == ("Borås Stad", "Högskolan i Borås")
