@@ -410,6 +410,8 @@ def find_signings(ctx: Ctx) -> list[Signing]:
     # body sentences first: a headline repeats the body without its date
     ordered = [x for x in ctx.sents if not x.block.is_heading] + [x for x in ctx.sents if x.block.is_heading]
     for s in ordered:
+        if s.block.caption:
+            continue  # a photo caption may show another year's signing
         contract = _classify(ctx, s)
         if contract is None:
             continue

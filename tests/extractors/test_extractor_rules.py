@@ -297,3 +297,10 @@ def test_project_fact_list_as_label_and_value_blocks():
     assert (project.project_manager, project.total_budget_sek, project.starts_on, project.municipality_code) == (
         "Eva Ek", 1_200_000, date(2025, 2, 1), "1490")
     assert project.partners == ("Borås Stad", "Högskolan i Borås")
+
+
+def test_captions_give_no_signings():
+    e = run(sitevision("<p>Kommunen förnyar sitt klimatarbete.</p><figure><img src='a.jpg'><figcaption>Foto: Kommunen. "
+                       "Ingrid Holm (C) skrev under 2023 års version av Klimatkontrakt 2030 den 8 december 2023."
+                       "</figcaption></figure>"))
+    assert e.signings == () and e.roles == ()
