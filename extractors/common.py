@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
+from klimatkontrakt import handoff
 from klimatkontrakt.normalise.dates import find_dates, parse_iso
 
 BLOCK_TAGS = frozenset({
@@ -90,10 +91,16 @@ class Page:
 # ---------------------------------------------------------------- parsing
 
 def parse_html(html: str):
-    """lxml root for an HTML string (tolerates an XML encoding declaration and empty input)."""
+    """lxml root for an HTML string (tolerates an XML encoding declaration and empty input).
+
+    The crawler's tree of the same text is taken when it left one (klimatkontrakt.handoff): the
+    same tree lxml.html.fromstring would build, without parsing the page a second time."""
     if not html or not html.strip():
         return lxml.html.fromstring("<html><body></body></html>")
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+    root = handoff.take(html)
+    if root is not None:
+        return root
     try:
         root = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
