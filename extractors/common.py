@@ -68,7 +68,8 @@ class Block:
 
     @property
     def level(self) -> int:
-        return int(self.tag[1]) if re.fullmatch(r"h[1-6]", self.tag) else 0
+        tag = self.tag
+        return int(tag[1]) if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456" else 0
 
     @property
     def is_heading(self) -> bool:
@@ -115,10 +116,19 @@ def parse_html(html: str):
 
 def clean_text(text: str) -> str:
     text = text.replace("\xa0", " ").replace("\u200b", "").replace("\xad", "")
-    text = _LINK_SUFFIX.sub("", text)
-    text = _TEMPLATE.sub("", text)
+    if _may_have_link_suffix(text):
+        text = _LINK_SUFFIX.sub("", text)
+    if "$" in text:
+        text = _TEMPLATE.sub("", text)
     lines = [re.sub(r"[ \t\r\f\v]+", " ", ln).strip() for ln in text.split("\n")]
     return "\n".join(ln for ln in lines if ln)
+
+
+def _may_have_link_suffix(text: str) -> bool:
+    """False when _LINK_SUFFIX cannot match: each of its matches holds "öppna…" or "open…" (no
+    letter that IGNORECASE folds differently from str.lower, such as ı or ſ)."""
+    low = text.lower()
+    return "öppna" in low or "open" in low
 
 
 def _attr_noise(el) -> bool:
@@ -439,4 +449,4 @@ def split_sentences(text: str) -> list[str]:
 
 
 def normalise_ws(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(text.split())  # str.split and re's \s agree on what whitespace is
