@@ -120,8 +120,16 @@ def clean_text(text: str) -> str:
         text = _LINK_SUFFIX.sub("", text)
     if "$" in text:
         text = _TEMPLATE.sub("", text)
-    lines = [re.sub(r"[ \t\r\f\v]+", " ", ln).strip() for ln in text.split("\n")]
+    lines = [(_SPACES.sub(" ", ln) if _has_spacing(ln) else ln).strip() for ln in text.split("\n")]
     return "\n".join(ln for ln in lines if ln)
+
+
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+def _has_spacing(line: str) -> bool:
+    """Whether _SPACES.sub(" ", line) would change the line."""
+    return "  " in line or "\t" in line or "\r" in line or "\f" in line or "\v" in line
 
 
 def _may_have_link_suffix(text: str) -> bool:
@@ -415,6 +423,9 @@ _ABBREV = re.compile(
     r"(?:\b(?:kl|t\.ex|bl\.a|ca|nr|dvs|m\.fl|m\.m|s\.k|fr\.o\.m|t\.o\.m|jfr|resp|ang|tel|St|Dr|Mr|Mrs|Ms|"
     r"e\.g|i\.e|etc|vs|p\.g\.a|o\.s\.v|inkl|exkl|enl|tf|f\.d|prof|doc|jan|feb|aug|sept?|okt|nov|dec)|\b[A-ZÅÄÖ])\.$"
 )
+_ABBREV_LONGEST = 8  # no _ABBREV match is longer: searching the end of a sentence is enough
+_ORDINAL = re.compile(r"\b\d{1,2}\.$")  # "den 8. december"
+_LOWER_START = re.compile(r"\s*[a-zåäö]")
 _SPLIT = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“”–—\-]?\s*[A-ZÅÄÖÉ0-9\"“”–—])")
 
 
@@ -437,7 +448,8 @@ def split_sentences(text: str) -> list[str]:
         start = 0
         for m in _SPLIT.finditer(line):
             head = line[start : m.start()].rstrip()
-            if _ABBREV.search(head) or re.search(r"\b\d{1,2}\.$", head) and re.match(r"\s*[a-zåäö]", line[m.end():]):
+            end = max(0, len(head) - _ABBREV_LONGEST)  # \b still sees the character before `end`
+            if _ABBREV.search(head, end) or _ORDINAL.search(head, end) and _LOWER_START.match(line, m.end()):
                 continue
             if head:
                 out.append(head.strip())
