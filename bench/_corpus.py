@@ -1,13 +1,21 @@
 """A synthetic but realistic replay corpus: N pages of 60-150 KB under real-looking URLs.
 
 Five hosts, each a source of the pipeline: three Sitevision municipal sites (Umeå, Eskilstuna,
-Växjö), one WordPress/Municipio site (Helsingborg) and viablecities.se (WordPress). Every page
-carries what real pages carry: <head> with many stylesheets, inline configuration and JSON-LD,
-a cookie banner, a mega menu of ~150 links, breadcrumbs, a long article in Swedish (filler
-paragraphs about climate work with fact sentences mixed in: signings with dates, European Viable
-Cities Day, memberships, quotes attributed to people with party and role), a "more news" list
-linking to other articles of the same host, a large footer and inline analytics scripts.
-Each source's start URL is an index page linking to all of that host's articles.
+Växjö), one WordPress/Municipio site (Helsingborg) and viablecities.se (WordPress). The pages are
+built like real CMS pages, mostly markup rather than text: <head> with stylesheets, preloads and
+an inline page context; an inline SVG icon sprite; a cookie dialog with a form; a header with
+logo, search form and quick links; a mega menu of nested ul/li/a with toggle buttons, icons and
+class/id/aria-/data- attributes; breadcrumbs; the article inside deeply nested
+sv-row/sv-layout/sv-portlet divs (Sitevision) or the Municipio grid (WordPress); an image with
+srcset; a "more news" list of other articles of the host; a footer with four link columns and
+social icons. The menu and footer grow until the page reaches its size, so density (elements
+per KB) stays that of a real page.
+
+The article text has a realistic length: 1.5-8 KB for a news item, 15-25 KB for the few long
+pages (yearly overviews, LONG_PAGE_SHARE). It is Swedish filler about climate work with fact
+paragraphs spread through it: signings with dates, European Viable Cities Day, memberships,
+quotes attributed to people with party and role. Each source's start URL is an index page
+linking to all of that host's articles.
 
 Deterministic for a given (n, seed). Used by bench/replay.py and tests/drills.
 
@@ -18,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -39,6 +46,7 @@ ROLES = ("kommunstyrelsens ordförande", "kommunalråd", "oppositionsråd", "kom
 CITIES = ("Umeå Eskilstuna Växjö Helsingborg Lund Malmö Göteborg Stockholm Uppsala Enköping Järfälla Borlänge "
           "Borås Gävle Kalmar Karlstad Kristianstad Linköping Mariestad Nacka Skellefteå Örebro Östersund "
           "Luleå Sundsvall Arvika Kristinehamn Tomelilla Falköping Alvesta").split()
+LONG_PAGE_SHARE = 0.03  # yearly overviews: 15-25 KB of text and several times the facts of a news item
 AGENCIES = ("Energimyndigheten", "Formas", "Vinnova", "Naturvårdsverket", "Trafikverket", "Boverket", "Tillväxtverket")
 
 
@@ -164,136 +172,314 @@ def _fact_paragraphs(rng: random.Random, host: Host, published: date) -> list[st
 
 
 def _filler_paragraph(rng: random.Random, city: str) -> str:
-    return " ".join(rng.choice(FILLER).format(city=city, n=rng.randint(3, 90)) for _ in range(rng.randint(3, 7)))
+    return " ".join(rng.choice(FILLER).format(city=city, n=rng.randint(3, 90)) for _ in range(rng.randint(2, 5)))
 
 
-def _menu(host: Host, rng: random.Random) -> str:
-    sections = ("Barn och utbildning", "Omsorg och stöd", "Bygga, bo och miljö", "Trafik och infrastruktur",
-                "Uppleva och göra", "Kommun och politik", "Näringsliv och arbete", "Kultur och fritid")
-    parts = []
-    for s in sections:
-        links = "".join(
-            f'<li class="sv-menu-item"><a href="{host.root}/{s.lower().replace(" ", "-")}/sida-{j}.4.{zlib.crc32(s.encode()) % 16**6:06x}.html">'
-            f"{s} – undersida {j} med en längre rubrik</a></li>"
-            for j in range(18)
-        )
-        parts.append(f'<li class="sv-menu-group"><span>{s}</span><ul class="sv-menu-sub">{links}</ul></li>')
-    return f'<nav class="sv-layout sv-menu main-menu" aria-label="Huvudmeny"><ul>{"".join(parts)}</ul></nav>'
+def _hex(rng: random.Random, digits: int = 8) -> str:
+    return f"{rng.getrandbits(4 * digits):0{digits}x}"
 
 
-def _head_assets(rng: random.Random, kb: int) -> str:
-    links = "".join(f'<link rel="stylesheet" href="/static/css/bundle-{i}.{rng.randrange(16**8):08x}.css">' for i in range(12))
-    config = json.dumps({"siteId": rng.randrange(10**6), "features": {f"flag{i}": bool(i % 2) for i in range(40)},
-                         "i18n": {f"key.{i}": "Text som översätts i gränssnittet " * 2 for i in range(kb * 6)}},
+def _path_data(rng: random.Random, points: int) -> str:
+    """SVG path data as icon sets write it: absolute moves and curves with two decimals."""
+    parts = [f"M{rng.uniform(0, 24):.2f} {rng.uniform(0, 24):.2f}"]
+    for _ in range(points):
+        parts.append("C" + " ".join(f"{rng.uniform(0, 24):.2f}" for _ in range(6)))
+    return "".join(parts) + "Z"
+
+
+ICONS = ("chevron-down", "chevron-right", "arrow-right", "search", "close", "menu", "external", "file-pdf",
+         "facebook", "instagram", "linkedin", "youtube", "phone", "mail", "clock", "globe", "print", "share",
+         "listen", "home")
+
+
+def _svg_sprite(rng: random.Random) -> str:
+    symbols = "".join(f'<symbol id="icon-{name}" viewBox="0 0 24 24"><title>{name}</title>'
+                      f'<path fill="currentColor" fill-rule="evenodd" d="{_path_data(rng, rng.randint(3, 9))}"></path></symbol>'
+                      for name in ICONS)
+    return f'<svg xmlns="http://www.w3.org/2000/svg" aria-hidden="true" style="display:none" class="sv-svg-sprite">{symbols}</svg>'
+
+
+def _icon(name: str, css: str = "env-icon env-icon--small") -> str:
+    return (f'<svg class="{css}" aria-hidden="true" focusable="false" width="16" height="16">'
+            f'<use xlink:href="#icon-{name}"></use></svg>')
+
+
+def _head_assets(rng: random.Random, host: Host) -> str:
+    """Stylesheets, preloads and the inline site configuration a CMS writes into <head>."""
+    links = "".join(f'<link rel="stylesheet" type="text/css" media="all" href="/sitevision/system-resource/'
+                    f'{_hex(rng, 40)}/css/{name}.css">'
+                    for name in ("portlets", "webAppPortlets", "envision", "custom-fonts", "theme", "print"))
+    preloads = "".join(f'<link rel="preload" as="font" type="font/woff2" crossorigin href="/webdav/files/fonts/{name}.woff2">'
+                       for name in ("Lato-Regular", "Lato-Bold", "Lato-Italic"))
+    config = json.dumps({"siteId": f"4.{_hex(rng, 6)}", "pageId": f"4.{_hex(rng, 6)}", "host": host.root,
+                         "features": {f"flag{i}": bool(i % 2) for i in range(24)},
+                         "consent": {"categories": ["necessary", "statistics", "marketing"], "version": 3}},
                         ensure_ascii=False)
-    return f"{links}<script>window.__SITE_CONFIG__ = {config};</script>"
+    return (f'<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="format-detection" '
+            f'content="telephone=no"><meta name="theme-color" content="#00507a">{links}{preloads}'
+            f'<link rel="icon" href="/images/18.{_hex(rng, 6)}/favicon.ico"><script>window.sv = window.sv || {{}};'
+            f"sv.PageContext = {config};</script>")
 
 
-def _analytics(rng: random.Random, kb: int) -> str:
-    body = ";".join(f"function f{i}(a,b){{return a*{i}+b-{rng.randrange(1000)}}}" for i in range(kb * 20))
-    return f"<script>(function(){{{body}}})();</script>"
+def _cookie_dialog(rng: random.Random, host: Host) -> str:
+    rows = "".join(
+        f'<div class="sv-cookie-consent-row env-form-element"><div class="env-form-element__control env-checkbox">'
+        f'<input type="checkbox" class="env-checkbox__input" id="cc-{name}-{_hex(rng, 4)}" name="{name}" value="1"'
+        f'{" checked disabled" if name == "necessary" else ""}><label class="env-checkbox__label" for="cc-{name}">{label}'
+        f'</label></div><p class="env-text env-text--small">{text}</p></div>'
+        for name, label, text in (
+            ("necessary", "Nödvändiga kakor", "Krävs för att webbplatsen ska fungera och kan inte stängas av."),
+            ("statistics", "Statistik", "Hjälper oss att förstå hur webbplatsen används så att vi kan förbättra den."),
+            ("marketing", "Tredjepartstjänster", "Filmer och kartor från andra webbplatser kan sätta egna kakor.")))
+    return (f'<div class="sv-cookie-consent-banner env-modal-dialog" role="dialog" aria-modal="true" aria-labelledby="cc-title" '
+            f'data-cid="{_hex(rng, 6)}"><div class="env-modal-dialog__dialog"><div class="env-modal-dialog__content">'
+            f'<h2 id="cc-title" class="env-text-h4">{host.city} använder kakor</h2><p class="env-text">Vi använder kakor '
+            f"(cookies) för att webbplatsen ska fungera på ett bra sätt för dig. Du väljer själv vilka kakor du godkänner."
+            f'</p><form class="env-form">{rows}</form><div class="env-modal-dialog__footer">'
+            f'<button type="button" class="env-button env-button--primary" data-cc-accept="all">Godkänn alla kakor</button>'
+            f'<button type="button" class="env-button" data-cc-accept="selected">Godkänn valda</button>'
+            f'<a class="env-link" href="{host.root}/om-webbplatsen/kakor.4.{_hex(rng, 6)}.html">Läs mer om kakor</a>'
+            f"</div></div></div></div>")
 
 
-COOKIE = ("Vi använder kakor (cookies) för att webbplatsen ska fungera på ett bra sätt för dig. "
-          "Genom att klicka på Godkänn alla kakor godkänner du att vi använder kakor för statistik och analys. "
-          "Du kan när som helst ändra dina inställningar under Inställningar för kakor längst ner på sidan. ") * 3
+SECTIONS = ("Barn och utbildning", "Omsorg och stöd", "Bygga, bo och miljö", "Trafik och infrastruktur",
+            "Uppleva och göra", "Kommun och politik", "Näringsliv och arbete", "Kultur och fritid")
+SUBPAGES = ("Förskola", "Grundskola", "Gymnasieskola", "Vuxenutbildning", "Stöd och hjälp", "Avgifter", "Ansök",
+            "Kontakt", "Bygglov", "Detaljplaner", "Parkering", "Vägarbeten", "Evenemang", "Bibliotek", "Idrott",
+            "Politik och demokrati", "Organisation", "Ekonomi", "Lediga jobb", "Företagsstöd", "Miljö och hälsa",
+            "Avfall och återvinning", "Vatten och avlopp", "Energi och klimat")
 
 
-def _footer(host: Host) -> str:
+def _slugify(text: str) -> str:
+    return text.lower().replace(" ", "-").replace(",", "").translate(str.maketrans("åäöé", "aaoe"))
+
+
+def _mega_menu(host: Host, links: int, wordpress: bool) -> str:
+    """A mega menu of nested ul/li/a with the classes, ids, aria- and data- attributes CMS menus carry:
+    one item per section, each with a toggle button and a panel of sub-sections with their pages.
+    The same on every page of a host (a longer menu only shows more of each section)."""
+    per_section = max(6, links // len(SECTIONS))
+    items = []
+    for s_i, section in enumerate(SECTIONS):
+        rng = random.Random(f"{host.id}-menu-{s_i}")
+        sid = _hex(rng, 6)
+        base = f"{host.root}/{_slugify(section)}"
+        groups = []
+        made = 0
+        while made < per_section:
+            group = rng.choice(SUBPAGES)
+            count = min(rng.randint(3, 7), per_section - made)
+            pages = "".join(
+                f'<li class="{"menu-item menu-item-type-post_type menu-item-object-page menu-item-" + str(rng.randrange(10**5)) if wordpress else "env-nav__item env-nav__item--level-3"}" '
+                f'data-level="3"><a class="env-nav__link" href="{base}/{_slugify(group)}/{_slugify(rng.choice(SUBPAGES))}-{j}'
+                f'{"/" if wordpress else f".4.{_hex(rng, 6)}.html"}">{rng.choice(SUBPAGES)} {j + 1}</a></li>'
+                for j in range(count))
+            gid = _hex(rng, 6)
+            groups.append(
+                f'<li class="env-nav__item env-nav__item--level-2" data-level="2" id="nav-{gid}"><div class="env-nav__row">'
+                f'<a class="env-nav__link env-nav__link--level-2" href="{base}/{_slugify(group)}'
+                f'{"/" if wordpress else f".4.{_hex(rng, 6)}.html"}">{group}</a>'
+                f'<button type="button" class="env-nav__toggle" aria-expanded="false" aria-controls="sub-{gid}">'
+                f'{_icon("chevron-down")}<span class="env-assistive-text">Visa undersidor till {group}</span></button></div>'
+                f'<ul class="env-nav__list env-nav__list--level-3" id="sub-{gid}" hidden>{pages}</ul></li>')
+            made += count
+        items.append(
+            f'<li class="env-nav__item env-nav__item--level-1{" current-menu-ancestor" if s_i == 5 else ""}" data-level="1" '
+            f'data-section="{s_i}"><div class="env-nav__row"><a class="env-nav__link env-nav__link--level-1" href="{base}'
+            f'{"/" if wordpress else f".4.{sid}.html"}">{section}</a><button type="button" class="env-nav__toggle '
+            f'env-button env-button--ghost" aria-expanded="false" aria-controls="panel-{sid}" data-toggle="mega">'
+            f'{_icon("chevron-down", "env-icon env-icon--x-small")}</button></div><div class="env-nav__panel" id="panel-{sid}" '
+            f'data-panel="{s_i}"><div class="env-nav__panel-inner sv-row"><ul class="env-nav__list env-nav__list--level-2">'
+            f'{"".join(groups)}</ul></div></div></li>')
+    return (f'<nav class="sv-layout env-nav main-menu" aria-label="Huvudmeny" id="svid10_{_hex(rng, 6)}">'
+            f'<ul class="env-nav__list env-nav__list--level-1" role="list">{"".join(items)}</ul></nav>')
+
+
+def _site_header(host: Host, rng: random.Random, menu: str) -> str:
+    quick = "".join(f'<li class="env-list__item"><a class="env-link quick-link" href="{host.root}/{_slugify(t)}'
+                    f'.4.{_hex(rng, 6)}.html">{_icon(icon)}<span>{t}</span></a></li>'
+                    for t, icon in (("Lyssna", "listen"), ("Languages", "globe"), ("Kontakt", "phone"), ("E-tjänster", "home")))
+    return (f'<a class="skip-link env-assistive-text" href="#innehall">Till innehåll på sidan</a>'
+            f'<header class="sv-layout site-header" id="svid10_{_hex(rng, 6)}"><div class="sv-layout sv-row header-top">'
+            f'<div class="sv-layout sv-column-3"><div class="sv-image-portlet sv-portlet" id="svid12_{_hex(rng, 6)}">'
+            f'<a href="{host.root}/"><img alt="{host.city} kommun, till startsidan" src="/images/18.{_hex(rng, 6)}/'
+            f'{_hex(rng, 13)}/logo.svg" width="220" height="56"></a></div></div><div class="sv-layout sv-column-6">'
+            f'<div class="sv-searchform-portlet sv-portlet" id="svid12_{_hex(rng, 6)}"><form class="env-form" role="search" '
+            f'action="/sok.4.{_hex(rng, 6)}.html" method="get"><label for="search-{_hex(rng, 4)}" class="env-assistive-text">Sök'
+            f'</label><input type="search" class="env-form-input" name="query" autocomplete="off" placeholder="Vad letar du efter?">'
+            f'<button type="submit" class="env-button">{_icon("search")}<span class="env-assistive-text">Sök</span></button></form>'
+            f'</div></div><div class="sv-layout sv-column-3"><ul class="env-list env-list--horizontal quick-links">{quick}</ul>'
+            f"</div></div>{menu}</header>")
+
+
+def _breadcrumbs(host: Host, rng: random.Random, title: str) -> str:
+    crumbs = "".join(f'<li class="env-breadcrumb__item"><a class="env-link" href="{host.root}/{_slugify(t)}.4.{_hex(rng, 6)}'
+                     f'.html">{t}</a>{_icon("chevron-right", "env-icon env-icon--xx-small")}</li>'
+                     for t in ("Start", "Kommun och politik", "Nyheter"))
+    return (f'<nav aria-label="Du är här" class="sv-layout breadcrumbs"><ol class="env-breadcrumb">{crumbs}'
+            f'<li class="env-breadcrumb__item" aria-current="page">{title}</li></ol></nav>')
+
+
+def _footer(host: Host, links: int) -> str:
+    """Four columns of links and social icons, the same on every page of a host."""
+    per = max(5, links // 4)
+    rng = random.Random(f"{host.id}-footer")
     cols = "".join(
-        f'<div class="footer-col"><h2>Kolumn {c}</h2><ul>'
-        + "".join(f'<li><a href="{host.root}/om-webbplatsen/sida-{c}-{j}/">Om webbplatsen {c}.{j}</a></li>' for j in range(12))
-        + "</ul></div>"
-        for c in range(4)
-    )
-    return (f'<footer class="sv-layout footer site-footer">{cols}<p>{host.city} kommun, växel 090-16 10 00, '
-            f"kommun@{host.root.split('//')[1]}</p></footer>")
+        f'<div class="sv-layout sv-column-3 footer-col" id="svid10_{_hex(rng, 6)}"><div class="sv-text-portlet sv-portlet">'
+        f'<h2 class="env-text-h5">{heading}</h2></div><div class="sv-linklist-portlet"><ul class="env-list footer-links">'
+        + "".join(f'<li class="env-list__item"><a class="env-link env-link--inverted" href="{host.root}/om-webbplatsen/'
+                  f'{_slugify(rng.choice(SUBPAGES))}-{c}-{j}.4.{_hex(rng, 6)}.html">{rng.choice(SUBPAGES)}</a></li>'
+                  for j in range(per))
+        + "</ul></div></div>"
+        for c, heading in enumerate(("Kontakta oss", "Om webbplatsen", "Följ oss", "Genvägar")))
+    social = "".join(f'<li class="env-list__item"><a class="env-link social-link" href="https://www.{name}.com/{_slugify(host.city)}'
+                     f'kommun" aria-label="{host.city} kommun på {name}">{_icon(name, "env-icon env-icon--medium")}</a></li>'
+                     for name in ("facebook", "instagram", "linkedin", "youtube"))
+    return (f'<footer class="sv-layout site-footer" id="svid10_{_hex(rng, 6)}"><div class="sv-layout sv-row">{cols}</div>'
+            f'<div class="sv-layout sv-row footer-bottom"><ul class="env-list env-list--horizontal social">{social}</ul>'
+            f'<p class="env-text">{host.city} kommun, växel 090-16 10 00, kommun@{host.root.split("//")[1]}</p></div></footer>')
+
+
+def _analytics(rng: random.Random) -> str:
+    return (f'<script>var _paq = window._paq = window._paq || [];_paq.push(["trackPageView"]);_paq.push(["enableLinkTracking"]);'
+            f'(function(){{var u="https://analytics.example.se/";_paq.push(["setTrackerUrl", u+"matomo.php"]);'
+            f'_paq.push(["setSiteId", "{rng.randrange(100)}"]);}})();</script>'
+            f'<script src="/sitevision/{_hex(rng, 40)}/js/envision.js" defer></script>')
+
+
+def _article_blocks(host: Host, rng: random.Random, text_bytes: int, facts: list[str],
+                    related: list[tuple[str, str]]) -> list[str]:
+    """The article body: the ingress (a fact), paragraphs of filler with the other facts spread among
+    them, the odd subheading, list and "read also" link, until about `text_bytes` of text."""
+    city = host.city
+    paragraphs: list[str] = [f'<p class="ingress">{facts[0]}</p>']
+    rest = facts[1:]
+    size = len(facts[0])
+    every = max(2, text_bytes // 600 // max(1, len(rest)))
+    n = 0
+    while size < text_bytes or rest:
+        n += 1
+        if rest and n % every == 1:
+            text = rest.pop(0)
+            paragraphs.append(f'<p class="normal">{text}</p>')
+        elif n % 7 == 0:
+            text = rng.choice(FILLER).format(city=city, n=n)[:60].rstrip(".")
+            paragraphs.append(f'<h2 class="subheading" id="h-{_hex(rng, 4)}">{text}</h2>')
+        elif n % 11 == 0 and related:
+            href, label = related[n % len(related)]
+            text = _filler_paragraph(rng, city)
+            paragraphs.append(f'<p class="normal">Läs också: <a href="{href}">{label}</a>. {text}</p>')
+        elif n % 13 == 0:
+            items = [rng.choice(FILLER).format(city=city, n=rng.randint(3, 90)) for _ in range(4)]
+            text = " ".join(items)
+            paragraphs.append('<ul class="normal">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
+        else:
+            text = _filler_paragraph(rng, city)
+            paragraphs.append(f'<p class="normal">{text}</p>')
+        size += len(text.encode())
+    return paragraphs
+
+
+def _related(related: list[tuple[str, str]], published: date, rng: random.Random) -> str:
+    return "".join(f'<li class="sv-channel-item"><div class="sv-channel-item__content"><h3 class="env-text-h6">'
+                   f'<a class="env-link" href="{h}">{t}</a></h3><time class="env-text-small" datetime="'
+                   f'{published.isoformat()}T09:00:00+01:00">{_swedish_date(published)} 09:00</time></div></li>'
+                   for h, t in related)
+
+
+def _portlet(rng: random.Random, inner: str, kind: str = "sv-text-portlet") -> str:
+    return (f'<div class="sv-portlet {kind} sv-use-margins" id="svid12_{_hex(rng, 6)}">'
+            f'<div id="Text{rng.randrange(100)}"></div><div class="{kind}-content">{inner}</div></div>')
+
+
+def _sitevision_page(host: Host, rng: random.Random, title: str, published: date, blocks: list[str],
+                     related: list[tuple[str, str]], chrome_links: int) -> str:
+    site = random.Random(host.id)  # what every page of the host shares
+    body = _portlet(rng, "".join(blocks[:1])) + _portlet(rng, "".join(blocks[1:]))
+    image = (f'<div class="sv-portlet sv-image-portlet" id="svid12_{_hex(rng, 6)}"><figure><img src="/images/18.{_hex(rng, 6)}/'
+             f'{_hex(rng, 13)}/bild.jpg" srcset="' + ", ".join(f"/images/18.{_hex(rng, 6)}/{w}/bild.jpg {w}w" for w in (480, 768, 1200))
+             + f'" sizes="(max-width: 768px) 100vw, 66vw" alt="" width="1200" height="675" loading="lazy">'
+             f'<figcaption class="sv-image-portlet-caption">Foto: {host.city} kommun</figcaption></figure></div>')
+    nest = "".join(f'<div class="sv-layout sv-template-layout" id="svid10_{_hex(rng, 6)}">' for _ in range(4))
+    return f"""<!DOCTYPE html>
+<html lang="sv" class="sv-no-js sv-template-nyhet">
+<head><meta charset="utf-8"><title>{title} - {host.city} kommun</title>
+<meta name="DC.date.issued" content="{published.isoformat()}"><meta property="og:title" content="{title}">
+{_head_assets(site, host)}</head>
+<body class="sv-responsive env-m-around--0">
+{_svg_sprite(site)}
+{_cookie_dialog(site, host)}
+<div class="sv-layout" id="svid10_{_hex(rng, 6)}">{_site_header(host, site, _mega_menu(host, chrome_links * 3 // 4, False))}
+<main id="innehall" class="sv-layout main-content" tabindex="-1">{nest}
+<div class="sv-layout sv-row">{_breadcrumbs(host, site, title)}
+ <div class="sv-layout sv-column-8" id="svid10_{_hex(rng, 6)}">
+  {_portlet(rng, f'<h1 class="heading">{title}</h1>')}
+  {body}
+  {image}
+  {_portlet(rng, f'<p class="sidfot">Publicerad: {_swedish_date(published)}</p>')}
+  <div class="sv-portlet sv-script-portlet share" id="svid12_{_hex(rng, 6)}"><p>Dela sidan:</p><ul class="env-list">{''.join(
+      f'<li><a class="env-link" href="https://www.{n}.com/share?u={host.root}">{_icon(n)}</a></li>' for n in ("facebook", "linkedin"))}</ul></div>
+ </div>
+ <div class="sv-layout sv-column-4 related-news" id="svid10_{_hex(rng, 6)}"><div class="sv-portlet sv-channel-portlet">
+  <h2 class="env-text-h4">Fler nyheter</h2><ul class="sv-channel env-list">{_related(related, published, rng)}</ul></div></div>
+</div>{"</div>" * 4}
+</main>
+{_footer(host, chrome_links // 4)}</div>
+{_analytics(rng)}
+</body></html>"""
+
+
+def _wordpress_page(host: Host, rng: random.Random, title: str, published: date, blocks: list[str],
+                    related: list[tuple[str, str]], chrome_links: int) -> str:
+    post = rng.randrange(1000, 99999)
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
+                     "datePublished": f"{published.isoformat()}T10:00:00+01:00",
+                     "publisher": {"@type": "Organization", "name": host.city}}, ensure_ascii=False)
+    menu = _mega_menu(host, chrome_links * 3 // 4, True).replace("env-nav", "c-navbar")
+    site = random.Random(host.id)
+    return f"""<!DOCTYPE html>
+<html lang="sv-SE" class="no-js">
+<head><meta charset="UTF-8"><title>{title} &#8211; {host.city}</title>
+<meta property="article:published_time" content="{published.isoformat()}T10:00:00+01:00">
+<meta property="og:title" content="{title}"><meta property="og:type" content="article">
+<script type="application/ld+json">{ld}</script>
+{_head_assets(site, host)}</head>
+<body class="wp-singular post-template-default single single-post postid-{post} single-format-standard wp-theme-municipio">
+{_svg_sprite(site)}
+<div class="c-cookie-consent" role="dialog">{_cookie_dialog(site, host)}</div>
+<div class="site-wrapper" id="wrapper-{_hex(rng, 4)}">{_site_header(host, site, menu)}
+<div class="o-container"><div class="o-grid"><div class="o-grid-12@md o-grid-8@lg">
+<main id="main-content" class="c-main">
+<article class="c-article post-{post} post type-post status-publish format-standard has-post-thumbnail hentry category-nyheter" id="article">
+<header><h1 class="c-article__title c-typography c-typography__variant--h1">{title}</h1></header>
+<figure class="c-image c-article__image"><img class="c-image__image" src="/wp-content/uploads/{published.year}/{published.month:02d}/bild-{post}.jpg" alt="" width="1200" height="675" loading="lazy" decoding="async"><figcaption class="c-image__caption">Foto: {host.city}</figcaption></figure>
+<div class="c-article__body entry-content u-margin__top--2">{"".join(blocks)}</div>
+<footer class="c-article__footer"><p>Publicerad {_swedish_date(published)}</p><div class="c-share">Dela på Facebook</div></footer>
+</article>
+</main></div>
+<aside class="o-grid-12@md o-grid-4@lg sidebar related"><div class="c-card"><h2 class="c-card__heading">Relaterat</h2><ul class="c-list">{_related(related, published, rng)}</ul></div></aside>
+</div></div>
+{_footer(host, chrome_links // 4)}</div>
+{_analytics(rng)}
+</body></html>"""
 
 
 def _article(host: Host, rng: random.Random, title: str, published: date, url: str, related: list[tuple[str, str]],
              target_bytes: int) -> str:
-    city = host.city
-    facts = _fact_paragraphs(rng, host, published)
-    paragraphs: list[str] = [f'<p class="ingress">{facts[0]}</p>']
-    rest = facts[1:]
-    size = 0
-    body_target = int(target_bytes * rng.uniform(0.25, 0.4))
-    n = 0
-    while size < body_target:
-        n += 1
-        if n % 6 == 0:
-            text = f"<h2>{rng.choice(FILLER).format(city=city, n=n)[:60].rstrip('.')}</h2>"
-        elif rest and n % 5 == 2:
-            text = f"<p>{rest.pop(0)}</p>"
-        elif n % 11 == 0 and related:
-            href, label = related[n % len(related)]
-            text = f'<p>Läs också: <a href="{href}">{label}</a>. {_filler_paragraph(rng, city)}</p>'
-        elif n % 13 == 0:
-            items = "".join(f"<li>{rng.choice(FILLER).format(city=city, n=rng.randint(3, 90))}</li>" for _ in range(4))
-            text = f"<ul>{items}</ul>"
-        else:
-            text = f"<p>{_filler_paragraph(rng, city)}</p>"
-        paragraphs.append(text)
-        size += len(text.encode())
-    paragraphs.extend(f"<p>{p}</p>" for p in rest)
-    more = "".join(f'<li class="sv-channel-item"><h3><a href="{h}">{t}</a></h3>'
-                   f'<time datetime="{published.isoformat()}T09:00:00+01:00">{_swedish_date(published)}</time></li>'
-                   for h, t in related)
-    asset_kb = max(4, (target_bytes - body_target) // 1024 // 3)
-    if host.style == "sitevision":
-        body = "".join(f'<div class="sv-text-portlet sv-use-margins"><div class="sv-text-portlet-content">{p}</div></div>'
-                       for p in paragraphs)
-        html = f"""<!DOCTYPE html>
-<html lang="sv">
-<head><meta charset="utf-8"><title>{title} - {city} kommun</title>
-<meta name="DC.date.issued" content="{published.isoformat()}">
-{_head_assets(rng, asset_kb)}</head>
-<body>
-<a class="skip-link" href="#svid12_content">Till innehåll på sidan</a>
-<div class="sv-layout sv-cookie-consent-banner"><p>{COOKIE}</p><a href="#">Godkänn alla kakor</a></div>
-<header class="sv-layout header"><div class="sv-image-portlet"><a href="/"><img alt="{city} kommun logotyp" src="/images/logo.svg"></a></div>
-{_menu(host, rng)}</header>
-<main id="svid12_content" class="sv-layout">
-<div class="sv-row">
- <div class="sv-layout sv-column-8">
-  <div class="sv-layout breadcrumbs"><a href="/">Start</a> / <a href="{host.index}">Nyheter</a></div>
-  <div class="sv-text-portlet sv-use-margins"><div class="sv-text-portlet-content"><h1 class="heading">{title}</h1></div></div>
-  {body}
-  <div class="sv-text-portlet"><div class="sv-text-portlet-content"><p class="sidfot">Publicerad: {_swedish_date(published)}</p></div></div>
-  <div class="sv-text-portlet"><div class="sv-text-portlet-content"><p>Dela sidan:</p></div></div>
- </div>
- <div class="sv-layout sv-column-4 related-news"><h2>Fler nyheter</h2><ul>{more}</ul></div>
-</div>
-</main>
-{_footer(host)}
-{_analytics(rng, asset_kb)}
-</body></html>"""
-    else:
-        body = "".join(paragraphs)
-        ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
-                         "datePublished": f"{published.isoformat()}T10:00:00+01:00"}, ensure_ascii=False)
-        html = f"""<!DOCTYPE html>
-<html lang="sv-SE">
-<head><meta charset="UTF-8"><title>{title} &#8211; {city}</title>
-<meta property="article:published_time" content="{published.isoformat()}T10:00:00+01:00">
-<meta property="og:title" content="{title}">
-<script type="application/ld+json">{ld}</script>
-{_head_assets(rng, asset_kb)}</head>
-<body class="wp-singular post-template-default single single-post">
-<div class="c-cookie-consent">{COOKIE} <button>Jag förstår</button></div>
-<header class="site-header">{_menu(host, rng).replace('sv-menu', 'c-navbar')}</header>
-<main id="main-content">
-<article class="c-article post type-post">
-<header><h1 class="c-article__title">{title}</h1></header>
-<div class="c-article__body entry-content">{body}</div>
-<footer class="c-article__footer"><p>Publicerad {_swedish_date(published)}</p><div class="c-share">Dela på Facebook</div></footer>
-</article>
-<aside class="sidebar related"><h2>Relaterat</h2><ul>{more}</ul></aside>
-</main>
-{_footer(host)}
-{_analytics(rng, asset_kb)}
-</body></html>"""
-    return html
+    """One page of about `target_bytes`: the chrome (menus, footer) grows until the page reaches it."""
+    long = rng.random() < LONG_PAGE_SHARE
+    facts = [f for _ in range(4 if long else 1) for f in _fact_paragraphs(rng, host, published)]
+    text_bytes = rng.randint(15_000, 25_000) if long else rng.randint(1_500, 8_000)
+    blocks = _article_blocks(host, rng, text_bytes, facts, related)
+    render = _sitevision_page if host.style == "sitevision" else _wordpress_page
+    state = rng.getstate()
+    small = len(render(host, rng, title, published, blocks, related, 40).encode())
+    rng.setstate(state)
+    large = len(render(host, rng, title, published, blocks, related, 440).encode())
+    # the chrome grows linearly with its number of links: pick the count that meets the target
+    links = max(40, 40 + (target_bytes - small) * 400 // max(1, large - small))
+    rng.setstate(state)
+    return render(host, rng, title, published, blocks, related, links)
 
 
 def _index(host: Host, articles: list[tuple[str, str, date]]) -> str:

@@ -14,7 +14,10 @@ every article. Then, per repetition, in subprocesses:
 * the same stages as plain function calls (the tasks' `.fn`, same thread pool size, no Prefect
   flow or task runs): the difference to the flow is Prefect's orchestration overhead.
 
-Also measured: the floor, parsing every page once with lxml.html in this process; Prefect's
+Also measured: the floor, parsing every page once with lxml.html in this process (before the
+first repetition and again before each one; the median, since other work on the machine moves
+it as much as it moves the runs); the CPU time of the floor and of the plain stages (less
+affected by other processes than wall time on a shared machine); Prefect's
 temporary server start on its own (a trivial flow in a fresh process); peak memory per child
 (ru_maxrss from wait4). Medians over the repetitions; the headline figure is printed last.
 
@@ -128,7 +131,7 @@ def _plain_main(archive: str, sources_file: str, out: str) -> None:
     from klimatkontrakt.fetch.warc import ReplayArchive
     from klimatkontrakt.state import extractor_version, read_state
 
-    imported = time.perf_counter()
+    imported, cpu_imported = time.perf_counter(), time.process_time()
     started = datetime.now(UTC)
     out_dir, db_path = Path(out), Path(out) / "kk.duckdb"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -137,18 +140,20 @@ def _plain_main(archive: str, sources_file: str, out: str) -> None:
     client = ReplayClient(ReplayArchive([Path(archive)]))
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda s: nf.collect(s, client, previous), sources))
-    collected = time.perf_counter()
+    collected, cpu_collected = time.perf_counter(), time.process_time()
     run_id = nf.new_run_id(started)
     run = {"run_id": run_id, "started_at": started.replace(tzinfo=None), "finished_at": datetime.now(UTC).replace(tzinfo=None),
            "status": "success", "pages_fetched": sum(len(r.pages) for r in results), "records": 0,
            "sources_failed": None, "message": None}
     tables = nf.assemble_stage.fn(results, run_id, previous, dict(client.seen_validators))
-    assembled = time.perf_counter()
+    assembled, cpu_assembled = time.perf_counter(), time.process_time()
     nf.load_and_publish.fn(tables, run, db_path, out_dir, started)
-    published = time.perf_counter()
+    published, cpu_published = time.perf_counter(), time.process_time()
     print(json.dumps({"imports": imported - t0, "collect": collected - imported, "assemble": assembled - collected,
                       "load_publish": published - assembled, "flow": published - imported,
-                      "rows": sum(len(t) for t in tables.values())}))
+                      "rows": sum(len(t) for t in tables.values()),
+                      "cpu_collect": cpu_collected - cpu_imported, "cpu_assemble": cpu_assembled - cpu_collected,
+                      "cpu_load_publish": cpu_published - cpu_assembled, "cpu_flow": cpu_published - cpu_imported}))
 
 
 def prefect_server_start() -> dict:
@@ -170,23 +175,25 @@ def prefect_server_start() -> dict:
 
 # ---- the floor ---------------------------------------------------------------------------
 
-def parse_floor(archive: Path) -> tuple[float, int, int]:
-    """Seconds to parse every HTML response of the archive once with lxml.html (reading not timed)."""
+def parse_floor(archive: Path) -> tuple[float, int, int, float]:
+    """Seconds to parse every HTML response of the archive once with lxml.html (reading not timed):
+    wall time, pages, characters, CPU time."""
     import lxml.html
     from warcio.archiveiterator import ArchiveIterator
 
-    spent, pages, size = 0.0, 0, 0
+    spent, cpu, pages, size = 0.0, 0.0, 0, 0
     with open(archive, "rb") as fh:
         for record in ArchiveIterator(fh):
             if record.rec_type != "response":
                 continue
             text = record.content_stream().read().decode("utf-8")
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             lxml.html.fromstring(text)
             spent += time.perf_counter() - t
+            cpu += time.process_time() - c
             pages += 1
             size += len(text)
-    return spent, pages, size
+    return spent, pages, size, cpu
 
 
 # ---- main --------------------------------------------------------------------------------
@@ -214,14 +221,25 @@ def main() -> int:
         corpus = build_corpus(tmp / "corpus", args.pages)
         print(f"corpus: {corpus.pages} pages, {corpus.bytes / corpus.pages / 1024:.0f} KB average, "
               f"archive {corpus.archive.stat().st_size / 2**20:.0f} MB gzipped, built in {time.perf_counter() - t:.1f} s")
-        floor, floor_pages, _ = parse_floor(corpus.archive)
-        print(f"floor: lxml.html parse of {floor_pages} pages once: {floor:.2f} s ({floor / floor_pages * 1000:.2f} ms/page)")
+        floors: list[float] = []
+        floors_cpu: list[float] = []
+
+        def measure_floor() -> int:
+            spent, floor_pages, _, cpu = parse_floor(corpus.archive)
+            floors.append(spent)
+            floors_cpu.append(cpu)
+            print(f"floor: lxml.html parse of {floor_pages} pages once: {spent:.2f} s ({spent / floor_pages * 1000:.2f} ms/page), "
+                  f"CPU {cpu:.2f} s")
+            return floor_pages
+
+        parsed = measure_floor()
         server = prefect_server_start()
         print(f"prefect: imports {server['imports']:.2f} s, first flow (temporary API server start) "
               f"{server['first_flow']:.2f} s, second flow {server['second_flow']:.2f} s")
 
         cli, plain = [], []
         for i in range(args.reps):
+            measure_floor()
             r = run_cli(corpus.archive, corpus.sources, tmp / f"cli{i}")
             cli.append(r)
             print(f"rep {i + 1} flow: startup {r['startup']:.1f} s | flow {r['flow']:.1f} s (fetch+extract "
@@ -241,8 +259,11 @@ def main() -> int:
 
         n = corpus.pages
         flow = _med([r["flow"] for r in cli])
+        floor = _med(floors)
         print()
         print(f"medians of {args.reps} run(s), {n} pages:")
+        print(f"  floor (lxml parse, all pages) {floor:7.2f} s = {floor / parsed * 1000:.2f} ms/page "
+              f"(min {min(floors):.2f}, max {max(floors):.2f} over {len(floors)} measurements)")
         for key in ("startup", "collect", "assemble", "load_publish", "after_publish", "flow", "total"):
             print(f"  {key:14s} {_med([r[key] for r in cli]):7.2f} s")
         peak = max(r["maxrss_mb"] for r in cli)
@@ -262,6 +283,12 @@ def main() -> int:
                   f"{TARGET_OVERHEAD:.0%}: {'met' if share < TARGET_OVERHEAD else 'MISSED'}); server start "
                   f"{server['first_flow']:.1f} s not included")
             print(f"  peak memory, plain pipeline      {max(p['maxrss_mb'] for p in plain):7.0f} MB")
+            floor_cpu = _med(floors_cpu)
+            cpu = {key: _med([p[f"cpu_{key}"] for p in plain]) for key in ("collect", "assemble", "load_publish", "flow")}
+            print(f"  CPU time, plain stages           {cpu['flow']:7.2f} s (fetch+extract {cpu['collect']:.2f}, assemble "
+                  f"{cpu['assemble']:.2f}, load+publish {cpu['load_publish']:.2f}) = {cpu['flow'] / floor_cpu:.1f}x the floor's "
+                  f"CPU time {floor_cpu:.2f} s (fetch+extract {cpu['collect'] / floor_cpu:.1f}x); "
+                  f"less moved by other work on the machine than wall time")
         print(f"  peak memory, klimatkontrakt run  {peak:7.0f} MB  (target < {TARGET_MEMORY_MB} MB: "
               f"{'met' if peak < TARGET_MEMORY_MB else 'MISSED'})")
         print()

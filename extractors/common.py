@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
+from klimatkontrakt import handoff
 from klimatkontrakt.normalise.dates import find_dates, parse_iso
 
 BLOCK_TAGS = frozenset({
@@ -90,7 +91,8 @@ class Block:
 
     @property
     def level(self) -> int:
-        return int(self.tag[1]) if re.fullmatch(r"h[1-6]", self.tag) else 0
+        tag = self.tag
+        return int(tag[1]) if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456" else 0
 
     @property
     def is_heading(self) -> bool:
@@ -113,10 +115,16 @@ class Page:
 # ---------------------------------------------------------------- parsing
 
 def parse_html(html: str):
-    """lxml root for an HTML string (tolerates an XML encoding declaration and empty input)."""
+    """lxml root for an HTML string (tolerates an XML encoding declaration and empty input).
+
+    The crawler's tree of the same text is taken when it left one (klimatkontrakt.handoff): the
+    same tree lxml.html.fromstring would build, without parsing the page a second time."""
     if not html or not html.strip():
         return lxml.html.fromstring("<html><body></body></html>")
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+    root = handoff.take(html)
+    if root is not None:
+        return root
     try:
         root = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
@@ -131,10 +139,27 @@ def parse_html(html: str):
 
 def clean_text(text: str) -> str:
     text = text.replace("\xa0", " ").replace("\u200b", "").replace("\xad", "")
-    text = _LINK_SUFFIX.sub("", text)
-    text = _TEMPLATE.sub("", text)
-    lines = [re.sub(r"[ \t\r\f\v]+", " ", ln).strip() for ln in text.split("\n")]
+    if _may_have_link_suffix(text):
+        text = _LINK_SUFFIX.sub("", text)
+    if "$" in text:
+        text = _TEMPLATE.sub("", text)
+    lines = [(_SPACES.sub(" ", ln) if _has_spacing(ln) else ln).strip() for ln in text.split("\n")]
     return "\n".join(ln for ln in lines if ln)
+
+
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+def _has_spacing(line: str) -> bool:
+    """Whether _SPACES.sub(" ", line) would change the line."""
+    return "  " in line or "\t" in line or "\r" in line or "\f" in line or "\v" in line
+
+
+def _may_have_link_suffix(text: str) -> bool:
+    """False when _LINK_SUFFIX cannot match: each of its matches holds "öppna…" or "open…" (no
+    letter that IGNORECASE folds differently from str.lower, such as ı or ſ)."""
+    low = text.lower()
+    return "öppna" in low or "open" in low
 
 
 def _attr_noise(el) -> bool:
@@ -536,6 +561,9 @@ _ABBREV = re.compile(
     r"(?:\b(?:kl|t\.ex|bl\.a|ca|nr|dvs|m\.fl|m\.m|s\.k|fr\.o\.m|t\.o\.m|jfr|resp|ang|tel|St|Dr|Mr|Mrs|Ms|"
     r"e\.g|i\.e|etc|vs|p\.g\.a|o\.s\.v|inkl|exkl|enl|tf|f\.d|prof|doc|jan|feb|aug|sept?|okt|nov|dec)|\b[A-ZÅÄÖ])\.$"
 )
+_ABBREV_LONGEST = 8  # no _ABBREV match is longer: searching the end of a sentence is enough
+_ORDINAL = re.compile(r"\b\d{1,2}\.$")  # "den 8. december"
+_LOWER_START = re.compile(r"\s*[a-zåäö]")
 _SPLIT = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“”–—\-]?\s*[A-ZÅÄÖÉ0-9\"“”–—])")
 
 
@@ -558,7 +586,8 @@ def split_sentences(text: str) -> list[str]:
         start = 0
         for m in _SPLIT.finditer(line):
             head = line[start : m.start()].rstrip()
-            if _ABBREV.search(head) or re.search(r"\b\d{1,2}\.$", head) and re.match(r"\s*[a-zåäö]", line[m.end():]):
+            end = max(0, len(head) - _ABBREV_LONGEST)  # \b still sees the character before `end`
+            if _ABBREV.search(head, end) or _ORDINAL.search(head, end) and _LOWER_START.match(line, m.end()):
                 continue
             if head:
                 out.append(head.strip())
@@ -570,4 +599,4 @@ def split_sentences(text: str) -> list[str]:
 
 
 def normalise_ws(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(text.split())  # str.split and re's \s agree on what whitespace is

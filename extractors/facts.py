@@ -4,6 +4,13 @@ Every rule works on sentences with their context (nearest heading, the year sect
 "2023 – <tema>", a "<Stad> kommun" quote heading, the page's own municipality) and keeps the
 sentence as evidence. Nothing here knows which cities signed when: a fact is emitted only when
 the page says it.
+
+Most sentences of a page state no fact, so rules skip them cheaply: TRIGGERS names, per rule, the
+lower-case substrings without which the rule's patterns cannot match a sentence. `sentences()`
+tests them once per sentence (one combined pattern; a sentence without any is settled at once)
+and stores the names of the rules that may fire in `Sent.triggers`; a rule skips a sentence whose
+triggers lack its name. A new rule adds its entry to TRIGGERS and tests `NAME in s.triggers`.
+Stems must be a superset: a sentence the rule would match must contain one of them.
 """
 
 from __future__ import annotations
@@ -145,6 +152,25 @@ RX_SINCE = re.compile(r"(?:sedan|från|since|from|fram\s+till|until|till|före|b
 
 # ---- context ------------------------------------------------------------------------------
 
+# ---- triggers: the cheap test before a rule's patterns (see the module docstring) ---------
+
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    # _classify: RX_EU_LABEL, then RX_SIGN
+    "eu-label": ("label", "märk"),
+    "signing": ("sign", "skr", "under", "teckn", "förny", "året", "put"),
+}
+_ANY_TRIGGER = re.compile("|".join(re.escape(stem) for stems in TRIGGERS.values() for stem in stems))
+NO_TRIGGERS: frozenset[str] = frozenset()
+
+
+def triggers_of(text: str) -> frozenset[str]:
+    """Names of the TRIGGERS rules whose stems occur in `text` (case-insensitive)."""
+    low = text.lower()
+    if not _ANY_TRIGGER.search(low):
+        return NO_TRIGGERS
+    return frozenset(name for name, stems in TRIGGERS.items() if any(stem in low for stem in stems))
+
+
 @dataclass(frozen=True)
 class Sent:
     text: str
@@ -154,6 +180,7 @@ class Sent:
     section_year: int | None
     section_id: int  # increments at every year heading
     city_code: str | None  # "<Stad> kommun" heading the sentence sits under
+    triggers: frozenset[str] = NO_TRIGGERS  # TRIGGERS rules that may fire on it
 
 
 def city_heading_code(text: str) -> str | None:
@@ -187,7 +214,7 @@ def sentences(page: Page) -> list[Sent]:
             elif b.is_heading and not m:
                 city = None if b.level <= 3 else city
         for s in split_sentences(b.text):
-            out.append(Sent(s, b, len(out), heading, year, section, city))
+            out.append(Sent(s, b, len(out), heading, year, section, city, triggers_of(s)))
     return out
 
 
@@ -205,10 +232,44 @@ class Ctx:
 def make_ctx(page: Page, own_code: str | None, is_viablecities: bool = False) -> Ctx:
     sents = sentences(page)
     full = page.text + " " + (page.title or "")
-    k = bool(RX_K2030_CONTEXT.search(full)) or is_viablecities
-    lookalike_hits = len(RX_LOOKALIKE.findall(full))
-    k_hits = len(RX_K2030_CONTEXT.findall(full))
+    lookalike_hits = _count(RX_LOOKALIKE, full, _LOOKALIKE_STARTS)
+    k_hits = _count(RX_K2030_CONTEXT, full, _K2030_CONTEXT_STARTS, stop=1 if lookalike_hits == 0 else None)
+    k = k_hits > 0 or is_viablecities
     return Ctx(page, own_code, sents, k, lookalike_hits > 0 and lookalike_hits >= k_hits, is_viablecities)
+
+
+# How every match of these patterns begins (lower case): the page text is searched for these
+# words (str.find) and the pattern is tried only there, instead of at every position.
+_LOOKALIKE_STARTS = ("lokal", "klimat", "borgmästaravtal", "covenant", "local", "företag", "organisationer")
+_K2030_CONTEXT_STARTS = ("viable", "klimatneutrala", "climate", "klimatkontrakt")
+# characters that IGNORECASE matches to a different letter than str.lower() gives (ı ~ i, ſ ~ s)
+_CASE_TRAPS = ("ı", "ſ")
+
+
+def _count(rx: re.Pattern[str], text: str, starts: tuple[str, ...], stop: int | None = None) -> int:
+    """len(rx.findall(text)) (or min(that, stop)), for a pattern whose every match begins with one
+    of `starts` (case-insensitive)."""
+    low = text.lower()
+    if len(low) != len(text) or any(trap in text for trap in _CASE_TRAPS):
+        found = rx.findall(text)
+        return len(found) if stop is None else min(len(found), stop)
+    positions: set[int] = set()
+    for start in starts:
+        at = low.find(start)
+        while at >= 0:
+            positions.add(at)
+            at = low.find(start, at + 1)
+    count, free = 0, 0
+    for at in sorted(positions):
+        if at < free:
+            continue
+        m = rx.match(text, at)
+        if m:
+            count += 1
+            if count == stop:
+                break
+            free = m.end()
+    return count
 
 
 def _neighbours(ctx: Ctx, s: Sent, before: int = 2, after: int = 1) -> str:
@@ -250,10 +311,8 @@ def _section_date_uncached(ctx: Ctx, s: Sent) -> date | None:
 
 # ---- signings -----------------------------------------------------------------------------
 
-# Substrings without which RX_EU_LABEL / RX_SIGN / the initiative patterns cannot match: a plain
-# `in` test on the lower-cased sentence skips the regexes for most sentences of a long page.
-_EU_LABEL_STEMS = ("label", "märk")
-_SIGN_STEMS = ("sign", "skr", "under", "teckn", "förny", "året", "put")
+# Substrings without which the initiative patterns cannot match: a plain `in` test on the
+# lower-cased sentence skips the regexes for most sentences of a long page.
 _INITIATIVE_STEMS = ("klimatneutrala", "climate", "viable", "satsningen", "initiativet", "mission", "netzero")
 
 
@@ -263,11 +322,10 @@ def _has_any(text: str, stems: tuple[str, ...]) -> bool:
 
 def _classify(ctx: Ctx, s: Sent) -> str | None:
     t = s.text
-    low = t.lower()
-    if _has_any(low, _EU_LABEL_STEMS) and RX_EU_LABEL.search(t) and RX_AWARD.search(t) \
+    if "eu-label" in s.triggers and RX_EU_LABEL.search(t) and RX_AWARD.search(t) \
             and RX_EU_CONTEXT.search(t + " " + (s.heading or "")) and not RX_K2030_EXPLICIT.search(t):
         return EU_LABEL
-    if not _has_any(low, _SIGN_STEMS) or not RX_SIGN.search(t) or RX_FUTURE_OR_NEG.search(t):
+    if "signing" not in s.triggers or not RX_SIGN.search(t) or RX_FUTURE_OR_NEG.search(t):
         return None
     explicit = RX_K2030_EXPLICIT.search(t)
     if RX_LOOKALIKE.search(t) and not explicit and not re.search(r"Viable\s+Cities|Klimatneutrala\s+städer", t, re.I):

@@ -45,11 +45,13 @@ import unicodedata
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
 
+from klimatkontrakt import handoff
 from klimatkontrakt.fetch import sitemaps as sitemaps_mod
 from klimatkontrakt.fetch.client import NOT_ARCHIVED
 from klimatkontrakt.fetch.robots import DISALLOWED
@@ -65,10 +67,11 @@ DOCUMENT_EXTENSIONS = frozenset(
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "sms:", "ftp:")
-_INVISIBLE = ("script", "style", "noscript", "template")
-_BLOCKS = ("title", "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+_INVISIBLE = frozenset(("script", "style", "noscript", "template"))
+_HIDDEN = frozenset(("script", "style", "noscript"))  # what the keyword test does not read
+_BLOCKS = frozenset(("title", "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
            "table", "tr", "td", "th", "blockquote", "pre", "section", "article", "header", "footer", "main",
-           "nav", "aside", "figure", "figcaption", "address", "hr", "form", "details", "summary", "caption")
+           "nav", "aside", "figure", "figcaption", "address", "hr", "form", "details", "summary", "caption"))
 # <meta> keys (name / property / itemprop, lower case) whose content an extractor may read.
 FINGERPRINT_META = frozenset(
     "article:published_time og:published_time datepublished date dcterms.date dcterms.issued dc.date "
@@ -115,14 +118,21 @@ class CrawlResult:
         return [p for p in self.pages if p.url in self.relevant_urls]
 
 
+@lru_cache(maxsize=65536)  # menus repeat the same links on every page of a site
 def is_document(url: str) -> bool:
     path = urlsplit(url).path.lower()
-    return any(path.endswith(ext) for ext in DOCUMENT_EXTENSIONS)
+    dot = path.rfind(".")
+    return dot >= 0 and path[dot:] in DOCUMENT_EXTENSIONS
 
 
-def _parse(text: str):
+def _markup(text: str) -> str:
+    """The text lxml parses: without an XML declaration (lxml refuses one in a str)."""
+    return _XML_DECL.sub("", text, count=1)
+
+
+def _parse(markup: str):
     try:
-        return lxml.html.document_fromstring(_XML_DECL.sub("", text, count=1))
+        return lxml.html.document_fromstring(markup)
     except (lxml.etree.ParserError, ValueError):
         return None
 
@@ -136,28 +146,52 @@ def extract_links(doc, base_url: str) -> list[str]:
         if href:
             base = urljoin(base_url, href.strip())
             break
+    scheme, _, rest = base.partition("://")
+    origin = f"{scheme}://{rest.split('/', 1)[0]}"
     links: list[str] = []
     seen: set[str] = set()
     for element in doc.iter("a", "area"):
         href = (element.get("href") or "").strip()
         if not href or href.startswith("#") or href.lower().startswith(_SKIP_SCHEMES):
             continue
-        try:
-            url = normalise_url(urljoin(base, href))
-        except ValueError:
-            continue
-        if urlsplit(url).scheme not in ("http", "https") or url in seen:
+        # what urljoin needs of the base: the scheme for an absolute href, scheme://host for a
+        # root-relative one, all of it otherwise (so menu links resolve once per site, not per page)
+        if href.startswith(("http://", "https://")):
+            url = _resolve(scheme + ":", href)
+        elif href.startswith("/") and not href.startswith("//"):
+            url = _resolve(origin, href)
+        else:
+            url = _resolve(base, href)
+        if url is None or url in seen:
             continue
         seen.add(url)
         links.append(url)
     return links
 
 
+@lru_cache(maxsize=65536)
+def _resolve(base: str, href: str) -> str | None:
+    """normalise_url(urljoin(base, href)) if that is an http(s) URL, else None."""
+    try:
+        url = normalise_url(urljoin(base, href))
+    except ValueError:
+        return None
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
 def normalised_text(html: str) -> str:
     """The page's text as the change detector sees it (see the module docstring)."""
-    doc = _parse(html)
+    doc = _parse(_markup(html))
     if doc is None:
         return unicodedata.normalize("NFC", " ".join(html.split()))
+    return _read_text(doc)[0]
+
+
+def _read_text(doc) -> tuple[str, str]:
+    """(normalised text, visible text) of a parsed page, in one walk that leaves the tree as it is.
+
+    The visible text is what the keyword test reads: the text content without <script>, <style>
+    and <noscript> (block elements not separated)."""
     parts: list[str] = []
     lang = (doc.get("lang") or doc.get("xml:lang") or "").strip()
     if lang:
@@ -176,13 +210,39 @@ def normalised_text(html: str) -> str:
     for element in doc.iter("time"):
         if element.get("datetime"):
             parts.append(f"datetime={element.get('datetime')}")
-    for bad in doc.xpath("|".join(f"//{tag}" for tag in _INVISIBLE)):
-        bad.drop_tree()
-    for element in doc.iter(*_BLOCKS):  # block boundaries separate words: <p>a</p><p>b</p> is "a b"
-        element.text = " " + (element.text or "")
-        element.tail = " " + (element.tail or "")
-    parts.append(doc.text_content())
-    return unicodedata.normalize("NFC", " ".join(" ".join(parts).split()))
+    text: list[str] = []
+    visible: list[str] = []
+    _walk(doc, text, visible)
+    parts.append("".join(text))
+    return unicodedata.normalize("NFC", " ".join(" ".join(parts).split())), "".join(visible)
+
+
+def _walk(element, text: list[str] | None, visible: list[str] | None) -> None:
+    """Append the text inside `element` (tails of its children included, its own tail not) to
+    `text` (without _INVISIBLE elements; a space around every block element, so <p>a</p><p>b</p>
+    reads "a b") and to `visible` (without _HIDDEN elements); None: that one is not wanted."""
+    if element.text:
+        if text is not None:
+            text.append(element.text)
+        if visible is not None:
+            visible.append(element.text)
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str):
+            child_text = None if tag in _INVISIBLE else text
+            child_visible = None if tag in _HIDDEN else visible
+            block = child_text is not None and tag in _BLOCKS
+            if block:
+                child_text.append(" ")
+            if child_text is not None or child_visible is not None:
+                _walk(child, child_text, child_visible)
+            if block:
+                child_text.append(" ")
+        if child.tail:
+            if text is not None:
+                text.append(child.tail)
+            if visible is not None:
+                visible.append(child.tail)
 
 
 def text_sha256(html: str) -> str:
@@ -196,12 +256,6 @@ def _nofollow(doc) -> bool:
             if "nofollow" in (meta.get("content") or "").lower() or "none" in (meta.get("content") or "").lower():
                 return True
     return False
-
-
-def _visible_text(doc) -> str:
-    for bad in doc.xpath("//script|//style|//noscript"):
-        bad.drop_tree()
-    return doc.text_content()
 
 
 class _Frontier:
@@ -324,16 +378,20 @@ def crawl(
                 continue
             if page.text is None:
                 continue
-            digest = text_sha256(page.text)
+            markup = _markup(page.text)
+            doc = _parse(markup)
+            if doc is None:
+                normalised, visible = normalised_text(page.text), page.text
+            else:
+                normalised, visible = _read_text(doc)
+            digest = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
             result.text_hashes[page.url] = digest
             if (previous is not None and previous.text_sha256 == digest
                     and normalise_url(previous.final_url) == normalise_url(page.final_url)):
                 result.unchanged_urls.add(page.url)
                 stats["same_text"] += 1
-            doc = _parse(page.text)
             if url not in start_set and keywords:
-                text = _visible_text(_parse(page.text)) if doc is not None else page.text
-                if not any(k in text.casefold() for k in keywords):
+                if not any(k in visible.casefold() for k in keywords):
                     stats["irrelevant"] += 1
                     log.debug("%s: mentions none of the keywords; links not followed", url)
                     continue
@@ -343,6 +401,7 @@ def crawl(
                 continue
             links = [] if _nofollow(doc) else extract_links(doc, page.final_url)
             result.links[page.url] = links
+            handoff.leave(markup, doc)  # done with the tree: the extractor may take it
             if depth >= source.max_depth:
                 continue
             _follow(links, depth, frontier, documents, result)
