@@ -288,13 +288,16 @@ def iter_blocks(el) -> list[tuple[str, str, bool]]:
         if text.strip():
             out.append((tag, text, caption))
 
+    def add(text: str | None) -> None:
+        # a line break in the HTML source is a space on screen; only <br> breaks a line
+        if text:
+            buf.append(text.replace("\r", " ").replace("\n", " ") if "\n" in text or "\r" in text else text)
+
     def walk(node, tag: str, caption: bool) -> None:
-        if node.text:
-            buf.append(node.text)
+        add(node.text)
         for child in node:
             if not isinstance(child.tag, str):
-                if child.tail:
-                    buf.append(child.tail)
+                add(child.tail)
                 continue
             ctag = child.tag.lower()
             if ctag == "br":
@@ -303,12 +306,9 @@ def iter_blocks(el) -> list[tuple[str, str, bool]]:
                 flush(tag, caption)
                 walk(child, ctag, caption or ctag in ("figcaption",))
                 flush(ctag, caption or ctag in ("figcaption",))
-            elif ctag == "img":
-                pass
-            else:
+            elif ctag != "img":
                 walk(child, tag, caption)
-            if child.tail:
-                buf.append(child.tail)
+            add(child.tail)
 
     walk(el, el.tag if isinstance(el.tag, str) else "div", False)
     flush(el.tag if isinstance(el.tag, str) else "div", False)

@@ -158,6 +158,18 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     # _classify: RX_EU_LABEL, then RX_SIGN
     "eu-label": ("label", "märk"),
     "signing": ("sign", "skr", "under", "teckn", "förny", "året", "put"),
+    # find_events: RX_EVCD; find_launches: RX_LAUNCH
+    "evcd": ("viable",),
+    "launch": ("lanser", "kick", "startskott", "uppstart", "launch"),
+    # find_roles: saying verbs and "enligt" (find_attributions), titles (find_titled_people,
+    # find_agency_people, the directors-general list), a party in parentheses (find_party_people)
+    "role": ("säger", "sa ", "sade", "menar", "berättar", "konstaterar", "tillägger", "avslutar", "framhåller",
+             "betonar", "understryker", "förklarar", "says", "said", "adds", "added", "explains", "concludes",
+             "enligt", "kommunstyrelse", "kommunalråd", "oppositionsråd", "generaldirektör", "överdirektör",
+             "programchef", "programdirektör", "director", "gd", "("),
+    # find_memberships: an initiative's name (RX_INITIATIVE_K / _EU), or a twin city
+    "membership": ("klimatneutrala", "climate", "viable", "satsningen", "initiativet", "mission", "netzero",
+                   "tvilling", "twin"),
 }
 _ANY_TRIGGER = re.compile("|".join(re.escape(stem) for stems in TRIGGERS.values() for stem in stems))
 NO_TRIGGERS: frozenset[str] = frozenset()
@@ -310,15 +322,6 @@ def _section_date_uncached(ctx: Ctx, s: Sent) -> date | None:
 
 
 # ---- signings -----------------------------------------------------------------------------
-
-# Substrings without which the initiative patterns cannot match: a plain `in` test on the
-# lower-cased sentence skips the regexes for most sentences of a long page.
-_INITIATIVE_STEMS = ("klimatneutrala", "climate", "viable", "satsningen", "initiativet", "mission", "netzero")
-
-
-def _has_any(text: str, stems: tuple[str, ...]) -> bool:
-    return any(stem in text for stem in stems)
-
 
 def _classify(ctx: Ctx, s: Sent) -> str | None:
     t = s.text
@@ -619,7 +622,7 @@ def find_events(ctx: Ctx) -> list[Event]:
     title = ctx.page.title or ""
     page_is_event = bool(RX_EVCD.search(title))
     for s in ctx.sents:
-        m = RX_EVCD.search(s.text)
+        m = RX_EVCD.search(s.text) if "evcd" in s.triggers else None
         if not m:
             continue
         year = int(m.group("year")) if m.group("year") else None
@@ -671,7 +674,8 @@ def find_launches(ctx: Ctx) -> list[Event]:
     close to the launch word. A city's own look-alike ("Klimatkontrakt Lund lanseras") is not one."""
     out: list[Event] = []
     for s in ctx.sents:
-        if not RX_LAUNCH.search(s.text) or (RX_LOOKALIKE.search(s.text) and not RX_K2030_EXPLICIT.search(s.text)):
+        if "launch" not in s.triggers or not RX_LAUNCH.search(s.text) \
+                or (RX_LOOKALIKE.search(s.text) and not RX_K2030_EXPLICIT.search(s.text)):
             continue
         pair = _launched(s.text)
         if pair is None:
@@ -850,7 +854,9 @@ def find_roles(ctx: Ctx) -> list[Role]:
         if s.block.caption or re.match(r"^(?:Foto|Bild|Photo)\b", s.text):
             continue
         as_of = _section_date(ctx, s) or ctx.page.published_on
-        for p, _ in [*find_attributions(s.text), *find_titled_people(s.text), *find_party_people(s.text)]:
+        found = [*find_attributions(s.text), *find_titled_people(s.text), *find_party_people(s.text)] \
+            if "role" in s.triggers else []
+        for p, _ in found:
             r = _role_record(ctx, s, p, as_of)
             if r:
                 out.append(r)
@@ -863,6 +869,8 @@ def find_roles(ctx: Ctx) -> list[Role]:
                     r = _role_record(ctx, s, p, as_of)
                     if r:
                         out.append(r)
+        if "role" not in s.triggers:
+            continue
         for name, role, org in find_agency_people(s.text):
             out.append(Role(name, s.text, role, normalise_role(role), None, None, org, as_of))
         # "generaldirektörerna ...: Namn Namnsson, Energimyndigheten; ..."
@@ -887,7 +895,7 @@ def find_memberships(ctx: Ctx) -> list[Membership]:
     out: list[Membership] = []
     for s in ctx.sents:
         t = s.text
-        if not _has_any(t.lower(), _INITIATIVE_STEMS):
+        if "membership" not in s.triggers:
             continue
         in_k, in_eu = RX_INITIATIVE_K.search(t), RX_INITIATIVE_EU.search(t)
         if not (in_k or in_eu):
@@ -999,7 +1007,7 @@ def _with_twins(ctx: Ctx, memberships: list[Membership]) -> list[Membership]:
         return memberships
     out = list(memberships)
     for s in ctx.sents:
-        if "tvilling" not in s.text.lower() and "twin" not in s.text.lower():
+        if "membership" not in s.triggers or not RX_TWIN.search(s.text):
             continue
         pair = twin_pair(s.text, s.city_code or ctx.own_code)
         if pair is None or RX_FUTURE_OR_NEG.search(s.text):

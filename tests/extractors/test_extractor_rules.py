@@ -304,3 +304,12 @@ def test_captions_give_no_signings():
                        "Ingrid Holm (C) skrev under 2023 års version av Klimatkontrakt 2030 den 8 december 2023."
                        "</figcaption></figure>"))
     assert e.signings == () and e.roles == ()
+
+
+def test_a_line_break_in_the_html_source_is_a_space():
+    e = run(sitevision("<p>– Vi går före, säger\nUlf Berg (M), kommunstyrelsens ordförande.</p>"
+                       "<p>Rad ett<br>Rad två</p>"))
+    assert [(r.person_name, r.party, r.role_normalised) for r in e.roles] == [("Ulf Berg", "M", "ks-ordforande")]
+    from extractors.common import parse_page as parse
+    texts = [b.text for b in parse("https://x.se/a", sitevision("<p>Rad ett<br>Rad två</p>")).blocks]
+    assert "Rad ett\nRad två" in texts

@@ -32,7 +32,9 @@ def test_counting_where_a_match_can_begin_equals_findall():
 
 def test_triggers_name_every_rule_whose_stems_occur():
     assert triggers_of("Umeå SIGNERADE kontraktet.") == {"signing"}
-    assert triggers_of("Staden fick EU:s Mission Label.") == {"eu-label"}
+    assert triggers_of("Staden fick EU:s Mission Label.") == {"eu-label", "membership"}
+    assert triggers_of("– Bra, säger Anna Ek (S).") == {"role"}
+    assert triggers_of("European Viable Cities Day lanseras.") == {"evcd", "launch", "membership"}
     assert triggers_of("Staden fick EU-märkningen och skrev under.") == {"eu-label", "signing"}
     assert triggers_of("Cykelvägnätet har byggts ut med tolv kilometer.") == frozenset()
     for name, stems in TRIGGERS.items():
