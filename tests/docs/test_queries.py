@@ -17,7 +17,8 @@ from klimatkontrakt import schema as sch  # noqa: E402
 from klimatkontrakt.assemble import assemble  # noqa: E402
 from klimatkontrakt.load import build_database  # noqa: E402
 from klimatkontrakt.settings import REPO_ROOT  # noqa: E402
-from pipeline_helpers import MIRROR_VC, VC, mirrored_extraction, page, run_row, sample_pages  # noqa: E402
+from klimatkontrakt.model import Extraction, Membership  # noqa: E402
+from pipeline_helpers import ESK, MIRROR_VC, VC, mirrored_extraction, page, run_row, sample_pages  # noqa: E402
 
 QUERIES = REPO_ROOT / "docs" / "queries.md"
 DEFAULT_DB = "output/klimatkontrakt.duckdb"
@@ -28,8 +29,15 @@ def blocks(language: str) -> list[str]:
     return [body for lang, body in BLOCK.findall(QUERIES.read_text(encoding="utf-8")) if lang == language]
 
 
+def pages_with_a_twin_city():
+    twin = Extraction(title="Eskilstuna och Stockholm", published_on=date(2024, 3, 1), memberships=(
+        Membership("0484", "klimatneutrala-stader-2030", "Eskilstuna har fått Stockholm som tvillingstad.",
+                   twin_municipality_code="0180"),))
+    return [*sample_pages(), (ESK, page("https://www.eskilstuna.se/nyheter/tvillingstad", ESK), twin)]
+
+
 def changed_pages():
-    pages = sample_pages()
+    pages = pages_with_a_twin_city()
     pages[0] = (VC, page(MIRROR_VC), mirrored_extraction(date(2023, 6, 2), "Eskilstuna skrev under kontraktet", "M"))
     return pages[:2] + pages[3:]
 
@@ -37,9 +45,9 @@ def changed_pages():
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("queries") / "klimatkontrakt.duckdb"
-    runs = [("20261127T021500Z-aaaa", datetime(2026, 11, 27, 2, 15), sample_pages()),
+    runs = [("20261127T021500Z-aaaa", datetime(2026, 11, 27, 2, 15), pages_with_a_twin_city()),
             ("20261128T021500Z-bbbb", datetime(2026, 11, 28, 2, 15), changed_pages()),
-            ("20261129T021500Z-cccc", datetime(2026, 11, 29, 2, 15), sample_pages())]
+            ("20261129T021500Z-cccc", datetime(2026, 11, 29, 2, 15), pages_with_a_twin_city())]
     for run_id, started, pages in runs:
         build_database(assemble(pages, run_id), path, [run_row(run_id, started_at=started)])
     return path
