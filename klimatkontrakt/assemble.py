@@ -132,15 +132,21 @@ def assemble(pages: list[Page], run_id: str,
     for doc_id, kept in (kept_documents or {}).items():
         if doc_id in documents:
             documents[doc_id]["row"].update(kept)
-    # the claims are consumed by _merge: only the merged rows outlive it
-    facts, claim_rows = _merge(_claims(documents, known_munis, known_orgs))
+    # one fact table at a time (facts of different tables never merge): only that table's claims
+    # are in memory, and they are consumed by _merge, so only the merged rows outlive it
+    facts: dict[str, list[dict]] = {}
+    claim_rows: list[dict] = []
+    for table in sch.FACT_TABLES:
+        merged, rows = _merge(_claims(documents, table, known_munis, known_orgs))
+        facts[table] = merged[table]
+        claim_rows += rows
     _link_events(facts["signings"], facts["events"])
 
     tables = {
         "municipalities": municipalities_frame(),
         "organisations": organisations_frame(),
         "documents": _frame("documents", [d["row"] for d in documents.values()]),
-        **{t: _frame(t, facts.pop(t)) for t in list(facts)},
+        **{t: _frame(t, facts.pop(t)) for t in sch.FACT_TABLES},
         "claims": _frame("claims", claim_rows),
         "fetches": _frame("fetches", [_fetch_row(source, page, run_id) for source, page, _ in pages]),
     }
@@ -151,19 +157,18 @@ def assemble(pages: list[Page], run_id: str,
     return {name: tables[name] for name in sch.table_names() if name in tables}
 
 
-def _claims(documents: dict[str, dict], munis: set[str], orgs: set[str]) -> list[dict]:
-    """Every kept fact of every document as a claim: table, fact_id, doc (its documents row),
-    record (raw), row (normalised), evidence."""
+def _claims(documents: dict[str, dict], table: str, munis: set[str], orgs: set[str]) -> list[dict]:
+    """Every kept fact of `table` in every document as a claim: table, fact_id, doc (its
+    documents row), record (raw), row (normalised), evidence."""
     claims = []
     for doc in sorted(documents.values(), key=lambda d: d["row"]["document_id"]):
         extraction: Extraction = doc["extraction"]
-        for table, records in extraction.facts().items():
-            for record in records:
-                row = _normalise(table, record, munis, orgs, doc["row"]["final_url"])
-                if row is None:
-                    continue
-                claims.append({"table": table, "fact_id": row[_pk(table)], "doc": doc["row"],
-                               "record": record, "row": row, "evidence": row["evidence"]})
+        for record in extraction.facts()[table]:
+            row = _normalise(table, record, munis, orgs, doc["row"]["final_url"])
+            if row is None:
+                continue
+            claims.append({"table": table, "fact_id": row[_pk(table)], "doc": doc["row"],
+                           "record": record, "row": row, "evidence": row["evidence"]})
     return claims
 
 
