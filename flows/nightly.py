@@ -13,6 +13,7 @@ import os
 import secrets
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +49,9 @@ from klimatkontrakt.state import (
 )
 
 log = logging.getLogger("flows.nightly")
+
+STAGING_PREFIX = "klimatkontrakt-staging-"
+STALE_STAGING_SECONDS = 3600  # staging folders of killed runs older than this are removed
 
 OFFLINE_HINT = "try the offline demo: klimatkontrakt run --replay samples/klimatkontrakt-sample.warc.gz"
 
@@ -154,7 +158,7 @@ def assemble_stage(results: list[SourceResult], run_id: str, previous: PreviousS
     folder when None; `load_and_publish` removes it) as soon as it is made, and page_state one
     source at a time: the run never holds all its tables, nor every page's links, in memory."""
     previous = previous or PreviousState()
-    staging = Path(staging or tempfile.mkdtemp(prefix=f"klimatkontrakt-{run_id}-"))
+    staging = Path(staging or tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{run_id}-"))
     staging.mkdir(parents=True, exist_ok=True)
     staged = {name: stage_table(name, [frame], staging / f"{name}.parquet")
               for name, frame in _fact_tables(results, run_id, previous).items()}
@@ -231,7 +235,8 @@ def nightly(
     if allow_private:
         settings.allow_private = True
     out_dir, db_path = Path(out), Path(db)
-    staging = Path(tempfile.gettempdir()) / f"klimatkontrakt-{run_id}"  # the run's tables between stages
+    staging = Path(tempfile.gettempdir()) / f"{STAGING_PREFIX}{run_id}"  # the run's tables between stages
+    remove_stale_staging(staging.parent)
     summary: dict = {"run_id": run_id, "started_at": started.isoformat(), "status": "failed"}
     try:
         sources = load_sources(Path(sources_file))
@@ -288,6 +293,19 @@ def nightly(
         summary["finished_at"] = datetime.now(UTC).isoformat()
         _write_summary(out_dir, summary)
         _publish_artifact(summary)
+
+
+def remove_stale_staging(folder: Path) -> None:
+    """Remove the staging folders that killed runs left in `folder` (SIGKILL skips a run's own
+    clean-up); a folder younger than STALE_STAGING_SECONDS may belong to a run still going."""
+    now = time.time()
+    for path in folder.glob(f"{STAGING_PREFIX}*"):
+        try:
+            if path.is_dir() and now - path.stat().st_mtime > STALE_STAGING_SECONDS:
+                shutil.rmtree(path, ignore_errors=True)
+                log.info("removed %s, staged by an interrupted run", path)
+        except OSError:
+            pass
 
 
 def _transient(page: FetchedPage) -> bool:

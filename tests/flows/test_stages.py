@@ -1,5 +1,8 @@
-"""The flow's assemble stage without Prefect: tables staged on disk are the tables assembled in memory."""
+"""The flow's assemble stage without Prefect: staged tables are the tables assembled in memory; staging
+folders left by killed runs are removed once stale."""
 
+import os
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -49,3 +52,17 @@ def test_staged_tables_are_the_assembled_tables_and_page_state_is_made_per_sourc
     for name, frame in frames.items():
         assert staged[name].path.parent == tmp_path / "staging" and len(staged[name]) == len(frame)
         pd.testing.assert_frame_equal(sch.to_frame(name, staged[name].read()), frame, obj=name)
+
+
+def test_staging_folders_of_killed_runs_are_removed_once_stale(tmp_path):
+    old = tmp_path / f"{nightly.STAGING_PREFIX}20261126T021500Z-aaaa"
+    recent = tmp_path / f"{nightly.STAGING_PREFIX}20261127T021500Z-bbbb"
+    unrelated = tmp_path / "someone-else"
+    for folder in (old, recent, unrelated):
+        folder.mkdir()
+        (folder / "claims.parquet").write_bytes(b"x")
+    an_hour_and_more = time.time() - nightly.STALE_STAGING_SECONDS - 60
+    os.utime(old, (an_hour_and_more, an_hour_and_more))
+    os.utime(unrelated, (an_hour_and_more, an_hour_and_more))
+    nightly.remove_stale_staging(tmp_path)
+    assert not old.exists() and recent.exists() and unrelated.exists()
