@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 import pandas as pd
+import pyarrow as pa
 
 from klimatkontrakt import reference
 from klimatkontrakt import schema as sch
@@ -131,32 +132,44 @@ def assemble(pages: list[Page], run_id: str,
     for doc_id, kept in (kept_documents or {}).items():
         if doc_id in documents:
             documents[doc_id]["row"].update(kept)
-    claims = []  # dicts: table, fact_id, document, record (raw), row (normalised), evidence
-    for doc in sorted(documents.values(), key=lambda d: d["row"]["document_id"]):
-        extraction: Extraction = doc["extraction"]
-        for table, records in extraction.facts().items():
-            for record in records:
-                row = _normalise(table, record, known_munis, known_orgs, doc["row"]["final_url"])
-                if row is None:
-                    continue
-                claims.append({"table": table, "fact_id": row[_pk(table)], "doc": doc["row"],
-                               "record": record, "row": row, "evidence": row["evidence"]})
-
-    facts, claim_rows = _merge(claims)
+    # one fact table at a time (facts of different tables never merge): only that table's claims
+    # are in memory, and they are consumed by _merge, so only the merged rows outlive it
+    facts: dict[str, list[dict]] = {}
+    claim_rows: list[dict] = []
+    for table in sch.FACT_TABLES:
+        merged, rows = _merge(_claims(documents, table, known_munis, known_orgs))
+        facts[table] = merged[table]
+        claim_rows += rows
     _link_events(facts["signings"], facts["events"])
 
     tables = {
         "municipalities": municipalities_frame(),
         "organisations": organisations_frame(),
         "documents": _frame("documents", [d["row"] for d in documents.values()]),
-        **{t: _frame(t, rows) for t, rows in facts.items()},
+        **{t: _frame(t, facts.pop(t)) for t in sch.FACT_TABLES},
         "claims": _frame("claims", claim_rows),
         "fetches": _frame("fetches", [_fetch_row(source, page, run_id) for source, page, _ in pages]),
     }
+    del claim_rows  # in the frame now
     from klimatkontrakt.conflicts import find_conflicts  # it builds on this module's ids
 
     tables["conflicts"] = find_conflicts(tables)
     return {name: tables[name] for name in sch.table_names() if name in tables}
+
+
+def _claims(documents: dict[str, dict], table: str, munis: set[str], orgs: set[str]) -> list[dict]:
+    """Every kept fact of `table` in every document as a claim: table, fact_id, doc (its
+    documents row), record (raw), row (normalised), evidence."""
+    claims = []
+    for doc in sorted(documents.values(), key=lambda d: d["row"]["document_id"]):
+        extraction: Extraction = doc["extraction"]
+        for record in extraction.facts()[table]:
+            row = _normalise(table, record, munis, orgs, doc["row"]["final_url"])
+            if row is None:
+                continue
+            claims.append({"table": table, "fact_id": row[_pk(table)], "doc": doc["row"],
+                           "record": record, "row": row, "evidence": row["evidence"]})
+    return claims
 
 
 def _pk(table: str) -> str:
@@ -405,5 +418,8 @@ def _sort_key(table: str):
 
 
 def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    """The rows sorted by key, built column by column (no second dict per row)."""
     rows = sorted(rows, key=_sort_key(table))
-    return sch.to_frame(table, rows)
+    schema = sch.arrow_schema(table)
+    return sch.to_frame(table, pa.Table.from_pydict({n: [row.get(n) for row in rows] for n in schema.names},
+                                                    schema=schema))

@@ -2,7 +2,9 @@
 
 The new database is written next to the old one (`<name>.tmp-<pid>`), tables created from
 `schemas/` (every table of `schema.database_table_names()`), rows inserted from Arrow tables
-(never row by row), then the views and table macros of `schemas/views.sql`. From the previous
+(never row by row; a table staged as a Parquet file by the flow, `StagedTable`, is read by DuckDB
+itself, so it is never held in memory as a whole), then the views and table macros of
+`schemas/views.sql`. From the previous
 database (opened read-only and closed at once) come the rows of earlier runs in `runs` and
 `fetches`, and the version history of the facts, which `klimatkontrakt/history.py` brings up to
 date with this run's rows (`<table>_history`). Only when everything is written and checkpointed
@@ -22,14 +24,16 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from klimatkontrakt import history as hist
 from klimatkontrakt import schema as sch
@@ -41,6 +45,37 @@ log = logging.getLogger(__name__)
 CARRIED_TABLES = ("runs", "fetches")
 
 LOCK_TIMEOUT_SECONDS = 600.0
+# The build's DuckDB connection spills to its temporary folder rather than growing past this.
+BUILD_MEMORY_LIMIT = "64MB"
+INSERT_BATCH_ROWS = 1000
+
+
+@dataclass(frozen=True)
+class StagedTable:
+    """A table of the run written to a Parquet file (in the schema's columns and types) instead of
+    being held in memory until it is loaded; len() is its row count."""
+
+    path: Path
+    rows: int
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def read(self, columns: list[str] | None = None) -> pa.Table:
+        return pq.read_table(self.path, columns=columns)
+
+
+def stage_table(table: str, parts: Iterable[pd.DataFrame | pa.Table], path: Path) -> StagedTable:
+    """Write `parts` (frames or Arrow tables of `table`, in order) to one Parquet file, one part
+    at a time, so only one part is in memory at once."""
+    schema = sch.arrow_schema(table)
+    rows = 0
+    with pq.ParquetWriter(path, schema) as writer:
+        for part in parts:
+            data = sch.conform(part, schema) if isinstance(part, pa.Table) else sch.to_arrow(table, part)
+            writer.write_table(data)
+            rows += data.num_rows
+    return StagedTable(Path(path), rows)
 
 
 def previous_path(db_path: Path) -> Path:
@@ -53,13 +88,14 @@ def lock_path(db_path: Path) -> Path:
 
 
 def build_database(
-    tables: dict[str, pd.DataFrame],
+    tables: dict[str, pd.DataFrame | pa.Table | StagedTable],
     db_path: Path,
     runs: list[dict],
     *,
     before_swap: Callable[[Path], None] | None = None,
 ) -> Path:
-    """Build `db_path` anew from `tables` (every published table but `runs`) plus the `runs` rows given.
+    """Build `db_path` anew from `tables` (every published table but `runs`; DataFrames, Arrow
+    tables or `StagedTable`s) plus the `runs` rows given.
 
     Further database-only tables (`schema.other_table_names()`, e.g. `page_state`) are taken from
     `tables` when there, else carried over from the previous database, else left empty.
@@ -82,25 +118,26 @@ def build_database(
         try:
             new_data = _new_data(tables, runs)
             run_id, started_at = _current_run(runs)
-            new_run_ids = set(new_data["runs"].column("run_id").to_pylist()) | set(
-                new_data["fetches"].column("run_id").to_pylist()
+            new_run_ids = set(_arrow(new_data["runs"], ["run_id"]).column("run_id").to_pylist()) | set(
+                _arrow(new_data["fetches"], ["run_id"]).column("run_id").to_pylist()
             )
             previous = _read_previous(db_path, new_run_ids) if db_path.exists() else {}
             for table in sch.VERSIONED_TABLES:
                 name = sch.history_table(table)
-                new_data[name] = hist.next_history(table, previous.get(name), new_data[table], run_id, started_at)
-            con = duckdb.connect(str(tmp))
+                new_data[name] = hist.next_history(table, previous.get(name), _arrow(new_data[table]), run_id,
+                                                   started_at)
+            con = duckdb.connect(str(tmp), config={"memory_limit": BUILD_MEMORY_LIMIT})
             try:
                 for table in sch.database_table_names():
                     con.execute(sch.ddl(table))
                 for table in sch.database_table_names():
                     parts = [previous[table]] if table in CARRIED_TABLES and table in previous else []
                     if table in new_data:
-                        parts.append(new_data[table])
+                        parts.append(new_data.pop(table))
                     elif table in previous:  # e.g. page_state when the caller did not give it
                         parts.append(previous[table])
-                    if parts:
-                        _insert(con, table, pa.concat_tables(parts))
+                    for part in parts:
+                        _insert(con, table, part)
                 sch.create_views(con)
                 con.execute("CHECKPOINT")
             finally:
@@ -155,7 +192,8 @@ def read_tables(db_path: Path, tables: list[str] | None = None) -> dict[str, pd.
 
 # ---- helpers ---------------------------------------------------------------------------
 
-def _new_data(tables: dict[str, pd.DataFrame], runs: list[dict]) -> dict[str, pa.Table]:
+def _new_data(tables: dict[str, pd.DataFrame | pa.Table | StagedTable],
+              runs: list[dict]) -> dict[str, pa.Table | StagedTable]:
     out = {}
     for table in sch.TABLES:
         if table == "runs":
@@ -164,15 +202,29 @@ def _new_data(tables: dict[str, pd.DataFrame], runs: list[dict]) -> dict[str, pa
                 [{n: r.get(n) for n in sch.field_names("runs")} for r in rows], schema=sch.arrow_schema("runs")
             )
         elif table in tables:
-            out[table] = sch.to_arrow(table, tables[table])
+            out[table] = _in_schema(table, tables[table])
         elif table == "fetches":
             out[table] = sch.arrow_schema(table).empty_table()
         else:
             raise ValueError(f"build_database: table {table!r} missing from the assembled tables")
     for table in sch.other_table_names():
         if table in tables:
-            out[table] = sch.to_arrow(table, tables[table])
+            out[table] = _in_schema(table, tables[table])
     return out
+
+
+def _in_schema(table: str, data: pd.DataFrame | pa.Table | StagedTable) -> pa.Table | StagedTable:
+    if isinstance(data, StagedTable):
+        return data
+    if isinstance(data, pa.Table):
+        return sch.conform(data, sch.arrow_schema(table))
+    return sch.to_arrow(table, data)
+
+
+def _arrow(data: pa.Table | StagedTable, columns: list[str] | None = None) -> pa.Table:
+    if isinstance(data, StagedTable):
+        return data.read(columns)
+    return data.select(columns) if columns else data
 
 
 def _utc_naive(value):
@@ -236,14 +288,19 @@ def _read_previous(db_path: Path, skip_run_ids: set[str]) -> dict[str, pa.Table]
 
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
+def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table | StagedTable) -> None:
+    """Insert `data` a batch at a time: each batch is committed on its own, so DuckDB checkpoints
+    as its log grows instead of holding a whole large table (page_state's links) uncompressed."""
+    batches = (pq.ParquetFile(data.path).iter_batches(batch_size=INSERT_BATCH_ROWS) if isinstance(data, StagedTable)
+               else data.to_batches(max_chunksize=INSERT_BATCH_ROWS))
+    columns = ", ".join(f'"{c}"' for c in sch.field_names(table))
     name = f"_src_{table}"
-    con.register(name, data)
-    try:
-        columns = ", ".join(f'"{c}"' for c in data.column_names)
-        con.execute(f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM "{name}"')
-    finally:
-        con.unregister(name)
+    for batch in batches:
+        con.register(name, pa.Table.from_batches([batch]))
+        try:
+            con.execute(f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM "{name}"')
+        finally:
+            con.unregister(name)
 
 
 def _keep_previous(db_path: Path) -> None:
@@ -287,12 +344,17 @@ def _remove_stale_temporaries(db_path: Path) -> None:
     for pattern, folder in ((f"{db_path.name}.tmp-*", db_path.parent), (f"{prev.name}.tmp-*", prev.parent)):
         for path in sorted(folder.glob(pattern)):
             log.warning("removing %s, left by an interrupted build", path)
-            path.unlink(missing_ok=True)
+            _remove_path(path)
 
 
 def _remove(path: Path) -> None:
-    for p in (path, path.with_name(path.name + ".wal")):
-        try:
-            p.unlink()
-        except FileNotFoundError:
-            pass
+    """A database file with its write-ahead log and the folder DuckDB spills to."""
+    for p in (path, path.with_name(path.name + ".wal"), path.with_name(path.name + ".tmp")):
+        _remove_path(p)
+
+
+def _remove_path(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)

@@ -284,3 +284,33 @@ def test_a_failing_step_before_the_swap_keeps_the_previous_database(db):
     assert seen == [[RUN1, RUN2]]
     assert db.read_bytes() == before
     assert leftovers(db.parent) == []
+
+
+def test_staged_tables_load_like_frames(db, tmp_path):
+    assembled = assemble(sample_pages(), RUN1)
+    staged = {name: load.stage_table(name, [frame.iloc[:1], frame.iloc[1:]], tmp_path / f"{name}.parquet")
+              for name, frame in assembled.items()}
+    assert {name: len(t) for name, t in staged.items()} == {name: len(f) for name, f in assembled.items()}
+    from_files = tmp_path / "staged" / "kk.duckdb"
+    build_database(staged, from_files, [run_row(RUN1)])
+    with duckdb.connect(str(db), read_only=True) as a, duckdb.connect(str(from_files), read_only=True) as b:
+        for table in sch.database_table_names():
+            assert a.execute(f'SELECT * FROM "{table}"').fetchall() == b.execute(f'SELECT * FROM "{table}"').fetchall(), table
+
+
+def test_tables_bigger_than_one_insert_batch_are_loaded_whole(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(load, "INSERT_BATCH_ROWS", 2)
+    again = tmp_path / "small-batches" / "kk.duckdb"
+    build_database(assemble(sample_pages(), RUN1), again, [run_row(RUN1)])
+    with duckdb.connect(str(db), read_only=True) as a, duckdb.connect(str(again), read_only=True) as b:
+        for table in ("documents", "claims", "fetches"):
+            rows = a.execute(f'SELECT * FROM "{table}"').fetchall()
+            assert len(rows) > 2 and b.execute(f'SELECT * FROM "{table}"').fetchall() == rows, table
+
+
+def test_a_spill_folder_left_by_a_killed_build_is_removed(db):
+    spill = db.with_name(f"{db.name}.tmp-999999.tmp")
+    spill.mkdir()
+    (spill / "duckdb_temp_block-1.block").write_bytes(b"x")
+    build_database(assemble(sample_pages(), RUN2), db, [run_row(RUN1), run_row(RUN2)])
+    assert leftovers(db.parent) == []

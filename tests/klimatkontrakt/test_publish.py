@@ -173,3 +173,22 @@ def test_tampered_file_and_broken_descriptor_are_reported(release):
     (release / "datapackage.json").write_text("{not json", encoding="utf-8")
     valid, errors = validate_package(release)
     assert not valid and errors[0].startswith("datapackage.json: ")
+
+
+def test_csv_resources_declare_their_dialect_and_are_read_by_it_without_sniffing(release, monkeypatch):
+    descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    csv_resources = [r for r in descriptor["resources"] if r["format"] == "csv"]
+    assert csv_resources and all(r["dialect"]["lineTerminator"] == "\r\n" and r["dialect"]["delimiter"] == ","
+                                 for r in csv_resources)
+
+    def no_sniffing(*args, **kwargs):
+        raise AssertionError("the declared dialect must be used, not a guess")
+
+    monkeypatch.setattr(csv.Sniffer, "sniff", no_sniffing)
+    assert validate_package(release) == (True, [])
+
+
+def test_a_file_that_breaks_its_declared_dialect_is_invalid(release):
+    rewrite(release, "signings", lambda text: text.replace(",", ";"))
+    valid, errors = validate_package(release)
+    assert not valid and any(e.startswith("signings: ") for e in errors)
