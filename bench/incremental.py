@@ -33,6 +33,8 @@ from klimatkontrakt.fetch.client import LiveClient  # noqa: E402
 from klimatkontrakt.fetch.warc import ArchiveWriter  # noqa: E402
 from klimatkontrakt.model import Source  # noqa: E402
 from klimatkontrakt.settings import Settings  # noqa: E402
+from klimatkontrakt.load import build_database  # noqa: E402
+from klimatkontrakt.schema import FACT_TABLES  # noqa: E402
 from klimatkontrakt.state import extractor_version, read_state  # noqa: E402
 
 
@@ -45,7 +47,9 @@ def one_run(sources: list[Source], settings: Settings, db: Path, archive: Path, 
     run = {"run_id": run_id, "started_at": now, "finished_at": now, "status": "success",
            "pages_fetched": sum(len(r.pages) for r in results), "records": 0, "sources_failed": None,
            "message": None}
-    nightly.assemble_and_load.fn(results, run, db, previous, dict(client.seen_validators))
+    tables = nightly.assemble_tables(results, run_id, previous, dict(client.seen_validators))
+    run["records"] = sum(len(tables[t]) for t in FACT_TABLES)
+    build_database(tables, db, [run])
     wall = time.perf_counter() - started
     extracted = sum(r.stats["documents"] - r.stats.get("reused", 0) for r in results)
     return {"wall": wall, "extracted": extracted, "records": run["records"]}
