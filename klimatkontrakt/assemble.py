@@ -18,6 +18,7 @@ Rules (also stated in the schema descriptions, hence in docs/data-dictionary.md)
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -161,15 +162,37 @@ def _claims(documents: dict[str, dict], table: str, munis: set[str], orgs: set[s
     """Every kept fact of `table` in every document as a claim: table, fact_id, doc (its
     documents row), record (raw), row (normalised), evidence."""
     claims = []
+    first_said = _first_said(documents) if table == "roles" else {}
     for doc in sorted(documents.values(), key=lambda d: d["row"]["document_id"]):
         extraction: Extraction = doc["extraction"]
         for record in extraction.facts()[table]:
-            row = _normalise(table, record, munis, orgs, doc["row"]["final_url"])
+            said = first_said.get(_statement(record)) if first_said else None
+            dated = dataclasses.replace(record, as_of=said) if said and said != record.as_of else record
+            row = _normalise(table, dated, munis, orgs, doc["row"]["final_url"])
             if row is None:
                 continue
             claims.append({"table": table, "fact_id": row[_pk(table)], "doc": doc["row"],
                            "record": record, "row": row, "evidence": row["evidence"]})
     return claims
+
+
+def _statement(role) -> tuple:
+    """What identifies one statement of a role: who, which role, where, in which words."""
+    return (role.person_name, role.role_normalised or (role.role or "").lower(), role.municipality_code,
+            role.organisation_id, " ".join((role.evidence or "").split()).casefold())
+
+
+def _first_said(documents: dict[str, dict]) -> dict[tuple, date]:
+    """The earliest `as_of` of every role statement. A role is dated by its page, so the same
+    sentence on a mirror published days later would otherwise be a second fact; it is one
+    statement, first made on the earliest page."""
+    first: dict[tuple, date] = {}
+    for doc in documents.values():
+        for role in doc["extraction"].facts()["roles"]:
+            key = _statement(role)
+            if role.as_of and (key not in first or role.as_of < first[key]):
+                first[key] = role.as_of
+    return first
 
 
 def _pk(table: str) -> str:

@@ -52,8 +52,6 @@ def test_signings_and_memberships_are_one_fact_with_both_documents():
     assert set(tables["signings"]["document_id"]) == {document_id(FIXTURES[ORIGINAL][0])}
 
 
-@pytest.mark.xfail(strict=True, reason="assemble.py keys a role on as_of, which is each document's publication "
-                   "date: a mirror republished three days later makes a second row for the same person and role")
 def test_roles_are_one_fact_with_both_documents():
     tables = assemble(_pages(), "20261127T000000Z-test")
     roles = tables["roles"]
