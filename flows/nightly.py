@@ -71,19 +71,17 @@ def task_runner():
     """The task runner named by KLIMATKONTRAKT_TASK_RUNNER: threads (default; crawling is IO-bound)
     or dask (a local cluster of processes, or the scheduler at KLIMATKONTRAKT_DASK_ADDRESS).
     Switching is configuration only: tasks get plain data (a FetchPlan) and open their own client."""
-    settings = Settings()
+    settings = Settings.checked()
     if settings.task_runner == "threads":
         return ThreadPoolTaskRunner(max_workers=settings.max_workers)
-    if settings.task_runner == "dask":
-        try:
-            from prefect_dask import DaskTaskRunner
-        except ImportError:
-            raise ConfigError("KLIMATKONTRAKT_TASK_RUNNER=dask needs prefect-dask: uv sync --extra dask") from None
-        if settings.dask_address:
-            return DaskTaskRunner(address=settings.dask_address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": settings.max_workers, "threads_per_worker": 1,
-                                              "dashboard_address": None})
-    raise ConfigError(f"KLIMATKONTRAKT_TASK_RUNNER must be threads or dask, not {settings.task_runner!r}")
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError:
+        raise ConfigError("KLIMATKONTRAKT_TASK_RUNNER=dask needs prefect-dask: uv sync --extra dask") from None
+    if settings.dask_address:
+        return DaskTaskRunner(address=settings.dask_address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": settings.max_workers, "threads_per_worker": 1,
+                                          "dashboard_address": None})
 
 
 def new_run_id(now: datetime) -> str:
@@ -215,7 +213,9 @@ def load_and_publish(tables: dict, run: dict, db_path: Path, out_dir: Path, crea
     return released[0]
 
 
-@flow(name="klimatkontrakt-nightly", task_runner=ThreadPoolTaskRunner(max_workers=8),
+# the runner is read from the settings when the flow is defined, so runs started by `serve` or a
+# worker (which import this module) honour KLIMATKONTRAKT_TASK_RUNNER / _MAX_WORKERS too
+@flow(name="klimatkontrakt-nightly", task_runner=task_runner(),
       on_failure=[notify_failure], on_crashed=[notify_failure])
 def nightly(
     sources_file: str,

@@ -33,8 +33,10 @@ def _check_inputs(sources: Path, replay: list[Path] | None, writable: tuple[Path
     output folder that cannot be created, before Prefect starts."""
     from extractors import REGISTRY
     from klimatkontrakt.config import load_sources
+    from klimatkontrakt.settings import Settings
 
     try:
+        Settings.checked()
         load_sources(sources, known_extractors=set(REGISTRY))
         for path in replay or []:
             if not path.exists():
@@ -89,9 +91,9 @@ def run(
     prefect_env.configure()
     try:
         with prefect_api(prefect_home()):
-            from flows.nightly import nightly, task_runner
+            from flows.nightly import nightly
 
-            state = nightly.with_options(task_runner=task_runner())(
+            state = nightly(
                 sources_file=str(sources),
                 replay=[str(p) for p in replay or []],
                 db=str(db),

@@ -6,7 +6,9 @@ Everything an operator may tune lives here so that no stage reads os.environ its
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
+from pydantic import ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from klimatkontrakt import __version__
@@ -28,10 +30,22 @@ class Settings(BaseSettings):
     retry_after_cap: float = 120.0
     allow_private: bool = False
     shrink_threshold: float = 0.5  # share a table may shrink by before publishing stops
-    task_runner: str = "threads"  # threads | dask (needs the `dask` extra: prefect-dask)
+    task_runner: Literal["threads", "dask"] = "threads"  # dask needs the `dask` extra (prefect-dask)
     max_workers: int = 8  # sources (host groups) crawled at once
     dask_address: str = ""  # a Dask scheduler; empty: a local cluster of max_workers processes
     notify_webhook: str = ""
+
+    @classmethod
+    def checked(cls) -> Settings:
+        """The settings, or a ConfigError naming the first bad variable in one line."""
+        from klimatkontrakt.errors import ConfigError
+
+        try:
+            return cls()
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            name = f"KLIMATKONTRAKT_{str(error['loc'][0]).upper()}" if error["loc"] else "a KLIMATKONTRAKT_ setting"
+            raise ConfigError(f"{name}: {error['msg']}") from None
 
     @property
     def effective_user_agent(self) -> str:

@@ -143,3 +143,18 @@ def test_an_unknown_task_runner_is_a_one_line_error(tmp_path):
     result = run_cli("run", "--replay", str(SAMPLE), cwd=tmp_path, KLIMATKONTRAKT_TASK_RUNNER="spark")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1].startswith("klimatkontrakt: error: KLIMATKONTRAKT_TASK_RUNNER")
+
+
+def test_the_flow_itself_carries_the_configured_runner():
+    """`serve` and workers import the flow from its module: the runner must come from the settings there."""
+    code = "from flows.nightly import nightly; print(type(nightly.task_runner).__name__, nightly.task_runner._max_workers)"
+    env = {**os.environ, "KLIMATKONTRAKT_MAX_WORKERS": "3", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert result.stdout.split() == ["ThreadPoolTaskRunner", "3"], result.stderr[-2000:]
+
+
+def test_a_bad_setting_is_a_one_line_error(tmp_path):
+    result = run_cli("run", "--replay", str(SAMPLE), cwd=tmp_path, KLIMATKONTRAKT_MAX_WORKERS="many")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "klimatkontrakt: error: KLIMATKONTRAKT_MAX_WORKERS: Input should be a valid integer, unable to parse string as an integer"]
