@@ -399,7 +399,9 @@ def crawl(
             if doc is None:
                 result.links[page.url] = None
                 continue
-            links = [] if _nofollow(doc) else extract_links(doc, page.final_url)
+            # only the links this source may follow: page_state keeps them for the next run, and
+            # menus and footers repeat hundreds of others on every page
+            links = [] if _nofollow(doc) else [u for u in extract_links(doc, page.final_url) if frontier.allowed(u)]
             result.links[page.url] = links
             handoff.leave(markup, doc)  # done with the tree: the extractor may take it
             if depth >= source.max_depth:

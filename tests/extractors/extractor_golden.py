@@ -53,7 +53,7 @@ FIXTURES: dict[str, tuple[str, str, str | None]] = {
 }
 
 # Fixtures whose reviewed golden is right but whose output is not yet, because of a fact-rule bug
-# in extractors/facts.py (owned elsewhere): the golden test is a strict xfail until it is fixed.
+# in extractors/facts.py: the golden test is a strict xfail until the rule is fixed.
 RULE_BUGS: dict[str, str] = {}
 
 
