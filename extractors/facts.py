@@ -172,6 +172,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                    "tvilling", "twin"),
 }
 _ANY_TRIGGER = re.compile("|".join(re.escape(stem) for stems in TRIGGERS.values() for stem in stems))
+_TRIGGER_PATTERNS = {name: re.compile("|".join(re.escape(stem) for stem in stems)) for name, stems in TRIGGERS.items()}
 NO_TRIGGERS: frozenset[str] = frozenset()
 
 
@@ -180,7 +181,7 @@ def triggers_of(text: str) -> frozenset[str]:
     low = text.lower()
     if not _ANY_TRIGGER.search(low):
         return NO_TRIGGERS
-    return frozenset(name for name, stems in TRIGGERS.items() if any(stem in low for stem in stems))
+    return frozenset(name for name, stems in _TRIGGER_PATTERNS.items() if stems.search(low))
 
 
 @dataclass(frozen=True)

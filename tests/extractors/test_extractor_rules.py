@@ -313,3 +313,13 @@ def test_a_line_break_in_the_html_source_is_a_space():
     from extractors.common import parse_page as parse
     texts = [b.text for b in parse("https://x.se/a", sitevision("<p>Rad ett<br>Rad två</p>")).blocks]
     assert "Rad ett\nRad två" in texts
+
+
+def test_article_body_is_found_in_class_attributes_only():
+    from extractors.listing import _has_article_body
+
+    assert _has_article_body('<div id="x" class="c-article__body wide">')
+    assert _has_article_body("<div class='post my-entry-content-wrap'>")
+    assert _has_article_body('<section itemprop="articleBody">')
+    assert not _has_article_body("<style>.entry-content{margin:0}</style><p>entry-content</p>")
+    assert not _has_article_body('<div class="entry-contents">')
