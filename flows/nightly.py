@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -182,6 +182,7 @@ def _page_state_parts(results: list[SourceResult], previous: PreviousState, vali
     crawled = {r.source.id: r for r in results if r.crawl is not None}
     previous_ids = {source_id for source_id, _ in previous.rows}
     versions = {r.source.id: extractor_version(r.source) for r in results}
+    forget_before = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=Settings().page_state_days)
     for source_id in sorted(set(crawled) | previous_ids) or [None]:
         own = PreviousState(
             rows={key: row for key, row in previous.rows.items() if key[0] == source_id},
@@ -189,7 +190,7 @@ def _page_state_parts(results: list[SourceResult], previous: PreviousState, vali
         )
         r = crawled.get(source_id)
         crawls = [(r.source, r.crawl, r.extractions)] if r is not None else []
-        yield page_state_frame(crawls, own, validators, versions)
+        yield page_state_frame(crawls, own, validators, versions, forget_before)
 
 
 @task(name="load-and-publish", cache_policy=NO_CACHE)

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     max_workers: int = 8  # sources (host groups) crawled at once
     dask_address: str = ""  # a Dask scheduler; empty: a local cluster of max_workers processes
     notify_webhook: str = ""
+    page_state_days: int = 180  # incremental state of a page not answered for this long is dropped
 
     @classmethod
     def checked(cls) -> Settings:

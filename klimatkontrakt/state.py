@@ -12,7 +12,8 @@ database is swapped in atomically, page_state with it).
   database, a database without page_state or an unreadable one gives an empty state (the run
   then crawls in full; never an error).
 * `page_state_frame(...)` turns this run's crawl into the new page_state rows (pages not fetched
-  in this run keep their previous row).
+  in this run keep their previous row, until it is older than the retention: a page not answered
+  for `KLIMATKONTRAKT_PAGE_STATE_DAYS` days, gone from the site or from sources.toml, is forgotten).
 
 Rows whose `extractor_version` (`extractor_version(source)`: the extractor/normaliser code, the
 reference data and the source's configuration) differs from this run's are not used: those pages
@@ -263,11 +264,13 @@ def page_state_frame(
     previous: PreviousState,
     validators: Mapping[str, tuple[str | None, str | None]],
     versions: Mapping[str, str],
+    forget_before: datetime | None = None,
 ) -> pd.DataFrame:
     """The page_state rows after this run: one per HTML page answered 200 (or 304 with a usable
     previous row) in `crawls` (source, crawl result, extraction per page, None where none), and
     the previous row of every page not answered this run. `validators`: the client's
-    `seen_validators` ({url: (etag, last_modified)} of this run's 200 responses)."""
+    `seen_validators` ({url: (etag, last_modified)} of this run's 200 responses). A previous row
+    last fetched before `forget_before` (naive UTC) is not carried over."""
     validators = {normalise_url(u): v for u, v in validators.items()}
     new: dict[tuple[str, str], dict] = {}
     for source, result, extractions in crawls:
@@ -303,7 +306,8 @@ def page_state_frame(
                 "last_changed_at": prev["last_changed_at"] if unchanged else now,
             }
     for key, row in previous.rows.items():
-        if key not in new:
+        fetched = row.get("last_fetched_at")
+        if key not in new and not (forget_before and fetched is not None and _utc_naive(fetched) < forget_before):
             new[key] = row
     rows = sorted(new.values(), key=lambda r: (r["source_id"], r["url"]))
     return _frame(rows)

@@ -306,3 +306,19 @@ def test_page_state_is_in_the_database_but_not_in_the_package():
     assert "page_state" in sch.database_table_names()
     assert not sch.is_published("page_state") and "page_state" not in sch.published_table_names()
     assert all(f.get("description") for f in sch.fields("page_state"))
+
+
+def test_page_state_forgets_pages_not_answered_for_the_retention_period():
+    from klimatkontrakt import schema as sch
+    from klimatkontrakt.state import page_state_frame
+
+    def row(url: str, fetched: datetime) -> dict:
+        return {**{name: None for name in sch.field_names("page_state")}, "source_id": "s", "url": url,
+                "final_url": url, "relevant": True, "extractor_version": "v", "last_status": 200,
+                "first_seen_at": fetched, "last_fetched_at": fetched, "last_changed_at": fetched}
+
+    previous = PreviousState(rows={("s", u): row(u, d) for u, d in (
+        ("https://a.se/old", datetime(2026, 1, 2)), ("https://a.se/recent", datetime(2026, 11, 1)))})
+    kept = page_state_frame([], previous, {}, {}, forget_before=datetime(2026, 6, 1))
+    assert kept["url"].tolist() == ["https://a.se/recent"]
+    assert page_state_frame([], previous, {}, {})["url"].tolist() == ["https://a.se/old", "https://a.se/recent"]
