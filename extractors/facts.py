@@ -166,7 +166,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "role": ("säger", "sa ", "sade", "menar", "berättar", "konstaterar", "tillägger", "avslutar", "framhåller",
              "betonar", "understryker", "förklarar", "says", "said", "adds", "added", "explains", "concludes",
              "enligt", "kommunstyrelse", "kommunalråd", "oppositionsråd", "generaldirektör", "överdirektör",
-             "programchef", "programdirektör", "director", "gd", "("),
+             "programchef", "programdirektör", "director", "gd", "chair", "commissioner", "("),
     # find_memberships: an initiative's name (RX_INITIATIVE_K / _EU), or a twin city
     "membership": ("klimatneutrala", "climate", "viable", "satsningen", "initiativet", "mission", "netzero",
                    "tvilling", "twin"),

@@ -185,7 +185,9 @@ def find_attributions(sentence: str) -> list[tuple[PersonMention, int]]:
 
 _TITLED = re.compile(
     r"\b(?P<role>(?i:kommunstyrelsens\s+(?:(?:förste\s+|andre\s+)?vice\s+)?ordförande|kommunalrådet|kommunalråd|"
-    r"oppositionsrådet|oppositionsråd))"
+    r"oppositionsrådet|oppositionsråd|(?:municipal|city)\s+(?:executive\s+)?(?:board|council)\s+chair(?:man|woman|person)?|"
+    r"chair(?:man|woman|person)?\s+of\s+the\s+(?:municipal|city)\s+(?:executive\s+)?(?:board|council)|"
+    r"municipal\s+commissioner))"
     r"(?P<place>\s+(?:i|för|på)\s+[A-ZÅÄÖ][\wåäö\-]+(?:\s+(?:kommun|stad|Stad))?)?"
     r"(?:\s*,)?\s+(?P<who>" + NAME + r")(?:\s*" + PARTY + r")?"
 )
@@ -193,7 +195,8 @@ _TITLED = re.compile(
 
 def find_titled_people(sentence: str) -> list[tuple[PersonMention, int]]:
     """Municipal politicians named right after their title anywhere in a sentence, quote or not:
-    "undertecknades av kommunstyrelsens ordförande Anna Berg (S)", "kommunalrådet Per Ny (M)"."""
+    "undertecknades av kommunstyrelsens ordförande Anna Berg (S)", "kommunalrådet Per Ny (M)", and
+    the machine-translated English of the /en/ pages ("the municipal board Chairman Anna Berg (S)")."""
     out: list[tuple[PersonMention, int]] = []
     for m in _TITLED.finditer(sentence):
         name = re.sub(r"\s+", " ", m.group("who")).strip()

@@ -323,3 +323,11 @@ def test_article_body_is_found_in_class_attributes_only():
     assert _has_article_body('<section itemprop="articleBody">')
     assert not _has_article_body("<style>.entry-content{margin:0}</style><p>entry-content</p>")
     assert not _has_article_body('<div class="entry-contents">')
+
+
+def test_machine_translated_titles_before_a_name():
+    html = ("<html lang='en-US'><head><meta property='article:published_time' content='2020-12-14'></head><body><main>"
+            "<article class='post'><h1>News</h1><div class='entry-content'><p>Today, the municipal board Chairman "
+            "Anna Berg of Uppsala signed the climate contract.</p></div></article></main></body></html>")
+    e = run(html, VC, url="https://viablecities.se/en/x/")
+    assert [(r.person_name, r.role_normalised, r.municipality_code) for r in e.roles] == [("Anna Berg", "ks-ordforande", "0380")]
