@@ -80,6 +80,11 @@ _LINK_SUFFIX = re.compile(
 _TEMPLATE = re.compile(r"\$(?:left|right|\{?[a-zA-Z_]+\}?)\b")
 
 
+def heading_level(tag) -> int:
+    """1-6 for h1-h6, else 0 (also for lxml's comment and processing-instruction tags)."""
+    return int(tag[1]) if isinstance(tag, str) and len(tag) == 2 and tag[0] == "h" and tag[1] in "123456" else 0
+
+
 @dataclass(frozen=True)
 class Block:
     """One block of main text in document order."""
@@ -91,8 +96,7 @@ class Block:
 
     @property
     def level(self) -> int:
-        tag = self.tag
-        return int(tag[1]) if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456" else 0
+        return heading_level(self.tag)
 
     @property
     def is_heading(self) -> bool:
@@ -243,7 +247,7 @@ def drop_noise_sections(el) -> None:
     for label_el in list(el.iter("h2", "h3", "h4", "h5", "h6", "p", "div", "dt")):
         if not _in_tree(label_el, el) or label_el is el:
             continue
-        is_heading = label_el.tag[0] == "h"
+        is_heading = heading_level(label_el.tag) > 0
         if not is_heading and (any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in label_el)
                                or len(label_el.text_content()) > 80):
             continue
@@ -258,10 +262,10 @@ def drop_noise_sections(el) -> None:
         if section is not label_el:
             section.drop_tree()
             continue
-        level = int(label_el.tag[1]) if is_heading else 6
+        level = heading_level(label_el.tag) or 6
         sibling = label_el.getnext()
         while sibling is not None:
-            if isinstance(sibling.tag, str) and re.fullmatch(r"h[1-6]", sibling.tag) and int(sibling.tag[1]) <= level:
+            if 0 < heading_level(sibling.tag) <= level:
                 break
             following = sibling.getnext()
             sibling.drop_tree()
@@ -327,7 +331,7 @@ def page_blocks(el) -> list[Block]:
             continue
         if NOISE_TEXT.match(text) and len(text) < 200:
             continue
-        if len(text) > 60 and text in seen and not re.fullmatch(r"h[1-6]", tag):
+        if len(text) > 60 and text in seen and not heading_level(tag):
             continue  # a repeated paragraph
         seen.add(text)
         is_caption = caption or bool(_CAPTION_LINE.search(text) and len(text) < 300)
