@@ -894,6 +894,8 @@ RX_BOTH = re.compile(r"^(?:Båda|De\s+två|Both|The\s+two)\s+(?:kommunerna|städ
 
 def find_memberships(ctx: Ctx) -> list[Membership]:
     out: list[Membership] = []
+    twins = {s.pos: pair for s in ctx.sents if "membership" in s.triggers and RX_TWIN.search(s.text)
+             and (pair := twin_pair(s.text, s.city_code or ctx.own_code)) is not None}
     for s in ctx.sents:
         t = s.text
         if "membership" not in s.triggers:
@@ -927,9 +929,8 @@ def find_memberships(ctx: Ctx) -> list[Membership]:
             if nxt.block is s.block and re.search(r"\b(?:bland\s+(?:dem|andra|annat)|däribland|among\s+them|including)\b", nxt.text, re.I) \
                     and re.search(r"\b(?:nya|new)\b", t + " " + nxt.text, re.I):
                 codes = municipality_list(nxt.text)
-        pair = twin_pair(t, own) if RX_TWIN.search(t) else None
-        if pair is not None:  # the twin joined earlier: this sentence dates only the other
-            codes = [c for c in codes if c != pair[1]]
+        if s.pos in twins:  # the twin joined earlier: this sentence dates only the other
+            codes = [c for c in codes if c != twins[s.pos][1]]
         if not codes:
             continue
         ref = ctx.page.published_on
@@ -962,7 +963,7 @@ def find_memberships(ctx: Ctx) -> list[Membership]:
             continue
         seen.add(key)
         kept.append(m)
-    return _with_twins(ctx, kept)
+    return _with_twins(ctx, kept, twins)
 
 
 RX_TWIN = re.compile(r"tvillingst(?:ad|äder)\w*|twin[\s-]+cit(?:y|ies)", re.IGNORECASE)
@@ -1001,17 +1002,16 @@ def twin_pair(text: str, own_code: str | None) -> tuple[str, str] | None:
     return (member, twin) if member and member != twin else None
 
 
-def _with_twins(ctx: Ctx, memberships: list[Membership]) -> list[Membership]:
-    """Memberships of the Klimatneutrala städer 2030 initiative from twin-city sentences: the newer
-    member gets its twin, both are members (only on pages about the initiative)."""
+def _with_twins(ctx: Ctx, memberships: list[Membership], twins: dict[int, tuple[str, str]]) -> list[Membership]:
+    """Memberships of the Klimatneutrala städer 2030 initiative from twin-city sentences (`twins`:
+    sentence number -> twin_pair): the newer member gets its twin, both are members (only on pages
+    about the initiative)."""
     if not ctx.page_k2030 or ctx.page_lookalike:
         return memberships
     out = list(memberships)
-    for s in ctx.sents:
-        if "membership" not in s.triggers or not RX_TWIN.search(s.text):
-            continue
-        pair = twin_pair(s.text, s.city_code or ctx.own_code)
-        if pair is None or RX_FUTURE_OR_NEG.search(s.text):
+    for pos, pair in twins.items():
+        s = ctx.sents[pos]
+        if RX_FUTURE_OR_NEG.search(s.text):
             continue
         for code, twin in (pair, (pair[1], None)):
             i = next((i for i, m in enumerate(out) if m.municipality_code == code and m.initiative_id == K2030_INITIATIVE), None)
