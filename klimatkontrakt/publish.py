@@ -29,6 +29,7 @@ the Parquet and DuckDB files hold the values unchanged.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import logging
@@ -519,6 +520,7 @@ def validate_package(path: Path, *, limit: int = MAX_ERROR_LINES) -> tuple[bool,
     return False, lines[:limit] or ["invalid (no details)"]
 
 
+@functools.cache  # once per process: the plugin stays registered
 def _use_declared_csv_dialects() -> None:
     """Let frictionless read a CSV resource whose dialect declares everything it would otherwise
     sniff (delimiter, quote, line terminator, initial spaces) without sniffing.

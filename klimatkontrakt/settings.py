@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from klimatkontrakt import __version__
+from klimatkontrakt.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,8 +40,6 @@ class Settings(BaseSettings):
     @classmethod
     def checked(cls) -> Settings:
         """The settings, or a ConfigError naming the first bad variable in one line."""
-        from klimatkontrakt.errors import ConfigError
-
         try:
             return cls()
         except ValidationError as exc:
