@@ -332,22 +332,17 @@ def _run_into(out: Path, *args: str) -> subprocess.CompletedProcess:
     return cli("run", *args, "--db", str(out / "kk.duckdb"), "--out", str(out), cwd=out.parent)
 
 
-def test_malformed_sources_file(previous, tmp_path):
+@pytest.mark.parametrize(("text", "words"), [
+    ("[[source]\nid = 'x'\n", "not valid TOML"),
+    ("[[source]]\nid = 'x'\nextractor = 'sharepoint'\nstart_urls = ['https://www.umea.se/']\n",
+     "unknown extractor 'sharepoint'"),
+], ids=["malformed", "unknown-extractor"])
+def test_bad_sources_file(previous, tmp_path, text, words):
     out, db_hash, releases = previous
     sources = tmp_path / "bad.toml"
-    sources.write_text("[[source]\nid = 'x'\n", encoding="utf-8")
+    sources.write_text(text, encoding="utf-8")
     result = _run_into(out, "--sources", str(sources), "--replay", str(SAMPLE))
-    assert_one_line_error(result, 2, "not valid TOML")
-    assert_intact(out, releases, db_hash)
-
-
-def test_unknown_extractor(previous, tmp_path):
-    out, db_hash, releases = previous
-    sources = tmp_path / "bad.toml"
-    sources.write_text("[[source]]\nid = 'x'\nextractor = 'sharepoint'\nstart_urls = ['https://www.umea.se/']\n",
-                       encoding="utf-8")
-    result = _run_into(out, "--sources", str(sources), "--replay", str(SAMPLE))
-    assert_one_line_error(result, 2, "unknown extractor 'sharepoint'")
+    assert_one_line_error(result, 2, words)
     assert_intact(out, releases, db_hash)
 
 
