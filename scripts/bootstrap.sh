@@ -17,4 +17,5 @@ else
     UV=.tools/bin/uv
 fi
 export UV_PYTHON_DOWNLOADS=never
-"$UV" sync --frozen --quiet --python "$PYTHON" "$@"
+# no "$@" here: a sourced script sees its caller's arguments, which belong to the caller
+"$UV" sync --frozen --quiet --python "$PYTHON"

@@ -68,3 +68,14 @@ def test_help_on_every_command(tmp_path, command):
     result = klimatkontrakt(*command, "--help", cwd=tmp_path)
     assert result.returncode == 0
     assert "Usage" in result.stdout
+
+
+@pytest.mark.parametrize(("script", "args", "shown"), [
+    ("run.sh", ["--replay", "nowhere.warc.gz"], "replay archive not found: nowhere.warc.gz"),
+    ("test.sh", ["--co", "-q", "tests/klimatkontrakt/test_cli.py::test_validate_needs_a_package"], "1 test collected"),
+])
+def test_the_scripts_hand_their_arguments_on(script, args, shown):
+    """./run.sh --replay ... (the README's offline demo) and ./test.sh -m ... reach the CLI and pytest,
+    not the environment set-up they source first."""
+    result = subprocess.run(["bash", str(REPO / script), *args], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert shown in result.stdout + result.stderr, result.stdout[-2000:] + result.stderr[-2000:]
