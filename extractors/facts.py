@@ -171,17 +171,26 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "membership": ("klimatneutrala", "climate", "viable", "satsningen", "initiativet", "mission", "netzero",
                    "tvilling", "twin"),
 }
-_ANY_TRIGGER = re.compile("|".join(re.escape(stem) for stems in TRIGGERS.values() for stem in stems))
-_TRIGGER_PATTERNS = {name: re.compile("|".join(re.escape(stem) for stem in stems)) for name, stems in TRIGGERS.items()}
+_STEMS = sorted({stem for stems in TRIGGERS.values() for stem in stems}, key=len, reverse=True)
+_ANY_STEM = re.compile("|".join(re.escape(stem) for stem in _STEMS))  # the longest stem at a position
+# a stem found means every stem inside it is there too ("klimatneutrala" holds "klimat")
+_RULES_OF_STEM = {found: frozenset(name for name, stems in TRIGGERS.items() if any(stem in found for stem in stems))
+                  for found in _STEMS}
 NO_TRIGGERS: frozenset[str] = frozenset()
 
 
 def triggers_of(text: str) -> frozenset[str]:
-    """Names of the TRIGGERS rules whose stems occur in `text` (case-insensitive)."""
+    """Names of the TRIGGERS rules whose stems occur in `text` (case-insensitive): one scan, each
+    match searched on from the next character, so overlapping stems are all seen."""
     low = text.lower()
-    if not _ANY_TRIGGER.search(low):
+    match = _ANY_STEM.search(low)
+    if match is None:
         return NO_TRIGGERS
-    return frozenset(name for name, stems in _TRIGGER_PATTERNS.items() if stems.search(low))
+    rules = set()
+    while match is not None:
+        rules |= _RULES_OF_STEM[match.group()]
+        match = _ANY_STEM.search(low, match.start() + 1)
+    return frozenset(rules)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import secrets
 import shutil
 import tempfile
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +30,7 @@ from prefect.utilities.annotations import quote
 
 from extractors import get_extractor
 from flows.reporting import notify_failure, summary_markdown
+from klimatkontrakt import handoff
 from klimatkontrakt import schema as sch
 from klimatkontrakt.assemble import assemble
 from klimatkontrakt.config import load_sources
@@ -47,6 +49,7 @@ from klimatkontrakt.state import (
     page_state_frame,
     read_state,
 )
+from klimatkontrakt.workers import ExtractionPool, close_extraction_pool, extraction_pool
 
 log = logging.getLogger("flows.nightly")
 
@@ -93,13 +96,17 @@ def collect_group(sources: list[Source], plan: FetchPlan,
                   previous: PreviousState | None = None) -> tuple[list[SourceResult], dict]:
     """Sources that share a host, crawled one after the other with one client of their own."""
     previous = previous or PreviousState()
+    # Dask already spreads the sources over processes; with threads, workers extract
+    pool = extraction_pool(plan.settings.extract_processes) if plan.settings.task_runner == "threads" else None
     with open_client(plan, sources[0].id, previous.validators) as client:
-        results = [collect(source, client, previous) for source in sources]
+        results = [collect(source, client, previous, pool) for source in sources]
         return results, dict(client.seen_validators)
 
 
-def collect(source: Source, client, previous: PreviousState | None = None) -> SourceResult:
-    """Crawl one source and run its extractor over every relevant HTML page.
+def collect(source: Source, client, previous: PreviousState | None = None,
+            pool: ExtractionPool | None = None) -> SourceResult:
+    """Crawl one source and run its extractor over every relevant HTML page (in `pool`'s worker
+    processes while the crawl goes on, or else in this thread).
 
     With `previous` (incremental runs), a relevant page the crawler found unchanged (304, or the
     same normalised text) is not extracted again: its previous extraction is reused; so is that of
@@ -116,13 +123,17 @@ def collect(source: Source, client, previous: PreviousState | None = None) -> So
         if kept is not None:
             reused.add(page.url)
             extractions.append(kept)
+        elif page.is_html and page.status == 200 and relevant and pool is not None:
+            handoff.forget()  # the worker parses the page itself
+            extractions.append(pool.submit(source.extractor, page.final_url, page.text, source))
         elif page.is_html and page.status == 200 and relevant:
             extractions.append(extractor(page.final_url, page.text, source))
         else:
             extractions.append(None)
-        return page.slim()  # extracted: the body is no longer needed
+        return page.slim()  # extracted or handed to a worker: the body is no longer needed
 
     result = crawl(source, client, known=previous.known(source.id), on_done=extract_then_slim)
+    extractions = [e.result() if isinstance(e, Future) else e for e in extractions]
     used = sum(e is not None for e in extractions)
     facts = sum(sum(len(v) for v in e.facts().values()) for e in extractions if e is not None)
     stats = dict(result.stats, documents=used, facts=facts, reused=len(reused))
@@ -252,6 +263,7 @@ def nightly(
             results, validators = _collect_all(sources, plan, previous)
         finally:
             join_archive(plan)
+            close_extraction_pool()
         failed = {r.source.id: r.failure for r in results if r.failure}
         summary["sources"] = {r.source.id: r.stats for r in results}
         summary["sources_failed"] = failed

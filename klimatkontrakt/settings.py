@@ -5,10 +5,11 @@ Everything an operator may tune lives here so that no stage reads os.environ its
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from klimatkontrakt import __version__
@@ -33,6 +34,8 @@ class Settings(BaseSettings):
     shrink_threshold: float = 0.5  # share a table may shrink by before publishing stops
     task_runner: Literal["threads", "dask"] = "threads"  # dask needs the `dask` extra (prefect-dask)
     max_workers: int = 8  # sources (host groups) crawled at once
+    # processes that extract while the crawl goes on (klimatkontrakt/workers.py); 0: in the crawl's thread
+    extract_processes: int = Field(default_factory=lambda: _default_extract_processes(), ge=0)
     dask_address: str = ""  # a Dask scheduler; empty: a local cluster of max_workers processes
     notify_webhook: str = ""
     page_state_days: int = 180  # incremental state of a page not answered for this long is dropped
@@ -50,3 +53,10 @@ class Settings(BaseSettings):
     @property
     def effective_user_agent(self) -> str:
         return self.user_agent or f"klimatkontrakt/{__version__} (+{self.contact_url})"
+
+
+def _default_extract_processes() -> int:
+    """One per core up to 4 (extraction is what a run spends its CPU on); none on a single core,
+    where a worker would only compete with the crawl."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return 0 if cores < 2 else min(cores, 4)

@@ -62,6 +62,9 @@ def _fold(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+_AMBIGUOUS_FOLDED = frozenset(_fold(name) for name in AMBIGUOUS)
+
+
 @lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
     """Spelling -> code, including ASCII-folded spellings and English names."""
@@ -150,7 +153,7 @@ def find_municipalities(
         marked = bool(_MARKER_AFTER.match(after) or _MARKER_BEFORE.search(before))
         if not marked and _surname_position(before):
             continue  # "Anna Lund (S)": a surname, not the municipality
-        bare_ambiguous = (_fold(name) in {_fold(a) for a in AMBIGUOUS}) and not marked and code != own_code
+        bare_ambiguous = (_fold(name) in _AMBIGUOUS_FOLDED) and not marked and code != own_code
         # sentence-initial capital letter is no evidence for an ordinary word
         raw.append((MunicipalityMention(code, m.start(), m.end(), m.group(0), marked), bare_ambiguous))
     if not strict:

@@ -88,7 +88,8 @@ class Run:
     def __init__(self, args: list[str], cwd: Path):
         self.proc = subprocess.Popen([sys.executable, "-m", "klimatkontrakt", "run", *args], cwd=cwd,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+                                     env={**os.environ, "PYTHONUNBUFFERED": "1", "KLIMATKONTRAKT_EXTRACT_PROCESSES": "2"},
+                                     start_new_session=True)
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -167,6 +168,11 @@ def said(run: Run, text: str):
     return lambda: any(text in line for line in run.lines)
 
 
+def extracting(run: Run):
+    """True once the run's extraction workers are up (the forkserver and a worker forked from it)."""
+    return lambda: sum("multiprocessing.forkserver" in cmdline for _, _, cmdline in _descendants(run.proc.pid)) >= 2
+
+
 def exists(folder: Path, pattern: str):
     return lambda: any(folder.glob(pattern))
 
@@ -198,9 +204,12 @@ def killed(corpus, baseline, tmp_path_factory):
     args = ["--replay", str(corpus.archive), "--sources", str(corpus.sources), "--db", str(out / "kk.duckdb"),
             "--out", str(out)]
     states = {}
-    # fetch: the archive is indexed and the sources are being crawled and extracted
-    run = Run(args, out.parent)
-    run.kill_when(said(run, "replay archive:"))
+    # fetch: the sources are being crawled, and extracted by worker processes (a changed source
+    # configuration: every page is extracted again, none reused from the baseline)
+    changed = out.parent / "sources-changed.toml"
+    changed.write_text(corpus.sources.read_text().replace("max_depth = 2", "max_depth = 3"))
+    run = Run([*args[:2], "--sources", str(changed), *args[4:]], out.parent)
+    run.kill_when(extracting(run))
     states["fetch"] = (run.output, sha256(out / "kk.duckdb"), release_state(out))
     states["orphans"] = list(run.orphans)
     # load: the new database file is being written next to the old one
@@ -260,8 +269,9 @@ def test_run_killed_during_publish_is_not_recorded(baseline, killed):
 
 
 @pytest.mark.prefect
-def test_kill_leaves_no_orphan_server(killed):
-    """The run's Prefect API server is tied to it: a SIGKILLed run leaves nothing running."""
+def test_kill_leaves_no_orphan_process(killed):
+    """The run's Prefect API server and extraction workers are tied to it: a SIGKILLed run leaves
+    nothing running."""
     orphans = killed[2]["orphans"]
     assert orphans == [], orphans
 
