@@ -188,32 +188,39 @@ def normalised_text(html: str) -> str:
     return _read_text(doc)[0]
 
 
-def _read_text(doc) -> tuple[str, str]:
-    """(normalised text, visible text) of a parsed page; the tree is left as it is.
+def _read_text(doc) -> tuple[str, str, bool]:
+    """(normalised text, visible text, nofollow) of a parsed page; the tree is left as it is.
 
     The visible text is what the keyword test reads: the text content without <script>, <style>
-    and <noscript> (block elements not separated)."""
-    parts: list[str] = []
+    and <noscript> (block elements not separated). nofollow: a robots (or klimatkontrakt) meta tag
+    says nofollow or none. One walk finds the meta, JSON-LD and time elements."""
+    metas: list[str] = []
+    json_ld: list[str] = []
+    times: list[str] = []
+    nofollow = False
+    for element in doc.iter("meta", "script", "time"):
+        if element.tag == "meta":
+            key = (element.get("property") or element.get("name") or element.get("itemprop") or "").strip().lower()
+            content = element.get("content")
+            if key in FINGERPRINT_META and content:
+                metas.append(f"{key}={content}")
+            if (element.get("name") or "").strip().lower() in ("robots", "klimatkontrakt"):
+                nofollow = nofollow or "nofollow" in (content or "").lower() or "none" in (content or "").lower()
+        elif element.tag == "script":
+            if element.get("type") == "application/ld+json":
+                raw = element.text or ""
+                try:
+                    raw = json.dumps(json.loads(raw), sort_keys=True, ensure_ascii=False)
+                except ValueError:
+                    pass
+                json_ld.append(raw)
+        elif element.get("datetime"):
+            times.append(f"datetime={element.get('datetime')}")
     lang = (doc.get("lang") or doc.get("xml:lang") or "").strip()
-    if lang:
-        parts.append(f"lang={lang}")
-    for meta in doc.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
-        if key in FINGERPRINT_META and meta.get("content"):
-            parts.append(f"{key}={meta.get('content')}")
-    for script in doc.xpath("//script[@type='application/ld+json']"):
-        raw = script.text or ""
-        try:
-            raw = json.dumps(json.loads(raw), sort_keys=True, ensure_ascii=False)
-        except ValueError:
-            pass
-        parts.append(raw)
-    for element in doc.iter("time"):
-        if element.get("datetime"):
-            parts.append(f"datetime={element.get('datetime')}")
     texts = _text_transforms()
-    parts.append(str(texts.normalised(doc)))
-    return unicodedata.normalize("NFC", " ".join(" ".join(parts).split())), str(texts.visible(doc))
+    parts = [f"lang={lang}"] if lang else []
+    parts += [*metas, *json_ld, *times, str(texts.normalised(doc))]
+    return unicodedata.normalize("NFC", " ".join(" ".join(parts).split())), str(texts.visible(doc)), nofollow
 
 
 def _text_stylesheet(dropped: frozenset[str], spaced: frozenset[str] = frozenset()) -> str:
@@ -250,14 +257,6 @@ def _text_transforms() -> _TextTransforms:
 def text_sha256(html: str) -> str:
     """Hex SHA-256 of `normalised_text(html)` (UTF-8): the page_state.text_sha256 of a page."""
     return hashlib.sha256(normalised_text(html).encode("utf-8")).hexdigest()
-
-
-def _nofollow(doc) -> bool:
-    for meta in doc.iter("meta"):
-        if (meta.get("name") or "").strip().lower() in ("robots", "klimatkontrakt"):
-            if "nofollow" in (meta.get("content") or "").lower() or "none" in (meta.get("content") or "").lower():
-                return True
-    return False
 
 
 class _Frontier:
@@ -383,9 +382,9 @@ def crawl(
             markup = _markup(page.text)
             doc = _parse(markup)
             if doc is None:
-                normalised, visible = normalised_text(page.text), page.text
+                normalised, visible, nofollow = normalised_text(page.text), page.text, False
             else:
-                normalised, visible = _read_text(doc)
+                normalised, visible, nofollow = _read_text(doc)
             digest = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
             result.text_hashes[page.url] = digest
             if (previous is not None and previous.text_sha256 == digest
@@ -403,7 +402,7 @@ def crawl(
                 continue
             # only the links this source may follow: page_state keeps them for the next run, and
             # menus and footers repeat hundreds of others on every page
-            links = [] if _nofollow(doc) else [u for u in extract_links(doc, page.final_url) if frontier.allowed(u)]
+            links = [] if nofollow else [u for u in extract_links(doc, page.final_url) if frontier.allowed(u)]
             result.links[page.url] = links
             handoff.leave(markup, doc)  # done with the tree: the extractor may take it
             if depth >= source.max_depth:
