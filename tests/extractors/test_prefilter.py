@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from extractors.facts import (
     _K2030_CONTEXT_STARTS,
     _LOOKALIKE_STARTS,
@@ -9,6 +11,7 @@ from extractors.facts import (
     RX_LOOKALIKE,
     TRIGGERS,
     _count,
+    literal_trie,
     triggers_of,
 )
 
@@ -40,3 +43,18 @@ def test_triggers_name_every_rule_whose_stems_occur():
     for name, stems in TRIGGERS.items():
         for stem in stems:
             assert name in triggers_of(f"xx {stem.upper()} xx")
+
+
+def test_a_stem_inside_a_longer_match_is_seen():
+    # "commissioner" (role) holds "mission" (membership), which starts after it
+    assert triggers_of("The EU Commissioner spoke.") == {"role", "membership"}
+
+
+def test_a_literal_trie_finds_the_longest_word_where_a_flat_alternation_does():
+    words = ["sa", "sade", "says", "sa ", "(", "gd", "generaldirektör", "genera", "klimat", "klimatneutrala"]
+    flat = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    trie = literal_trie(words)
+    text = "hon sade (gd) att generaldirektören sa nej, says klimatneutrala klimatet; genera sa sad"
+    for pos in range(len(text)):
+        a, b = flat.search(text, pos), trie.search(text, pos)
+        assert (a and (a.start(), a.group())) == (b and (b.start(), b.group())), pos
