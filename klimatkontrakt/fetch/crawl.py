@@ -138,36 +138,44 @@ def _parse(markup: str):
         return None
 
 
-def extract_links(doc, base_url: str) -> list[str]:
+def extract_links(doc, base_url: str, base_href: str | None) -> list[str]:
     """Absolute, fragment-free, de-duplicated links of <a>/<area href>, in document order;
-    honours <base href>."""
-    base = base_url
-    for element in doc.iter("base"):
-        href = element.get("href")
-        if href:
-            base = urljoin(base_url, href.strip())
-            break
+    `base_href`: the page's first <base href>, if any."""
+    base = urljoin(base_url, base_href.strip()) if base_href and base_href.strip() else base_url
     scheme, _, rest = base.partition("://")
     origin = f"{scheme}://{rest.split('/', 1)[0]}"
     links: list[str] = []
     seen: set[str] = set()
     for element in doc.iter("a", "area"):
-        href = (element.get("href") or "").strip()
-        if not href or href.startswith("#") or href.lower().startswith(_SKIP_SCHEMES):
+        href = element.get("href")
+        if not href:
             continue
-        # what urljoin needs of the base: the scheme for an absolute href, scheme://host for a
-        # root-relative one, all of it otherwise (so menu links resolve once per site, not per page)
-        if href.startswith(("http://", "https://")):
-            url = _resolve(scheme + ":", href)
-        elif href.startswith("/") and not href.startswith("//"):
-            url = _resolve(origin, href)
-        else:
-            url = _resolve(base, href)
+        url = _site_link(href, scheme, origin)
+        if url is _RELATIVE:
+            url = _resolve(base, href.strip())
         if url is None or url in seen:
             continue
         seen.add(url)
         links.append(url)
     return links
+
+
+_RELATIVE = object()  # an href that needs the page's own URL to resolve
+
+
+@lru_cache(maxsize=65536)  # menus repeat the same links on every page of a site
+def _site_link(href: str, scheme: str, origin: str) -> str | object | None:
+    """The URL an absolute or root-relative href leads to, normalised (urljoin gets the scheme or
+    scheme://host, so such links resolve once per site, not per page); None for fragments,
+    mailto: and the like; _RELATIVE for any other href."""
+    href = href.strip()
+    if not href or href.startswith("#") or href.lower().startswith(_SKIP_SCHEMES):
+        return None
+    if href.startswith(("http://", "https://")):
+        return _resolve(scheme + ":", href)
+    if href.startswith("/") and not href.startswith("//"):
+        return _resolve(origin, href)
+    return _RELATIVE
 
 
 @lru_cache(maxsize=65536)
@@ -185,21 +193,30 @@ def normalised_text(html: str) -> str:
     doc = _parse(_markup(html))
     if doc is None:
         return unicodedata.normalize("NFC", " ".join(html.split()))
-    return _read_text(doc)[0]
+    return _read(doc).normalised
 
 
-def _read_text(doc) -> tuple[str, str, bool]:
-    """(normalised text, visible text, nofollow) of a parsed page; the tree is left as it is.
+@dataclass(frozen=True)
+class _Reading:
+    """What the crawler reads of a parsed page (the tree is left as it is)."""
 
-    The visible text is what the keyword test reads: the text content without <script>, <style>
-    and <noscript> (block elements not separated). nofollow: a robots (or klimatkontrakt) meta tag
-    says nofollow or none. One walk finds the meta, JSON-LD and time elements."""
+    normalised: str  # the change detector's text (see the module docstring)
+    visible: str  # what the keyword test reads: no <script>, <style>, <noscript>; no block spaces
+    nofollow: bool  # a robots (or klimatkontrakt) meta tag says nofollow or none
+    base_href: str | None  # the first <base href>
+
+
+def _read(doc) -> _Reading:
+    """One walk finds the meta, JSON-LD, time and base elements; two stylesheets read the text."""
     metas: list[str] = []
     json_ld: list[str] = []
     times: list[str] = []
     nofollow = False
-    for element in doc.iter("meta", "script", "time"):
-        if element.tag == "meta":
+    base_href = None
+    for element in doc.iter("meta", "script", "time", "base"):
+        if element.tag == "base":
+            base_href = base_href or element.get("href")
+        elif element.tag == "meta":
             key = (element.get("property") or element.get("name") or element.get("itemprop") or "").strip().lower()
             content = element.get("content")
             if key in FINGERPRINT_META and content:
@@ -220,7 +237,8 @@ def _read_text(doc) -> tuple[str, str, bool]:
     texts = _text_transforms()
     parts = [f"lang={lang}"] if lang else []
     parts += [*metas, *json_ld, *times, str(texts.normalised(doc))]
-    return unicodedata.normalize("NFC", " ".join(" ".join(parts).split())), str(texts.visible(doc)), nofollow
+    return _Reading(unicodedata.normalize("NFC", " ".join(" ".join(parts).split())), str(texts.visible(doc)),
+                    nofollow, base_href)
 
 
 def _text_stylesheet(dropped: frozenset[str], spaced: frozenset[str] = frozenset()) -> str:
@@ -381,18 +399,15 @@ def crawl(
                 continue
             markup = _markup(page.text)
             doc = _parse(markup)
-            if doc is None:
-                normalised, visible, nofollow = normalised_text(page.text), page.text, False
-            else:
-                normalised, visible, nofollow = _read_text(doc)
-            digest = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+            reading = _Reading(normalised_text(page.text), page.text, False, None) if doc is None else _read(doc)
+            digest = hashlib.sha256(reading.normalised.encode("utf-8")).hexdigest()
             result.text_hashes[page.url] = digest
             if (previous is not None and previous.text_sha256 == digest
                     and normalise_url(previous.final_url) == normalise_url(page.final_url)):
                 result.unchanged_urls.add(page.url)
                 stats["same_text"] += 1
             if url not in start_set and keywords:
-                if not any(k in visible.casefold() for k in keywords):
+                if not any(k in reading.visible.casefold() for k in keywords):
                     stats["irrelevant"] += 1
                     log.debug("%s: mentions none of the keywords; links not followed", url)
                     continue
@@ -402,7 +417,8 @@ def crawl(
                 continue
             # only the links this source may follow: page_state keeps them for the next run, and
             # menus and footers repeat hundreds of others on every page
-            links = [] if nofollow else [u for u in extract_links(doc, page.final_url) if frontier.allowed(u)]
+            links = [] if reading.nofollow else [u for u in extract_links(doc, page.final_url, reading.base_href)
+                                                  if frontier.allowed(u)]
             result.links[page.url] = links
             handoff.leave(markup, doc)  # done with the tree: the extractor may take it
             if depth >= source.max_depth:
