@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -167,11 +168,16 @@ def _may_have_link_suffix(text: str) -> bool:
 
 
 def _attr_noise(el) -> bool:
-    attrs = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("role"))))
     if el.get("aria-hidden") == "true" or el.get("hidden") is not None:
         return True
     if el.get("role") in ("navigation", "banner", "search", "contentinfo", "complementary", "dialog"):
         return True
+    return _noise_attrs(el.get("class"), el.get("id"), el.get("role"))
+
+
+@lru_cache(maxsize=16384)  # a site uses the same class names on every page
+def _noise_attrs(class_: str | None, id_: str | None, role: str | None) -> bool:
+    attrs = " ".join(filter(None, (class_, id_, role)))
     return bool(attrs and NOISE_ATTR.search(attrs))
 
 
