@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     shrink_threshold: float = 0.5  # share a table may shrink by before publishing stops
     task_runner: Literal["threads", "dask"] = "threads"  # dask needs the `dask` extra (prefect-dask)
     max_workers: int = 8  # sources (host groups) crawled at once
-    # processes that extract while the crawl goes on (klimatkontrakt/workers.py); 0: in the crawl's thread
+    # processes that extract a replay's pages while its crawl goes on (klimatkontrakt/workers.py); 0: none
     extract_processes: int = Field(default_factory=lambda: _default_extract_processes(), ge=0)
     dask_address: str = ""  # a Dask scheduler; empty: a local cluster of max_workers processes
     notify_webhook: str = ""

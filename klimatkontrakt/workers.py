@@ -1,68 +1,143 @@
-"""Extraction in worker processes, so a run uses more than one core.
+"""Extraction in worker processes, so a replay uses more than one core.
 
-The extractors are pure Python and hold the GIL: the crawl's threads cannot put a second core to
-work on them, a pool of processes can. The crawler goes on fetching, hashing and following links
-while earlier pages are extracted; the extractor stays a pure function of (url, html, source) and
-the results are the same as in-thread extraction, in the same order.
+The extractors are pure Python and hold the GIL: the crawl cannot put a second core to work on
+them from a thread, a few worker processes can. The crawler goes on reading the archive, hashing
+and following links while earlier pages are extracted; the extractor stays a pure function of
+(url, html, source) and the results are those of in-thread extraction, in the same order.
 
-Workers fork from a forkserver that has imported the extractors and nothing else (no Prefect,
-pandas or DuckDB), so each costs tens of MB, starts in milliseconds and inherits none of this
-process's threads. They die with the run however it ends (each watches the run's pidfd), and the
-forkserver exits once this process and its workers have. A page body is held only while at most
-IN_FLIGHT_PER_PROCESS pages per process wait for a worker.
+Plain processes and pipes rather than multiprocessing: a worker is `python -m
+klimatkontrakt.workers`, which imports the extractors and nothing else (multiprocessing would
+import the run's main module, hence Prefect, pandas and DuckDB, into every worker), and the
+crawling thread writes pages to the workers' pipes and reads their answers itself: no feeder or
+manager threads that would wait for the GIL behind the crawl (with concurrent.futures the pool
+made a replay inside the flow slower, not faster). Pipes are enlarged so a page rarely blocks.
+A worker ends when its pipe closes or when the run's process ends, however it ends (it watches
+the run's pidfd).
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
+import fcntl
 import os
+import pickle
 import select
+import subprocess
+import sys
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 
-from extractors import get_extractor
+from klimatkontrakt.errors import RunFailed
 from klimatkontrakt.model import Extraction, Source
 
-IN_FLIGHT_PER_PROCESS = 4
+IN_FLIGHT_PER_PROCESS = 4  # pages a worker may have queued: enough to keep it busy, few bodies held
+PIPE_BYTES = 1 << 20  # Linux's default pipe-max-size; the kernel keeps its default if refused
 
 _lock = threading.Lock()
 _pool: ExtractionPool | None = None
 
 
-class ExtractionPool:
-    def __init__(self, processes: int):
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["extractors"])
-        self.processes = processes
-        self.broken = False  # a worker died (killed, out of memory): the next run starts new ones
-        self._executor = ProcessPoolExecutor(processes, mp_context=context,
-                                             initializer=_die_with_run, initargs=(os.getpid(),))
-        self._slots = threading.BoundedSemaphore(processes * IN_FLIGHT_PER_PROCESS)
+class WorkerDied(RunFailed):
+    """An extraction worker ended without answering (killed, out of memory)."""
 
-    def submit(self, extractor: str, url: str, html: str, source: Source) -> Future[Extraction]:
-        """`get_extractor(extractor)(url, html, source)` in a worker; waits while the workers are busy."""
-        self._slots.acquire()
-        try:
-            future = self._executor.submit(_extract, extractor, url, html, source)
-        except BaseException:
-            self._slots.release()
-            raise
-        future.add_done_callback(self._done)
-        return future
 
-    def _done(self, future: Future) -> None:
-        self._slots.release()
-        if not future.cancelled() and isinstance(future.exception(), BrokenProcessPool):
-            self.broken = True
+class _Worker:
+    def __init__(self):
+        to_worker, from_worker = os.pipe(), os.pipe()
+        for _, write_end in (to_worker, from_worker):
+            with contextlib.suppress(OSError, AttributeError):
+                fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "klimatkontrakt.workers", str(os.getpid()), str(to_worker[0]), str(from_worker[1])],
+            pass_fds=(to_worker[0], from_worker[1]), stdin=subprocess.DEVNULL,
+        )
+        os.close(to_worker[0])
+        os.close(from_worker[1])
+        self.requests = Connection(to_worker[1], readable=False)
+        self.answers = Connection(from_worker[0], writable=False)
+        self.pending = 0
 
     def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        self.requests.close()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.answers.close()
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """A page handed to a worker; `ExtractionPool.result` turns it into its extraction."""
+
+    number: int
+
+
+class ExtractionPool:
+    def __init__(self, processes: int):
+        self.processes = processes
+        self.broken = False
+        self._workers: list[_Worker] = []  # started by the first page: a run may extract nothing
+        self._answers: dict[int, tuple[bool, object]] = {}
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def submit(self, extractor: str, url: str, html: str, source: Source) -> Ticket:
+        """Hand the page to the least busy worker (waiting while every worker is full)."""
+        with self._lock:
+            if not self._workers:
+                self._workers = [_Worker() for _ in range(self.processes)]
+            while min(w.pending for w in self._workers) >= IN_FLIGHT_PER_PROCESS:
+                self._receive()
+            worker = min(self._workers, key=lambda w: w.pending)
+            ticket, self._next = Ticket(self._next), self._next + 1
+            try:
+                worker.requests.send((ticket.number, extractor, url, html, source))
+            except OSError:  # its end of the pipe is gone
+                self._died(worker)
+            worker.pending += 1
+            return ticket
+
+    def result(self, ticket: Ticket) -> Extraction:
+        """The extraction of a submitted page (what the extractor raised is raised here)."""
+        with self._lock:
+            while ticket.number not in self._answers:
+                self._receive()
+            ok, value = self._answers.pop(ticket.number)
+        if not ok:
+            raise value
+        return value
+
+    def _receive(self) -> None:
+        """Read every answer that is ready (waiting for one)."""
+        busy = {w.answers: w for w in self._workers if w.pending}
+        for answers in wait(list(busy)):
+            worker = busy[answers]
+            try:
+                ticket, ok, value = answers.recv()
+            except (EOFError, OSError):
+                self._died(worker)
+            worker.pending -= 1
+            self._answers[ticket] = (ok, value)
+
+    def _died(self, worker: _Worker) -> None:
+        self.broken = True
+        try:
+            code = worker.process.wait(5)
+        except subprocess.TimeoutExpired:
+            code = None
+        raise WorkerDied(f"an extraction worker ended without answering (exit {code})")
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.close()
 
 
 def extraction_pool(processes: int) -> ExtractionPool | None:
-    """The run's shared pool of `processes` workers (made on first use); None for 0: extract in
-    the crawling thread."""
+    """The run's pool of `processes` workers (started on first use); None for 0: extract in the
+    crawling thread."""
     global _pool
     if processes <= 0:
         return None
@@ -75,7 +150,7 @@ def extraction_pool(processes: int) -> ExtractionPool | None:
 
 
 def close_extraction_pool() -> None:
-    """Stop the workers (the end of a run); the next `extraction_pool` starts new ones."""
+    """Stop the workers (the end of a run's crawl); the next `extraction_pool` starts new ones."""
     global _pool
     with _lock:
         if _pool is not None:
@@ -83,22 +158,46 @@ def close_extraction_pool() -> None:
             _pool = None
 
 
-def _extract(extractor: str, url: str, html: str, source: Source) -> Extraction:
-    return get_extractor(extractor)(url, html, source)
+def serve(run_pid: int, requests_fd: int, answers_fd: int) -> None:
+    """A worker: extract each page that comes in, answer in order, until the pipe closes."""
+    from extractors import get_extractor
+
+    _exit_with(run_pid)
+    os.dup2(2, 1)  # a stray print must not land in the answers
+    requests, answers = Connection(requests_fd, writable=False), Connection(answers_fd, readable=False)
+    while True:
+        try:
+            ticket, extractor, url, html, source = requests.recv()
+        except EOFError:
+            return
+        try:
+            answers.send((ticket, True, get_extractor(extractor)(url, html, source)))
+        except Exception as exc:  # noqa: BLE001 - the run decides what an extractor's failure means
+            answers.send((ticket, False, _portable(exc)))
 
 
-def _die_with_run(run_pid: int) -> None:
-    """Worker initializer: a thread that ends the worker the moment the run's process ends.
+def _portable(exc: Exception) -> Exception:
+    """`exc` if it survives pickling, else a RuntimeError that says what it was."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:  # noqa: BLE001 - any exception type may refuse
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
 
-    Not PR_SET_PDEATHSIG: a worker's parent is the forkserver, which outlives the run as long as
-    any worker does (each holds the pipe whose end tells the forkserver its clients are gone)."""
+
+def _exit_with(run_pid: int) -> None:
+    """End this worker the moment the run's process ends (a pidfd turns readable then)."""
     try:
         run = os.pidfd_open(run_pid)
     except ProcessLookupError:
         os._exit(1)
-    threading.Thread(target=_exit_when_readable, args=(run,), name="die-with-run", daemon=True).start()
+
+    def watch() -> None:
+        select.select([run], [], [])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-run", daemon=True).start()
 
 
-def _exit_when_readable(pidfd: int) -> None:
-    select.select([pidfd], [], [])  # a process's pidfd turns readable when it ends
-    os._exit(1)
+if __name__ == "__main__":
+    serve(*(int(arg) for arg in sys.argv[1:4]))

@@ -169,8 +169,8 @@ def said(run: Run, text: str):
 
 
 def extracting(run: Run):
-    """True once the run's extraction workers are up (the forkserver and a worker forked from it)."""
-    return lambda: sum("multiprocessing.forkserver" in cmdline for _, _, cmdline in _descendants(run.proc.pid)) >= 2
+    """True once the run's extraction workers are up."""
+    return lambda: any("klimatkontrakt.workers" in cmdline for _, _, cmdline in _descendants(run.proc.pid))
 
 
 def exists(folder: Path, pattern: str):
