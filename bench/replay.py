@@ -11,15 +11,18 @@ every article. Then, per repetition, in subprocesses:
   "Beginning flow run" (imports + Prefect's temporary API server), flow = "Beginning flow run" ->
   "Finished in state", and the stages in between (fetch+extract -> last "source" line,
   assemble -> "assembled", load+publish -> "loaded ... and published ...").
-* the same stages as plain function calls (the tasks' `.fn`, same thread pool size, no Prefect
-  flow or task runs): the difference to the flow is Prefect's orchestration overhead.
+* the same stages as plain function calls (the tasks' `.fn`, sources one at a time with the
+  extraction workers, as the flow replays; no Prefect flow or task runs): the difference to the flow is Prefect's orchestration overhead.
 
 Also measured: the floor, parsing every page once with lxml.html in this process (before the
 first repetition and again before each one; the median, since other work on the machine moves
 it as much as it moves the runs); the CPU time of the floor and of the plain stages (less
-affected by other processes than wall time on a shared machine); Prefect's
-temporary server start on its own (a trivial flow in a fresh process); peak memory per child
-(ru_maxrss from wait4). Medians over the repetitions; the headline figure is printed last.
+affected by other processes than wall time on a shared machine; the extraction workers'
+CPU time included); Prefect's temporary server start on its own (a trivial flow in a fresh
+process); peak memory of each child with its extraction workers (the sum of their proportional
+set sizes, sampled every 50 ms; the Prefect API server that `klimatkontrakt run` starts is
+reported apart), and ru_maxrss of the largest process. Medians over the repetitions; the
+headline figure is printed last.
 
     uv run python bench/replay.py [--pages 2000] [--reps 3] [--keep]
     uv run python bench/replay.py --pages 10000 --reps 1      # the memory check (target < 500 MB)
@@ -30,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -66,14 +70,61 @@ def _spawn(cmd: list[str], cwd: Path) -> dict:
         stream.close()
 
     threads = [threading.Thread(target=pump, args=(s, n), daemon=True) for s, n in ((proc.stdout, "out"), (proc.stderr, "err"))]
+    peaks = {"pipeline": 0, "server": 0}
+    done = threading.Event()
+
+    def sample():
+        while not done.wait(0.05):
+            now = {"pipeline": 0, "server": 0}
+            for pid, in_server in _tree(proc.pid, lambda cmdline: "prefect server start" in cmdline):
+                now["server" if in_server else "pipeline"] += _pss_kb(pid)
+            for key, kb in now.items():
+                peaks[key] = max(peaks[key], kb)
+
+    threads.append(threading.Thread(target=sample, daemon=True))
     for t in threads:
         t.start()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
+    done.set()
     for t in threads:
         t.join()
-    return {"wall": wall, "rc": proc.returncode, "maxrss_mb": usage.ru_maxrss / 1024, "lines": lines}
+    return {"wall": wall, "rc": proc.returncode, "maxrss_mb": usage.ru_maxrss / 1024, "lines": lines,
+            "pss_mb": peaks["pipeline"] / 1024, "server_pss_mb": peaks["server"] / 1024}
+
+
+def _tree(root: int, is_server) -> list[tuple[int, bool]]:
+    """(pid, part of the Prefect server) for `root` and its live descendants: a process is part
+    of the server when `is_server(its command line)` holds for it or for one of its ancestors."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            children.setdefault(int(stat.read_text().rsplit(")", 1)[1].split()[1]), []).append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    found, todo = [], [(root, False)]
+    while todo:
+        pid, in_server = todo.pop()
+        try:
+            in_server = in_server or is_server(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            continue
+        found.append((pid, in_server))
+        todo.extend((child, in_server) for child in children.get(pid, []))
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: resident memory, pages shared between processes split among them,
+    so the sum over processes is what they take together."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def _first(lines, needle: str, *, last: bool = False) -> float | None:
@@ -104,6 +155,8 @@ def run_cli(archive: Path, sources: Path, out: Path) -> dict:
         "exit": r["wall"] - end,
         "total": r["wall"],
         "maxrss_mb": r["maxrss_mb"],
+        "pss_mb": r["pss_mb"],
+        "server_pss_mb": r["server_pss_mb"],
         "package": out / "packages" / "latest",
     }
 
@@ -116,44 +169,54 @@ def run_plain(archive: Path, sources: Path, out: Path) -> dict:
         raise SystemExit(f"plain pipeline failed (exit {r['rc']}):\n{tail}")
     result = json.loads([text for _, name, text in r["lines"] if name == "out" and text.startswith("{")][-1])
     result["maxrss_mb"] = r["maxrss_mb"]
+    result["pss_mb"] = r["pss_mb"]
     return result
 
 
 def _plain_main(archive: str, sources_file: str, out: str) -> None:
     """Child: nightly()'s stages without Prefect orchestration (tasks called through `.fn`)."""
     t0 = time.perf_counter()
-    from concurrent.futures import ThreadPoolExecutor
     from datetime import UTC, datetime
 
     from flows import nightly as nf
     from klimatkontrakt.config import load_sources
     from klimatkontrakt.fetch.client import ReplayClient
     from klimatkontrakt.fetch.warc import ReplayArchive
+    from klimatkontrakt.settings import Settings
     from klimatkontrakt.state import extractor_version, read_state
+    from klimatkontrakt.workers import close_extraction_pool, extraction_pool
 
-    imported, cpu_imported = time.perf_counter(), time.process_time()
+    imported, cpu_imported = time.perf_counter(), _cpu()
     started = datetime.now(UTC)
     out_dir, db_path = Path(out), Path(out) / "kk.duckdb"
     out_dir.mkdir(parents=True, exist_ok=True)
     sources = load_sources(Path(sources_file))
     previous = read_state(db_path, {s.id: extractor_version(s) for s in sources})
     client = ReplayClient(ReplayArchive([Path(archive)]))
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda s: nf.collect(s, client, previous), sources))
-    collected, cpu_collected = time.perf_counter(), time.process_time()
+    # as the flow replays: one source at a time, extraction workers alongside
+    pool = extraction_pool(Settings().extract_processes)
+    results = [nf.collect(s, client, previous, pool) for s in sources]
+    close_extraction_pool()  # the workers are reaped: their CPU time is in RUSAGE_CHILDREN
+    collected, cpu_collected = time.perf_counter(), _cpu()
     run_id = nf.new_run_id(started)
     run = {"run_id": run_id, "started_at": started.replace(tzinfo=None), "finished_at": datetime.now(UTC).replace(tzinfo=None),
            "status": "success", "pages_fetched": sum(len(r.pages) for r in results), "records": 0,
            "sources_failed": None, "message": None}
     tables = nf.assemble_stage.fn(results, run_id, previous, dict(client.seen_validators))
-    assembled, cpu_assembled = time.perf_counter(), time.process_time()
+    assembled, cpu_assembled = time.perf_counter(), _cpu()
     nf.load_and_publish.fn(tables, run, db_path, out_dir, started)
-    published, cpu_published = time.perf_counter(), time.process_time()
+    published, cpu_published = time.perf_counter(), _cpu()
     print(json.dumps({"imports": imported - t0, "collect": collected - imported, "assemble": assembled - collected,
                       "load_publish": published - assembled, "flow": published - imported,
                       "rows": sum(len(t) for t in tables.values()),
                       "cpu_collect": cpu_collected - cpu_imported, "cpu_assemble": cpu_assembled - cpu_collected,
                       "cpu_load_publish": cpu_published - cpu_assembled, "cpu_flow": cpu_published - cpu_imported}))
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its reaped children (the extraction workers)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def prefect_server_start() -> dict:
@@ -244,12 +307,13 @@ def main() -> int:
             cli.append(r)
             print(f"rep {i + 1} flow: startup {r['startup']:.1f} s | flow {r['flow']:.1f} s (fetch+extract "
                   f"{r['collect']:.1f}, assemble {r['assemble']:.1f}, load+publish {r['load_publish']:.1f}, after {r['after_publish']:.1f}) "
-                  f"| exit {r['exit']:.1f} s | total {r['total']:.1f} s | peak {r['maxrss_mb']:.0f} MB")
+                  f"| exit {r['exit']:.1f} s | total {r['total']:.1f} s | peak {r['pss_mb']:.0f} MB (run and workers, PSS; "
+                  f"largest process {r['maxrss_mb']:.0f} MB RSS; Prefect server {r['server_pss_mb']:.0f} MB)")
             if not args.no_plain:
                 p = run_plain(corpus.archive, corpus.sources, tmp / f"plain{i}")
                 plain.append(p)
                 print(f"rep {i + 1} plain: imports {p['imports']:.1f} s | stages {p['flow']:.1f} s (fetch+extract "
-                      f"{p['collect']:.1f}, assemble {p['assemble']:.1f}, load+publish {p['load_publish']:.1f}) | peak {p['maxrss_mb']:.0f} MB")
+                      f"{p['collect']:.1f}, assemble {p['assemble']:.1f}, load+publish {p['load_publish']:.1f}) | peak {p['pss_mb']:.0f} MB")
         t = time.perf_counter()
         check = subprocess.run([sys.executable, "-m", "klimatkontrakt", "validate", str(cli[-1]["package"])],
                                cwd=REPO, capture_output=True, text=True)
@@ -266,7 +330,7 @@ def main() -> int:
               f"(min {min(floors):.2f}, max {max(floors):.2f} over {len(floors)} measurements)")
         for key in ("startup", "collect", "assemble", "load_publish", "after_publish", "flow", "total"):
             print(f"  {key:14s} {_med([r[key] for r in cli]):7.2f} s")
-        peak = max(r["maxrss_mb"] for r in cli)
+        peak = max(r["pss_mb"] for r in cli)
         ratio = flow / floor
         print(f"  pages/s (flow, without startup)  {n / flow:7.1f}")
         print(f"  pages/s (whole command)          {n / _med([r['total'] for r in cli]):7.1f}")
@@ -282,15 +346,16 @@ def main() -> int:
             print(f"  Prefect orchestration overhead   {overhead:7.2f} s = {share:.1%} of the flow (target < "
                   f"{TARGET_OVERHEAD:.0%}: {'met' if share < TARGET_OVERHEAD else 'MISSED'}); server start "
                   f"{server['first_flow']:.1f} s not included")
-            print(f"  peak memory, plain pipeline      {max(p['maxrss_mb'] for p in plain):7.0f} MB")
+            print(f"  peak memory, plain pipeline      {max(p['pss_mb'] for p in plain):7.0f} MB (PSS, with its workers)")
             floor_cpu = _med(floors_cpu)
             cpu = {key: _med([p[f"cpu_{key}"] for p in plain]) for key in ("collect", "assemble", "load_publish", "flow")}
             print(f"  CPU time, plain stages           {cpu['flow']:7.2f} s (fetch+extract {cpu['collect']:.2f}, assemble "
                   f"{cpu['assemble']:.2f}, load+publish {cpu['load_publish']:.2f}) = {cpu['flow'] / floor_cpu:.1f}x the floor's "
                   f"CPU time {floor_cpu:.2f} s (fetch+extract {cpu['collect'] / floor_cpu:.1f}x); "
                   f"less moved by other work on the machine than wall time")
-        print(f"  peak memory, klimatkontrakt run  {peak:7.0f} MB  (target < {TARGET_MEMORY_MB} MB: "
-              f"{'met' if peak < TARGET_MEMORY_MB else 'MISSED'})")
+        print(f"  peak memory, klimatkontrakt run  {peak:7.0f} MB  (the run's process and its extraction workers, "
+              f"summed PSS; target < {TARGET_MEMORY_MB} MB: {'met' if peak < TARGET_MEMORY_MB else 'MISSED'}); the Prefect "
+              f"API server it starts: {max(r['server_pss_mb'] for r in cli):.0f} MB more")
         print()
         print(f"HEADLINE replay {n} pages: {n / flow:.0f} pages/s, flow {flow:.1f} s = {ratio:.1f}x the lxml parse floor, "
               f"+ {_med([r['startup'] for r in cli]):.1f} s startup; peak {peak:.0f} MB")
