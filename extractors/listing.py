@@ -38,9 +38,9 @@ def is_listing(url: str, html: str) -> bool:
     body_class = body.group("c") if body else ""
     if _ARCHIVE_CLASS.search(body_class):
         return True
-    if _SINGLE_CLASS.search(body_class) or _has_article_body(html):
-        return False  # one post (its "Läs också" teasers are noise, not the page)
-    return len(_ARTICLE_TAG.findall(html)) >= 3
+    if _SINGLE_CLASS.search(body_class) or len(_ARTICLE_TAG.findall(html)) < 3:
+        return False
+    return not _has_article_body(html)  # one post has a body (its "Läs också" teasers are noise)
 
 
 def _word_char(c: str) -> bool:
