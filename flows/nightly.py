@@ -19,7 +19,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -229,9 +228,6 @@ def nightly(
     """Crawl every source, extract facts, load DuckDB and publish a validated package."""
     started = datetime.now(UTC)
     run_id = new_run_id(started)
-    # Arrow's default allocator keeps what is freed for reuse, so each stage's large tables stayed
-    # resident after it ended; the system allocator gives it back (-100 MB peak at 10,000 pages).
-    pa.set_memory_pool(pa.system_memory_pool())
     settings = Settings()
     if allow_private:
         settings.allow_private = True
