@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -43,7 +44,7 @@ from klimatkontrakt.state import (
     PreviousState,
     extractor_version,
     kept_documents,
-    page_state_frame,
+    page_state_parts,
     read_state,
 )
 
@@ -144,7 +145,8 @@ def assemble_tables(results: list[SourceResult], run_id: str, previous: Previous
     (incremental state for the next run). Pure apart from logging."""
     previous = previous or PreviousState()
     tables = _fact_tables(results, run_id, previous)
-    tables["page_state"] = pd.concat(list(_page_state_parts(results, previous, validators or {})), ignore_index=True)
+    parts = list(_page_state_parts(results, previous, validators or {}))
+    tables["page_state"] = sch.to_frame("page_state", pa.concat_tables(parts) if parts else [])
     return tables
 
 
@@ -176,8 +178,9 @@ def _fact_tables(results: list[SourceResult], run_id: str, previous: PreviousSta
 
 
 def _page_state_parts(results: list[SourceResult], previous: PreviousState, validators: dict):
-    """page_state one source at a time, in (source_id, url) order: the rows of this run's crawl of
-    the source and its previous rows not answered this run; then those of sources no longer crawled."""
+    """page_state in (source_id, url) order, one source at a time and a few hundred rows a part:
+    the rows of this run's crawl of the source and its previous rows not answered this run; then
+    those of sources no longer crawled."""
     crawled = {r.source.id: r for r in results if r.crawl is not None}
     previous_ids = {source_id for source_id, _ in previous.rows}
     versions = {r.source.id: extractor_version(r.source) for r in results}
@@ -189,7 +192,7 @@ def _page_state_parts(results: list[SourceResult], previous: PreviousState, vali
         )
         r = crawled.get(source_id)
         crawls = [(r.source, r.crawl, r.extractions)] if r is not None else []
-        yield page_state_frame(crawls, own, validators, versions, forget_before)
+        yield from page_state_parts(crawls, own, validators, versions, forget_before)
 
 
 @task(name="load-and-publish", cache_policy=NO_CACHE)
