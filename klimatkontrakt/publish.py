@@ -51,7 +51,7 @@ from klimatkontrakt import schema as sch
 from klimatkontrakt.dcat import build_dcat
 from klimatkontrakt.dictionary import render_data_dictionary
 from klimatkontrakt.errors import ReleaseGateFailed, RunFailed
-from klimatkontrakt.load import read_tables
+from klimatkontrakt.load import BUILD_CONFIG, read_tables
 from klimatkontrakt.scrub import scrub_frame
 
 log = logging.getLogger(__name__)
@@ -317,7 +317,7 @@ def write_duckdb(tables: dict[str, pa.Table], path: Path) -> Path:
     nothing else (views over database-only tables are left out)."""
     if path.exists():
         path.unlink()
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config=BUILD_CONFIG)
     try:
         for table, data in tables.items():
             con.execute(sch.ddl(table))
@@ -377,10 +377,9 @@ def write_dcat(folder: Path, packages: Path, zip_path: Path, *, zip_name: str, t
 
 def _published_tables(db_path: Path) -> tuple[dict[str, pa.Table], int]:
     """The published tables as Arrow, free text scrubbed; and how many cells were scrubbed."""
-    frames = read_tables(db_path)
     out, scrubbed = {}, 0
-    for table in sch.table_names():
-        frame, n = scrub_frame(frames[table], sch.descriptor(table))
+    for table in sch.table_names():  # one table's frame at a time, not every table's twice
+        frame, n = scrub_frame(read_tables(db_path, [table])[table], sch.descriptor(table))
         scrubbed += n
         out[table] = sch.to_arrow(table, frame)
     if scrubbed:
