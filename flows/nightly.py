@@ -36,7 +36,7 @@ from klimatkontrakt.errors import ConfigError, KlimatkontraktError, ReleaseGateF
 from klimatkontrakt.fetch.client import NOT_ARCHIVED
 from klimatkontrakt.fetch.crawl import CrawlResult, crawl
 from klimatkontrakt.fetch.plan import FetchPlan, host_groups, join_archive, open_client
-from klimatkontrakt.load import StagedTable, build_database, stage_table
+from klimatkontrakt.load import StagedTable, build_database, return_freed_memory, stage_table
 from klimatkontrakt.model import Extraction, FetchedPage, Source
 from klimatkontrakt.publish import publish
 from klimatkontrakt.settings import Settings
@@ -163,6 +163,7 @@ def assemble_stage(results: list[SourceResult], run_id: str, previous: PreviousS
               for name, frame in _fact_tables(results, run_id, previous).items()}
     staged["page_state"] = stage_table("page_state", _page_state_parts(results, previous, validators or {}),
                                        staging / "page_state.parquet")
+    return_freed_memory()
     log.info("assembled: %s", ", ".join(f"{k}={len(v)}" for k, v in staged.items()))
     return staged
 

@@ -19,6 +19,7 @@ the file; an open read-only connection keeps reading the old one).
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import logging
 import os
@@ -79,6 +80,16 @@ def stage_table(table: str, parts: Iterable[pd.DataFrame | pa.Table], path: Path
             writer.write_table(data)
             rows += data.num_rows
     return StagedTable(Path(path), rows)
+
+
+def return_freed_memory() -> None:
+    """Hand the heap memory freed by the stage just ended back to the OS (glibc's malloc_trim):
+    glibc keeps freed chunks between live ones for reuse, but the next stage allocates mostly in
+    DuckDB's own allocator, which cannot reuse them. Does nothing where there is no glibc."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def previous_path(db_path: Path) -> Path:
@@ -145,6 +156,7 @@ def build_database(
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
+            return_freed_memory()
             if before_swap is not None:
                 before_swap(tmp)
             _keep_previous(db_path)
