@@ -163,7 +163,6 @@ def assemble_stage(results: list[SourceResult], run_id: str, previous: PreviousS
               for name, frame in _fact_tables(results, run_id, previous).items()}
     staged["page_state"] = stage_table("page_state", _page_state_parts(results, previous, validators or {}),
                                        staging / "page_state.parquet")
-    return_freed_memory()
     log.info("assembled: %s", ", ".join(f"{k}={len(v)}" for k, v in staged.items()))
     return staged
 
@@ -203,6 +202,7 @@ def load_and_publish(tables: dict, run: dict, db_path: Path, out_dir: Path, crea
     gate that fails (validation, shrink) leaves the previous database and releases untouched.
     `tables`: DataFrames or `StagedTable`s (whose staging folder is removed once loaded)."""
     run["records"] = sum(len(tables[t]) for t in sch.FACT_TABLES)
+    return_freed_memory()  # what assembling needed, and the pages and extractions, are freed by now
     released: list[Path] = []
 
     def publish_from(staged: Path) -> None:

@@ -65,6 +65,7 @@ PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 # frictionless then reads the files exactly so instead of guessing the dialect from a sample.
 CSV_DIALECT = {"header": True, "delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"',
                "doubleQuote": True, "skipInitialSpace": False}
+CSV_BATCH_ROWS = 1000  # rows turned into Python values at once by write_csv
 STALE_TMP_SECONDS = 3600  # temporary files of a killed publish older than this are removed
 
 LICENSES = [{
@@ -431,7 +432,7 @@ def write_csv(table: str, data: pa.Table, path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow(data.column_names)
-        for batch in data.to_batches(max_chunksize=10_000):
+        for batch in data.to_batches(max_chunksize=CSV_BATCH_ROWS):
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for row in zip(*columns, strict=True):
                 writer.writerow([_cell(v, k) for v, k in zip(row, kinds, strict=True)])
