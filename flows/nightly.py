@@ -37,7 +37,7 @@ from klimatkontrakt.errors import ConfigError, KlimatkontraktError, ReleaseGateF
 from klimatkontrakt.fetch.client import NOT_ARCHIVED
 from klimatkontrakt.fetch.crawl import CrawlResult, crawl
 from klimatkontrakt.fetch.plan import FetchPlan, host_groups, join_archive, open_client
-from klimatkontrakt.load import StagedTable, build_database, stage_table
+from klimatkontrakt.load import StagedTable, build_database, return_freed_memory, stage_table
 from klimatkontrakt.model import Extraction, FetchedPage, Source
 from klimatkontrakt.publish import publish
 from klimatkontrakt.settings import Settings
@@ -45,7 +45,7 @@ from klimatkontrakt.state import (
     PreviousState,
     extractor_version,
     kept_documents,
-    page_state_frame,
+    page_state_parts,
     read_state,
 )
 from klimatkontrakt.workers import ExtractionPool, Ticket, close_extraction_pool, extraction_pool
@@ -157,7 +157,8 @@ def assemble_tables(results: list[SourceResult], run_id: str, previous: Previous
     (incremental state for the next run). Pure apart from logging."""
     previous = previous or PreviousState()
     tables = _fact_tables(results, run_id, previous)
-    tables["page_state"] = pd.concat(list(_page_state_parts(results, previous, validators or {})), ignore_index=True)
+    parts = list(_page_state_parts(results, previous, validators or {}))
+    tables["page_state"] = sch.to_frame("page_state", pa.concat_tables(parts) if parts else [])
     return tables
 
 
@@ -189,8 +190,9 @@ def _fact_tables(results: list[SourceResult], run_id: str, previous: PreviousSta
 
 
 def _page_state_parts(results: list[SourceResult], previous: PreviousState, validators: dict):
-    """page_state one source at a time, in (source_id, url) order: the rows of this run's crawl of
-    the source and its previous rows not answered this run; then those of sources no longer crawled."""
+    """page_state in (source_id, url) order, one source at a time and a few hundred rows a part:
+    the rows of this run's crawl of the source and its previous rows not answered this run; then
+    those of sources no longer crawled."""
     crawled = {r.source.id: r for r in results if r.crawl is not None}
     previous_ids = {source_id for source_id, _ in previous.rows}
     versions = {r.source.id: extractor_version(r.source) for r in results}
@@ -202,7 +204,7 @@ def _page_state_parts(results: list[SourceResult], previous: PreviousState, vali
         )
         r = crawled.get(source_id)
         crawls = [(r.source, r.crawl, r.extractions)] if r is not None else []
-        yield page_state_frame(crawls, own, validators, versions, forget_before)
+        yield from page_state_parts(crawls, own, validators, versions, forget_before)
 
 
 @task(name="load-and-publish", cache_policy=NO_CACHE)
@@ -212,6 +214,7 @@ def load_and_publish(tables: dict, run: dict, db_path: Path, out_dir: Path, crea
     gate that fails (validation, shrink) leaves the previous database and releases untouched.
     `tables`: DataFrames or `StagedTable`s (whose staging folder is removed once loaded)."""
     run["records"] = sum(len(tables[t]) for t in sch.FACT_TABLES)
+    return_freed_memory()  # what assembling needed, and the pages and extractions, are freed by now
     released: list[Path] = []
 
     def publish_from(staged: Path) -> None:
@@ -241,9 +244,6 @@ def nightly(
     """Crawl every source, extract facts, load DuckDB and publish a validated package."""
     started = datetime.now(UTC)
     run_id = new_run_id(started)
-    # Arrow's default allocator keeps what is freed for reuse, so each stage's large tables stayed
-    # resident after it ended; the system allocator gives it back (-100 MB peak at 10,000 pages).
-    pa.set_memory_pool(pa.system_memory_pool())
     settings = Settings()
     if allow_private:
         settings.allow_private = True

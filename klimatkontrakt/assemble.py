@@ -134,24 +134,28 @@ def assemble(pages: list[Page], run_id: str,
         if doc_id in documents:
             documents[doc_id]["row"].update(kept)
     # one fact table at a time (facts of different tables never merge): only that table's claims
-    # are in memory, and they are consumed by _merge, so only the merged rows outlive it
+    # are in memory, they are consumed by _merge, and its claims rows become Arrow at once, so
+    # only the merged rows outlive it
     facts: dict[str, list[dict]] = {}
-    claim_rows: list[dict] = []
+    claim_parts: list[pa.Table] = []
     for table in sch.FACT_TABLES:
         merged, rows = _merge(_claims(documents, table, known_munis, known_orgs))
         facts[table] = merged[table]
-        claim_rows += rows
+        claim_parts.append(_table("claims", rows))
+        del merged, rows
     _link_events(facts["signings"], facts["events"])
+    claims = pa.concat_tables(claim_parts).sort_by([(c, "ascending") for c in sch.primary_key("claims")])
+    del claim_parts
 
     tables = {
         "municipalities": municipalities_frame(),
         "organisations": organisations_frame(),
         "documents": _frame("documents", [d["row"] for d in documents.values()]),
         **{t: _frame(t, facts.pop(t)) for t in sch.FACT_TABLES},
-        "claims": _frame("claims", claim_rows),
+        "claims": sch.to_frame("claims", claims),  # claim ids are never empty: Arrow's order is _frame's
         "fetches": _frame("fetches", [_fetch_row(source, page, run_id) for source, page, _ in pages]),
     }
-    del claim_rows  # in the frame now
+    del claims
     from klimatkontrakt.conflicts import find_conflicts  # it builds on this module's ids
 
     tables["conflicts"] = find_conflicts(tables)
@@ -441,8 +445,11 @@ def _sort_key(table: str):
 
 
 def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
-    """The rows sorted by key, built column by column (no second dict per row)."""
-    rows = sorted(rows, key=_sort_key(table))
+    """The rows sorted by key."""
+    return sch.to_frame(table, _table(table, sorted(rows, key=_sort_key(table))))
+
+
+def _table(table: str, rows: list[dict]) -> pa.Table:
+    """The rows as Arrow, built column by column (no second dict per row)."""
     schema = sch.arrow_schema(table)
-    return sch.to_frame(table, pa.Table.from_pydict({n: [row.get(n) for row in rows] for n in schema.names},
-                                                    schema=schema))
+    return pa.Table.from_pydict({n: [row.get(n) for row in rows] for n in schema.names}, schema=schema)

@@ -51,7 +51,7 @@ from klimatkontrakt import schema as sch
 from klimatkontrakt.dcat import build_dcat
 from klimatkontrakt.dictionary import render_data_dictionary
 from klimatkontrakt.errors import ReleaseGateFailed, RunFailed
-from klimatkontrakt.load import read_tables
+from klimatkontrakt.load import BUILD_CONFIG, read_tables
 from klimatkontrakt.scrub import scrub_frame
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,7 @@ PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 # frictionless then reads the files exactly so instead of guessing the dialect from a sample.
 CSV_DIALECT = {"header": True, "delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"',
                "doubleQuote": True, "skipInitialSpace": False}
+CSV_BATCH_ROWS = 1000  # rows turned into Python values at once by write_csv
 STALE_TMP_SECONDS = 3600  # temporary files of a killed publish older than this are removed
 
 LICENSES = [{
@@ -317,7 +318,7 @@ def write_duckdb(tables: dict[str, pa.Table], path: Path) -> Path:
     nothing else (views over database-only tables are left out)."""
     if path.exists():
         path.unlink()
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config=BUILD_CONFIG)
     try:
         for table, data in tables.items():
             con.execute(sch.ddl(table))
@@ -377,10 +378,9 @@ def write_dcat(folder: Path, packages: Path, zip_path: Path, *, zip_name: str, t
 
 def _published_tables(db_path: Path) -> tuple[dict[str, pa.Table], int]:
     """The published tables as Arrow, free text scrubbed; and how many cells were scrubbed."""
-    frames = read_tables(db_path)
     out, scrubbed = {}, 0
-    for table in sch.table_names():
-        frame, n = scrub_frame(frames[table], sch.descriptor(table))
+    for table in sch.table_names():  # one table's frame at a time, not every table's twice
+        frame, n = scrub_frame(read_tables(db_path, [table])[table], sch.descriptor(table))
         scrubbed += n
         out[table] = sch.to_arrow(table, frame)
     if scrubbed:
@@ -432,7 +432,7 @@ def write_csv(table: str, data: pa.Table, path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow(data.column_names)
-        for batch in data.to_batches(max_chunksize=10_000):
+        for batch in data.to_batches(max_chunksize=CSV_BATCH_ROWS):
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for row in zip(*columns, strict=True):
                 writer.writerow([_cell(v, k) for v, k in zip(row, kinds, strict=True)])

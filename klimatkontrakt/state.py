@@ -11,9 +11,10 @@ database is swapped in atomically, page_state with it).
   record exactly as extracted) plus `documents` (title, published_on, language). A missing
   database, a database without page_state or an unreadable one gives an empty state (the run
   then crawls in full; never an error).
-* `page_state_frame(...)` turns this run's crawl into the new page_state rows (pages not fetched
-  in this run keep their previous row, until it is older than the retention: a page not answered
-  for `KLIMATKONTRAKT_PAGE_STATE_DAYS` days, gone from the site or from sources.toml, is forgotten).
+* `page_state_parts(...)` turns this run's crawl into the new page_state rows, a few hundred at a
+  time (pages not fetched in this run keep their previous row, until it is older than the
+  retention: a page not answered for `KLIMATKONTRAKT_PAGE_STATE_DAYS` days, gone from the site or
+  from sources.toml, is forgotten).
 
 Rows whose `extractor_version` (`extractor_version(source)`: the extractor/normaliser code, the
 reference data and the source's configuration) differs from this run's are not used: those pages
@@ -30,7 +31,7 @@ import dataclasses
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -38,6 +39,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 import klimatkontrakt
 from klimatkontrakt import reference
@@ -52,6 +54,7 @@ log = logging.getLogger(__name__)
 TABLE = "page_state"
 FACT_CLASSES = {"signings": Signing, "events": Event, "roles": Role, "memberships": Membership, "projects": Project}
 KEPT_DOCUMENT_FIELDS = ("fetched_at", "status", "sha256", "content_type")
+ROWS_PER_PART = 500  # page_state rows serialised and staged at once: ~10 MB of links JSON
 
 Validators = dict[str, tuple[str | None, str | None]]
 
@@ -266,11 +269,28 @@ def page_state_frame(
     versions: Mapping[str, str],
     forget_before: datetime | None = None,
 ) -> pd.DataFrame:
-    """The page_state rows after this run: one per HTML page answered 200 (or 304 with a usable
-    previous row) in `crawls` (source, crawl result, extraction per page, None where none), and
-    the previous row of every page not answered this run. `validators`: the client's
-    `seen_validators` ({url: (etag, last_modified)} of this run's 200 responses). A previous row
-    last fetched before `forget_before` (naive UTC) is not carried over."""
+    """`page_state_parts` as one DataFrame."""
+    parts = list(page_state_parts(crawls, previous, validators, versions, forget_before))
+    return sch.to_frame(TABLE, pa.concat_tables(parts) if parts else [])
+
+
+def page_state_parts(
+    crawls: Iterable[tuple[Source, CrawlResult, list[Extraction | None]]],
+    previous: PreviousState,
+    validators: Mapping[str, tuple[str | None, str | None]],
+    versions: Mapping[str, str],
+    forget_before: datetime | None = None,
+    rows_per_part: int = ROWS_PER_PART,
+) -> Iterator[pa.Table]:
+    """The page_state rows after this run, in (source_id, url) order, as Arrow tables of at most
+    `rows_per_part` rows: one row per HTML page answered 200 (or 304 with a usable previous row)
+    in `crawls` (source, crawl result, extraction per page, None where none), and the previous
+    row of every page not answered this run. `validators`: the client's `seen_validators`
+    ({url: (etag, last_modified)} of this run's 200 responses). A previous row last fetched
+    before `forget_before` (naive UTC) is not carried over.
+
+    A page's `links` become JSON only in its part: menus and footers put a few hundred links on
+    every page (~20 KB of JSON), too much to hold for every page of a large source at once."""
     validators = {normalise_url(u): v for u, v in validators.items()}
     new: dict[tuple[str, str], dict] = {}
     for source, result, extractions in crawls:
@@ -288,7 +308,6 @@ def page_state_frame(
                 etag, last_modified = prev["etag"], prev["last_modified"]
             else:
                 etag, last_modified = validators.get(normalise_url(page.final_url), (None, None))
-            links = result.links.get(page.url)
             new[key] = {
                 "source_id": source.id,
                 "url": page.url,
@@ -296,7 +315,7 @@ def page_state_frame(
                 "etag": etag,
                 "last_modified": last_modified,
                 "text_sha256": result.text_hashes.get(page.url) or (prev["text_sha256"] if page.from_cache else None),
-                "links": json.dumps(links, ensure_ascii=False) if links is not None else None,
+                "links": result.links.get(page.url),  # a list; JSON in its part
                 "relevant": page.url in result.relevant_urls,
                 "document_id": document_id(page.final_url or page.url) if extraction is not None else None,
                 "extractor_version": versions[source.id],
@@ -309,15 +328,21 @@ def page_state_frame(
         fetched = row.get("last_fetched_at")
         if key not in new and not (forget_before and fetched is not None and _utc_naive(fetched) < forget_before):
             new[key] = row
-    rows = sorted(new.values(), key=lambda r: (r["source_id"], r["url"]))
-    return _frame(rows)
+    keys = sorted(new)
+    schema = sch.arrow_schema(TABLE)
+    for start in range(0, len(keys), rows_per_part):
+        rows = [new[key] for key in keys[start:start + rows_per_part]]
+        columns = {name: [row.get(name) for row in rows] for name in schema.names}
+        columns["links"] = [_links_json(links) for links in columns["links"]]
+        yield pa.Table.from_pydict(columns, schema=schema)
+
+
+def _links_json(links: list[str] | str | None) -> str | None:
+    """A new row's links as JSON (a previous row's are JSON already)."""
+    return json.dumps(links, ensure_ascii=False) if isinstance(links, list) else links
 
 
 def _utc_naive(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value
-
-
-def _frame(rows: list[dict]) -> pd.DataFrame:
-    return sch.to_frame(TABLE, rows)

@@ -1,12 +1,14 @@
 """The flow's assemble stage without Prefect: staged tables are the tables assembled in memory; staging
 folders left by killed runs are removed once stale."""
 
+import json
 import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from flows import nightly
 from klimatkontrakt import schema as sch
@@ -14,7 +16,7 @@ from klimatkontrakt.config import load_sources
 from klimatkontrakt.fetch.client import ReplayClient
 from klimatkontrakt.fetch.warc import ReplayArchive
 from klimatkontrakt.load import build_database
-from klimatkontrakt.state import extractor_version, page_state_frame, read_state
+from klimatkontrakt.state import extractor_version, page_state_frame, page_state_parts, read_state
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "samples" / "klimatkontrakt-sample.warc.gz"
@@ -52,6 +54,21 @@ def test_staged_tables_are_the_assembled_tables_and_page_state_is_made_per_sourc
     for name, frame in frames.items():
         assert staged[name].path.parent == tmp_path / "staging" and len(staged[name]) == len(frame)
         pd.testing.assert_frame_equal(sch.to_frame(name, staged[name].read()), frame, obj=name)
+
+
+def test_page_state_comes_in_parts_of_bounded_size_in_key_order(tmp_path):
+    results, validators = collect()
+    db = tmp_path / "kk.duckdb"
+    build_database(nightly.assemble_tables(results, RUN1, None, validators), db, [run_row(RUN1)])
+    versions = {r.source.id: extractor_version(r.source) for r in results}
+    previous = read_state(db, versions)
+    results, validators = collect(previous)
+    crawls = [(r.source, r.crawl, r.extractions) for r in results if r.crawl is not None]
+    whole = page_state_frame(crawls, previous, validators, versions)
+    parts = list(page_state_parts(crawls, previous, validators, versions, rows_per_part=3))
+    assert len(whole) > 6 and [len(p) for p in parts[:-1]] == [3] * (len(parts) - 1) and 1 <= len(parts[-1]) <= 3
+    pd.testing.assert_frame_equal(sch.to_frame("page_state", pa.concat_tables(parts)), whole)
+    assert whole["links"].dropna().map(lambda text: isinstance(json.loads(text), list)).all()
 
 
 def test_staging_folders_of_killed_runs_are_removed_once_stale(tmp_path):

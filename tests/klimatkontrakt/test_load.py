@@ -314,3 +314,14 @@ def test_a_spill_folder_left_by_a_killed_build_is_removed(db):
     (spill / "duckdb_temp_block-1.block").write_bytes(b"x")
     build_database(assemble(sample_pages(), RUN2), db, [run_row(RUN1), run_row(RUN2)])
     assert leftovers(db.parent) == []
+
+
+@pytest.mark.parametrize("first", ["klimatkontrakt", "flows"])
+def test_arrow_allocates_with_the_system_allocator(first):
+    # Arrow's C++ code (the Parquet writer) uses the default pool whatever pa.set_memory_pool says;
+    # the package sets it to the system allocator before pyarrow loads (mimalloc kept freed memory)
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    code = f"import {first}, pandas, pyarrow; print(pyarrow.default_memory_pool().backend_name)"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == "system"
