@@ -29,14 +29,15 @@ from prefect.utilities.annotations import quote
 
 from extractors import get_extractor
 from flows.reporting import notify_failure, summary_markdown
-from klimatkontrakt import handoff
 from klimatkontrakt import schema as sch
 from klimatkontrakt.assemble import assemble
 from klimatkontrakt.config import load_sources
 from klimatkontrakt.errors import ConfigError, KlimatkontraktError, ReleaseGateFailed, RunFailed
 from klimatkontrakt.fetch.client import NOT_ARCHIVED
-from klimatkontrakt.fetch.crawl import CrawlResult, crawl
+from klimatkontrakt.fetch.crawl import CrawlResult, KnownPage, crawl
 from klimatkontrakt.fetch.plan import FetchPlan, host_groups, join_archive, open_client
+from klimatkontrakt.fetch.reading import PageReading, ReadRequest
+from klimatkontrakt.fetch.urls import normalise_url
 from klimatkontrakt.load import StagedTable, build_database, return_freed_memory, stage_table
 from klimatkontrakt.model import Extraction, FetchedPage, Source
 from klimatkontrakt.publish import publish
@@ -48,7 +49,7 @@ from klimatkontrakt.state import (
     page_state_parts,
     read_state,
 )
-from klimatkontrakt.workers import ExtractionPool, Ticket, close_extraction_pool, extraction_pool
+from klimatkontrakt.workers import ExtractionPool, close_extraction_pool, extraction_pool
 
 log = logging.getLogger("flows.nightly")
 
@@ -118,23 +119,35 @@ def collect(source: Source, client, previous: PreviousState | None = None,
     extractions: list[Extraction | None] = []
     reused: set[str] = set()
 
+    examined: dict[str, Extraction] = {}  # page.url -> what a worker extracted
+
+    def read_in_worker(page: FetchedPage, request: ReadRequest, known: KnownPage | None):
+        reusable = (known is not None and normalise_url(known.final_url) == normalise_url(page.final_url)
+                    and previous.extraction_for(source.id, page.url) is not None)
+        ticket = pool.submit(request, source.extractor if page.is_html and page.status == 200 else None, source,
+                             known.text_sha256 if reusable else None)
+
+        def reading() -> PageReading:
+            page_reading, extraction = pool.result(ticket)
+            if extraction is not None:
+                examined[page.url] = extraction
+            return page_reading
+        return reading
+
     def extract_then_slim(page: FetchedPage, relevant: bool, unchanged: bool) -> FetchedPage:
         # unchanged, or unavailable for now (a timeout, a 5xx): what the page said last time holds
         kept = previous.extraction_for(source.id, page.url) if (relevant and unchanged) or _transient(page) else None
         if kept is not None:
             reused.add(page.url)
             extractions.append(kept)
-        elif page.is_html and page.status == 200 and relevant and pool is not None:
-            handoff.forget()  # the worker parses the page itself
-            extractions.append(pool.submit(source.extractor, page.final_url, page.text, source))
         elif page.is_html and page.status == 200 and relevant:
-            extractions.append(extractor(page.final_url, page.text, source))
+            extractions.append(examined.pop(page.url) if pool is not None else extractor(page.final_url, page.text, source))
         else:
             extractions.append(None)
-        return page.slim()  # extracted or handed to a worker: the body is no longer needed
+        return page.slim()  # extracted: the body is no longer needed
 
-    result = crawl(source, client, known=previous.known(source.id), on_done=extract_then_slim)
-    extractions = [pool.result(e) if isinstance(e, Ticket) else e for e in extractions]
+    result = crawl(source, client, known=previous.known(source.id), on_done=extract_then_slim,
+                   **({"reader": read_in_worker, "window": pool.window} if pool is not None else {}))
     used = sum(e is not None for e in extractions)
     facts = sum(sum(len(v) for v in e.facts().values()) for e in extractions if e is not None)
     stats = dict(result.stats, documents=used, facts=facts, reused=len(reused))

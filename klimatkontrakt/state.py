@@ -22,7 +22,7 @@ are fetched in full and extracted again, so an improved extractor reaches every 
 first run instead of only the pages that happen to change.
 
 What "unchanged" means is decided by the crawler (`klimatkontrakt/fetch/crawl.py`): HTTP 304, or a
-200 whose normalised text (`crawl.normalised_text`) and final URL equal the stored ones.
+200 whose normalised text (`reading.normalised_text`) and final URL equal the stored ones.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""Extraction in worker processes, so a replay uses more than one core.
+"""Page reading and extraction in worker processes, so a replay uses more than one core.
 
-The extractors are pure Python and hold the GIL: the crawl cannot put a second core to work on
-them from a thread, a few worker processes can. The crawler goes on reading the archive, hashing
-and following links while earlier pages are extracted; the extractor stays a pure function of
-(url, html, source) and the results are those of in-thread extraction, in the same order.
+Parsing, reading (text hash, keywords, links) and the extractors are pure Python or hold the
+GIL: the crawl cannot put a second core to work on them from a thread, a few worker processes
+can. The crawl fetches pages ahead and hands each body to a worker, which reads it and, when it
+is relevant and changed, extracts it from the same parse (`examine`); the crawl uses the readings
+in fetch order, so pages, links and extractions are those of reading in the crawl's own thread.
 
 Plain processes and pipes rather than multiprocessing: a worker is `python -m
 klimatkontrakt.workers`, which imports the extractors and nothing else (multiprocessing would
@@ -28,7 +29,10 @@ import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
+from extractors import get_extractor
+from klimatkontrakt import handoff
 from klimatkontrakt.errors import RunFailed
+from klimatkontrakt.fetch.reading import PageReading, ReadRequest
 from klimatkontrakt.model import Extraction, Source
 
 IN_FLIGHT_PER_PROCESS = 4  # pages a worker may have queued: enough to keep it busy, few bodies held
@@ -78,14 +82,15 @@ class Ticket:
 class ExtractionPool:
     def __init__(self, processes: int):
         self.processes = processes
+        self.window = processes * IN_FLIGHT_PER_PROCESS  # pages the crawl may fetch ahead
         self.broken = False
         self._workers: list[_Worker] = []  # started by the first page: a run may extract nothing
         self._answers: dict[int, tuple[bool, object]] = {}
         self._next = 0
         self._lock = threading.Lock()
 
-    def submit(self, extractor: str, url: str, html: str, source: Source) -> Ticket:
-        """Hand the page to the least busy worker (waiting while every worker is full)."""
+    def submit(self, request: ReadRequest, extractor: str | None, source: Source, unless_sha256: str | None) -> Ticket:
+        """Hand a page to the least busy worker (waiting while every worker is full): `examine`."""
         with self._lock:
             if not self._workers:
                 self._workers = [_Worker() for _ in range(self.processes)]
@@ -94,14 +99,14 @@ class ExtractionPool:
             worker = min(self._workers, key=lambda w: w.pending)
             ticket, self._next = Ticket(self._next), self._next + 1
             try:
-                worker.requests.send((ticket.number, extractor, url, html, source))
+                worker.requests.send((ticket.number, request, extractor, source, unless_sha256))
             except OSError:  # its end of the pipe is gone
                 self._died(worker)
             worker.pending += 1
             return ticket
 
-    def result(self, ticket: Ticket) -> Extraction:
-        """The extraction of a submitted page (what the extractor raised is raised here)."""
+    def result(self, ticket: Ticket) -> tuple[PageReading, Extraction | None]:
+        """What `examine` gave for a submitted page (what it raised is raised here)."""
         with self._lock:
             while ticket.number not in self._answers:
                 self._receive()
@@ -158,20 +163,29 @@ def close_extraction_pool() -> None:
             _pool = None
 
 
-def serve(run_pid: int, requests_fd: int, answers_fd: int) -> None:
-    """A worker: extract each page that comes in, answer in order, until the pipe closes."""
-    from extractors import get_extractor
+def examine(request: ReadRequest, extractor: str | None, source: Source,
+            unless_sha256: str | None) -> tuple[PageReading, Extraction | None]:
+    """Read a page for the crawl and, if it is relevant, run `extractor` over it (one parse for
+    both), unless its text hash is `unless_sha256` (unchanged: the previous extraction holds)."""
+    reading = request.read()
+    if extractor is None or not reading.relevant or reading.text_sha256 == unless_sha256:
+        handoff.forget()
+        return reading, None
+    return reading, get_extractor(extractor)(request.final_url, request.text, source)
 
+
+def serve(run_pid: int, requests_fd: int, answers_fd: int) -> None:
+    """A worker: examine each page that comes in, answer in order, until the pipe closes."""
     _exit_with(run_pid)
     os.dup2(2, 1)  # a stray print must not land in the answers
     requests, answers = Connection(requests_fd, writable=False), Connection(answers_fd, readable=False)
     while True:
         try:
-            ticket, extractor, url, html, source = requests.recv()
+            ticket, *job = requests.recv()
         except EOFError:
             return
         try:
-            answers.send((ticket, True, get_extractor(extractor)(url, html, source)))
+            answers.send((ticket, True, examine(*job)))
         except Exception as exc:  # noqa: BLE001 - the run decides what an extractor's failure means
             answers.send((ticket, False, _portable(exc)))
 

@@ -7,23 +7,22 @@ run from WARC files, producing `FetchedPage` records for the extract stage.
     client = ReplayClient(ReplayArchive([path]))   # same output, no network
 """
 
-from klimatkontrakt.fetch.client import Client, LiveClient, ReplayClient, NOT_ARCHIVED, parse_retry_after
-from klimatkontrakt.fetch.crawl import CrawlResult, crawl
-from klimatkontrakt.fetch.decode import decode_html
-from klimatkontrakt.fetch.robots import DISALLOWED
-from klimatkontrakt.fetch.warc import ArchiveWriter, RecordedResponse, ReplayArchive
+from importlib import import_module
 
-__all__ = [
-    "ArchiveWriter",
-    "Client",
-    "CrawlResult",
-    "DISALLOWED",
-    "LiveClient",
-    "NOT_ARCHIVED",
-    "RecordedResponse",
-    "ReplayArchive",
-    "ReplayClient",
-    "crawl",
-    "decode_html",
-    "parse_retry_after",
-]
+# name -> module: imported on first use, so a worker process that only reads pages
+# (klimatkontrakt.fetch.reading) does not load the HTTP client, robots and WARC code
+_EXPORTS = {
+    "ArchiveWriter": "warc", "RecordedResponse": "warc", "ReplayArchive": "warc",
+    "Client": "client", "LiveClient": "client", "ReplayClient": "client", "NOT_ARCHIVED": "client",
+    "parse_retry_after": "client",
+    "CrawlResult": "crawl",  # crawl() itself: from klimatkontrakt.fetch.crawl (the module shadows the name here)
+    "decode_html": "decode",
+    "DISALLOWED": "robots",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)

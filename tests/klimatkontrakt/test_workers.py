@@ -1,4 +1,4 @@
-"""Extraction in worker processes gives what extraction in the crawl's thread gives, and a pool
+"""Reading and extraction in worker processes give what the crawl's own thread gives, and a pool
 whose worker died is replaced."""
 
 from pathlib import Path
@@ -8,9 +8,13 @@ import pytest
 from flows import nightly
 from klimatkontrakt import workers
 from klimatkontrakt.config import load_sources
+from klimatkontrakt.fetch.reading import LinkRule, ReadRequest
 from klimatkontrakt.fetch.client import ReplayClient
 from klimatkontrakt.fetch.warc import ReplayArchive
+from klimatkontrakt.load import build_database
 from klimatkontrakt.model import Source
+from klimatkontrakt.state import extractor_version, read_state
+from pipeline_helpers import run_row
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "samples" / "klimatkontrakt-sample.warc.gz"
@@ -22,18 +26,31 @@ def pool():
     workers.close_extraction_pool()
 
 
-def collect_sample(pool):
+def collect_sample(pool, previous=None):
     client = ReplayClient(ReplayArchive([SAMPLE]))
-    return [nightly.collect(source, client, None, pool) for source in load_sources(REPO / "sources.toml")]
+    return [nightly.collect(source, client, previous, pool) for source in load_sources(REPO / "sources.toml")]
 
 
-def test_workers_extract_what_the_crawl_thread_extracts(pool):
-    in_thread, in_workers = collect_sample(None), collect_sample(pool)
-    assert sum(e is not None for r in in_workers for e in r.extractions) == 20
+def assert_same_crawls(in_thread, in_workers):
     for alone, pooled in zip(in_thread, in_workers, strict=True):
         assert pooled.extractions == alone.extractions, alone.source.id
-        assert pooled.stats == alone.stats
+        assert (pooled.stats, pooled.reused) == (alone.stats, alone.reused)
         assert [p.url for p in pooled.pages] == [p.url for p in alone.pages]
+        for field in ("relevant_urls", "unchanged_urls", "text_hashes", "links", "depths", "documents"):
+            assert getattr(pooled.crawl, field) == getattr(alone.crawl, field), field
+
+
+def test_workers_read_and_extract_what_the_crawl_thread_does(pool, tmp_path):
+    in_thread, in_workers = collect_sample(None), collect_sample(pool)
+    assert sum(e is not None for r in in_workers for e in r.extractions) == 20
+    assert_same_crawls(in_thread, in_workers)
+    # the next night: unchanged pages reuse their previous extraction, in workers as in the thread
+    db = tmp_path / "kk.duckdb"
+    build_database(nightly.assemble_tables(in_thread, "20261126T021500Z-aaaa", None, {}), db, [run_row("20261126T021500Z-aaaa")])
+    previous = read_state(db, {r.source.id: extractor_version(r.source) for r in in_thread})
+    in_thread, in_workers = collect_sample(None, previous), collect_sample(pool, previous)
+    assert sum(len(r.reused) for r in in_workers) == 20
+    assert_same_crawls(in_thread, in_workers)
 
 
 def test_no_pool_without_processes():
@@ -41,22 +58,36 @@ def test_no_pool_without_processes():
 
 
 SOURCE = Source(id="x", extractor="municipal", start_urls=("https://www.umea.se/",))
-PAGE = "<html><body><h1>Klimatkontrakt</h1><p>Umeå kommun skrev under.</p></body></html>"
+PAGE = ("<html><body><h1>Klimatkontrakt</h1><p>Umeå kommun skrev under.</p>"
+        "<a href='/b'>b</a><a href='https://elsewhere.se/'>c</a></body></html>")
+
+
+def examine(pool, extractor="municipal", unless_sha256=None, keywords=("klimat",)):
+    request = ReadRequest(PAGE, "https://www.umea.se/a", False, keywords, LinkRule.of(SOURCE))
+    return pool.result(pool.submit(request, extractor, SOURCE, unless_sha256))
+
+
+def test_a_worker_reads_and_extracts_a_relevant_page_unless_it_is_unchanged(pool):
+    reading, extraction = examine(pool)
+    assert reading.relevant and reading.links == ("https://www.umea.se/b",)
+    assert extraction.title == "Klimatkontrakt"
+    assert examine(pool, unless_sha256=reading.text_sha256) == (reading, None)
+    assert examine(pool, keywords=("cykel",))[1] is None
+    assert examine(pool, extractor=None) == (reading, None)
 
 
 def test_what_an_extractor_raises_is_raised_by_result(pool):
-    ticket = pool.submit("no-such-extractor", "https://www.umea.se/a", PAGE, SOURCE)
     with pytest.raises(KeyError, match="unknown extractor"):
-        pool.result(ticket)
-    assert pool.result(pool.submit("municipal", "https://www.umea.se/a", PAGE, SOURCE)).title == "Klimatkontrakt"
+        examine(pool, extractor="no-such-extractor")
+    assert examine(pool)[1].title == "Klimatkontrakt"
 
 
 def test_a_pool_whose_worker_died_fails_in_one_line_and_is_replaced(pool):
-    assert pool.result(pool.submit("municipal", "https://www.umea.se/a", PAGE, SOURCE)).title == "Klimatkontrakt"
+    assert examine(pool)[1].title == "Klimatkontrakt"
     for worker in pool._workers:
         worker.process.kill()
     with pytest.raises(workers.WorkerDied, match="ended without answering"):
-        pool.result(pool.submit("municipal", "https://www.umea.se/a", PAGE, SOURCE))
+        examine(pool)
     replacement = workers.extraction_pool(2)
     assert replacement is not pool
-    assert replacement.result(replacement.submit("municipal", "https://www.umea.se/a", PAGE, SOURCE)).title == "Klimatkontrakt"
+    assert examine(replacement)[1].title == "Klimatkontrakt"

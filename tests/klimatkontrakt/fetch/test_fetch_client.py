@@ -11,7 +11,8 @@ import time
 from werkzeug import Request, Response
 
 from fetch_helpers import FIXTURES, html, make_settings, make_source, warc_records
-from klimatkontrakt.fetch import DISALLOWED, ArchiveWriter, LiveClient, crawl, parse_retry_after
+from klimatkontrakt.fetch import DISALLOWED, ArchiveWriter, LiveClient, parse_retry_after
+from klimatkontrakt.fetch.crawl import crawl
 
 
 class Script:

@@ -8,7 +8,8 @@ import pytest
 from werkzeug import Response
 
 from fetch_helpers import FIXTURES, html, make_settings, make_source
-from klimatkontrakt.fetch import LiveClient, crawl
+from klimatkontrakt.fetch import LiveClient
+from klimatkontrakt.fetch.crawl import crawl
 from klimatkontrakt.fetch.sitemaps import SitemapError, parse_sitemap
 
 

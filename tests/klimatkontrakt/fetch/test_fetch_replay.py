@@ -12,8 +12,8 @@ from werkzeug import Response
 
 from fetch_helpers import FIXTURES, html, make_settings, make_source, warc_records
 from klimatkontrakt.errors import ConfigError
-from klimatkontrakt.fetch import (NOT_ARCHIVED, ArchiveWriter, LiveClient, ReplayArchive, ReplayClient,
-                                  crawl, decode_html)
+from klimatkontrakt.fetch import NOT_ARCHIVED, ArchiveWriter, LiveClient, ReplayArchive, ReplayClient, decode_html
+from klimatkontrakt.fetch.crawl import crawl
 from klimatkontrakt.model import Source
 
 COMPARED = ("url", "final_url", "status", "content_type", "body", "text", "fetched_at", "error",

@@ -21,7 +21,7 @@ from werkzeug import Request, Response
 import flows.nightly as nightly
 from fetch_helpers import make_settings
 from klimatkontrakt.fetch.client import LiveClient, ReplayClient
-from klimatkontrakt.fetch.crawl import normalised_text, text_sha256
+from klimatkontrakt.fetch.reading import normalised_text, text_sha256
 from klimatkontrakt.load import build_database
 from klimatkontrakt.fetch.warc import ArchiveWriter, ReplayArchive
 from klimatkontrakt.model import Source
