@@ -191,6 +191,7 @@ def crawl(
     # fetch order, and a page's final URL counts as seen only then, so the pages, their order and
     # what is followed are exactly those of reading each page before fetching the next.
     pending: deque[tuple[int, FetchedPage, int, KnownPage | None, Callable[[], PageReading] | None]] = deque()
+    same_urls: dict[str, str] = {}
 
     def finish(index: int, page: FetchedPage, depth: int, previous: KnownPage | None,
                reading_of: Callable[[], PageReading] | None) -> None:
@@ -222,9 +223,12 @@ def crawl(
                 log.debug("%s: mentions none of the keywords; links not followed", page.url)
                 return
             result.relevant_urls.add(page.url)
-            result.links[page.url] = list(reading.links) if reading.links is not None else None
-            if reading.links is not None and depth < source.max_depth:
-                _follow(reading.links, depth, frontier, documents, result)
+            # one string per URL: a worker's reading arrives with its own copies of the menu links
+            # that every page repeats (about 270 a page)
+            links = None if reading.links is None else [same_urls.setdefault(u, u) for u in reading.links]
+            result.links[page.url] = links
+            if links is not None and depth < source.max_depth:
+                _follow(links, depth, frontier, documents, result)
         finally:
             if on_done is not None:
                 result.pages[index] = on_done(page, page.url in result.relevant_urls, page.url in result.unchanged_urls)
