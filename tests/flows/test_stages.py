@@ -35,13 +35,18 @@ def run_row(run_id):
             "records": 0, "sources_failed": None, "message": None}
 
 
-def test_staged_tables_are_the_assembled_tables_and_page_state_is_made_per_source(tmp_path):
+def second_night(tmp_path):
+    """The sample collected again with the state a first run left: (results, validators, previous, versions)."""
     results, validators = collect()
     db = tmp_path / "kk.duckdb"
     build_database(nightly.assemble_tables(results, RUN1, None, validators), db, [run_row(RUN1)])
     versions = {r.source.id: extractor_version(r.source) for r in results}
     previous = read_state(db, versions)
-    results, validators = collect(previous)
+    return *collect(previous), previous, versions
+
+
+def test_staged_tables_are_the_assembled_tables_and_page_state_is_made_per_source(tmp_path):
+    results, validators, previous, versions = second_night(tmp_path)
     assert any(r.reused for r in results)
 
     frames = nightly.assemble_tables(results, RUN2, previous, validators)
@@ -57,12 +62,7 @@ def test_staged_tables_are_the_assembled_tables_and_page_state_is_made_per_sourc
 
 
 def test_page_state_comes_in_parts_of_bounded_size_in_key_order(tmp_path):
-    results, validators = collect()
-    db = tmp_path / "kk.duckdb"
-    build_database(nightly.assemble_tables(results, RUN1, None, validators), db, [run_row(RUN1)])
-    versions = {r.source.id: extractor_version(r.source) for r in results}
-    previous = read_state(db, versions)
-    results, validators = collect(previous)
+    results, validators, previous, versions = second_night(tmp_path)
     crawls = [(r.source, r.crawl, r.extractions) for r in results if r.crawl is not None]
     whole = page_state_frame(crawls, previous, validators, versions)
     parts = list(page_state_parts(crawls, previous, validators, versions, rows_per_part=3))
