@@ -26,6 +26,7 @@ import select
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
@@ -200,14 +201,20 @@ def _portable(exc: Exception) -> Exception:
 
 
 def _exit_with(run_pid: int) -> None:
-    """End this worker the moment the run's process ends (a pidfd turns readable then)."""
+    """End this worker the moment the run's process ends: a pidfd turns readable then (Linux);
+    elsewhere the worker looks every second whether it still has the run as its parent."""
     try:
         run = os.pidfd_open(run_pid)
     except ProcessLookupError:
         os._exit(1)
+    except (AttributeError, OSError):
+        run = None
 
     def watch() -> None:
-        select.select([run], [], [])
+        if run is not None:
+            select.select([run], [], [])
+        while run is None and os.getppid() == run_pid:
+            time.sleep(1)
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-run", daemon=True).start()
