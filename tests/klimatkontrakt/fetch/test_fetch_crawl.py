@@ -135,3 +135,27 @@ def test_meta_robots_nofollow_is_honoured(server):
     with LiveClient(make_settings(), None) as client:
         result = crawl(make_source(server), client)
     assert [p.url for p in result.pages] == [server.url_for("/")]
+
+
+def read_later(page, request, previous):
+    """A reader like the worker pool's: the page is read only when the crawl asks for its reading."""
+    return request.read
+
+
+def test_reading_ahead_crawls_what_reading_each_page_at_once_crawls(server, settings):
+    # /x links to /new, the final URL of /old fetched after it: reading /x's links only after /old
+    # was fetched must still enqueue /new, as when each page is read before the next is fetched
+    server.expect_request("/").respond_with_response(page('klimat <a href="/x">x</a> <a href="/old">old</a>'))
+    server.expect_request("/x").respond_with_response(page('klimat <a href="/new">new</a> <a href="/y">y</a>'))
+    server.expect_request("/old").respond_with_response(Response(status=302, headers={"Location": "/new"}))
+    server.expect_request("/new").respond_with_response(page('klimat <a href="/y">y</a>'))
+    server.expect_request("/y").respond_with_response(page("inget"))
+    source = make_source(server, max_depth=3, keywords=("klimat",))
+    with LiveClient(settings, None) as client:
+        at_once = crawl(source, client)
+    with LiveClient(settings, None) as client:
+        ahead = crawl(source, client, reader=read_later, window=5)
+    assert [p.url for p in ahead.pages] == [p.url for p in at_once.pages]
+    assert server.url_for("/new") in [p.url for p in ahead.pages]  # fetched twice: as /old and as /new
+    for field in ("relevant_urls", "links", "text_hashes", "depths", "stats"):
+        assert getattr(ahead, field) == getattr(at_once, field), field
