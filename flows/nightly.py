@@ -37,7 +37,6 @@ from klimatkontrakt.fetch.client import NOT_ARCHIVED
 from klimatkontrakt.fetch.crawl import CrawlResult, KnownPage, crawl
 from klimatkontrakt.fetch.plan import FetchPlan, host_groups, join_archive, open_client
 from klimatkontrakt.fetch.reading import PageReading, ReadRequest
-from klimatkontrakt.fetch.urls import normalise_url
 from klimatkontrakt.load import StagedTable, build_database, return_freed_memory, stage_table
 from klimatkontrakt.model import Extraction, FetchedPage, Source
 from klimatkontrakt.publish import publish
@@ -96,10 +95,8 @@ def collect_group(sources: list[Source], plan: FetchPlan,
                   previous: PreviousState | None = None) -> tuple[list[SourceResult], dict]:
     """Sources that share a host, crawled one after the other with one client of their own."""
     previous = previous or PreviousState()
-    # A replay is CPU-bound: worker processes extract (a live crawl waits on politeness delays
-    # instead, and Dask already spreads the sources over processes)
-    replaying_in_threads = bool(plan.replay) and plan.settings.task_runner == "threads"
-    pool = extraction_pool(plan.settings.extract_processes) if replaying_in_threads else None
+    # a live crawl waits on politeness delays, not on CPU: it extracts in this thread
+    pool = extraction_pool(plan.settings.extract_processes) if plan.cpu_bound else None
     with open_client(plan, sources[0].id, previous.validators) as client:
         results = [collect(source, client, previous, pool) for source in sources]
         return results, dict(client.seen_validators)
@@ -122,10 +119,10 @@ def collect(source: Source, client, previous: PreviousState | None = None,
     examined: dict[str, Extraction] = {}  # page.url -> what a worker extracted
 
     def read_in_worker(page: FetchedPage, request: ReadRequest, known: KnownPage | None):
-        reusable = (known is not None and normalise_url(known.final_url) == normalise_url(page.final_url)
-                    and previous.extraction_for(source.id, page.url) is not None)
+        # a page found unchanged whose previous extraction is there to reuse is not extracted again
+        reusable = known is not None and previous.extraction_for(source.id, page.url) is not None
         ticket = pool.submit(request, source.extractor if page.is_html and page.status == 200 else None, source,
-                             known.text_sha256 if reusable else None)
+                             known.unchanged_sha256(page.final_url) if reusable else None)
 
         def reading() -> PageReading:
             page_reading, extraction = pool.result(ticket)
@@ -356,13 +353,11 @@ def _describe(stats: dict) -> str:
 def _collect_all(sources: list[Source], plan: FetchPlan,
                  previous: PreviousState) -> tuple[list[SourceResult], dict]:
     # `previous` goes unquoted: runners that ship inputs to other processes (Dask) do not unwrap quote()
-    # Nothing to wait for in a replay: crawls side by side would only fight over the GIL (and starve
-    # the threads that feed the extraction workers); one at a time is twice as fast.
-    one_at_a_time = bool(plan.replay) and plan.settings.task_runner == "threads"
+    # CPU-bound crawls side by side would only fight over the GIL: one at a time is faster
     futures = []
     for group in host_groups(sources):
         futures.append(collect_group.with_options(name=f"collect-{group[0].id}").submit(group, plan, previous))
-        if one_at_a_time:
+        if plan.cpu_bound:
             futures[-1].wait()
     by_id, validators = {}, {}
     for future in futures:

@@ -18,6 +18,13 @@ from klimatkontrakt.errors import ConfigError
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+def _default_extract_processes() -> int:
+    """One per core up to 4 (extraction is what a run spends its CPU on); none on a single core,
+    where a worker would only compete with the crawl."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return 0 if cores < 2 else min(cores, 4)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KLIMATKONTRAKT_", env_file=".env", extra="ignore")
 
@@ -35,7 +42,7 @@ class Settings(BaseSettings):
     task_runner: Literal["threads", "dask"] = "threads"  # dask needs the `dask` extra (prefect-dask)
     max_workers: int = 8  # sources (host groups) crawled at once
     # processes that extract a replay's pages while its crawl goes on (klimatkontrakt/workers.py); 0: none
-    extract_processes: int = Field(default_factory=lambda: _default_extract_processes(), ge=0)
+    extract_processes: int = Field(default_factory=_default_extract_processes, ge=0)
     dask_address: str = ""  # a Dask scheduler; empty: a local cluster of max_workers processes
     notify_webhook: str = ""
     page_state_days: int = 180  # incremental state of a page not answered for this long is dropped
@@ -54,9 +61,3 @@ class Settings(BaseSettings):
     def effective_user_agent(self) -> str:
         return self.user_agent or f"klimatkontrakt/{__version__} (+{self.contact_url})"
 
-
-def _default_extract_processes() -> int:
-    """One per core up to 4 (extraction is what a run spends its CPU on); none on a single core,
-    where a worker would only compete with the crawl."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return 0 if cores < 2 else min(cores, 4)

@@ -13,7 +13,7 @@ crawling thread writes pages to the workers' pipes and reads their answers itsel
 manager threads that would wait for the GIL behind the crawl (with concurrent.futures the pool
 made a replay inside the flow slower, not faster). Pipes are enlarged so a page rarely blocks.
 A worker ends when its pipe closes or when the run's process ends, however it ends (it watches
-the run's pidfd).
+the run's process).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
 from extractors import get_extractor
@@ -73,13 +72,6 @@ class _Worker:
         self.answers.close()
 
 
-@dataclass(frozen=True, slots=True)
-class Ticket:
-    """A page handed to a worker; `ExtractionPool.result` turns it into its extraction."""
-
-    number: int
-
-
 class ExtractionPool:
     def __init__(self, processes: int):
         self.processes = processes
@@ -90,28 +82,29 @@ class ExtractionPool:
         self._next = 0
         self._lock = threading.Lock()
 
-    def submit(self, request: ReadRequest, extractor: str | None, source: Source, unless_sha256: str | None) -> Ticket:
-        """Hand a page to the least busy worker (waiting while every worker is full): `examine`."""
+    def submit(self, request: ReadRequest, extractor: str | None, source: Source, unless_sha256: str | None) -> int:
+        """Hand a page to the least busy worker (waiting while every worker is full): `examine`;
+        returns the ticket for `result`."""
         with self._lock:
             if not self._workers:
                 self._workers = [_Worker() for _ in range(self.processes)]
             while min(w.pending for w in self._workers) >= IN_FLIGHT_PER_PROCESS:
                 self._receive()
             worker = min(self._workers, key=lambda w: w.pending)
-            ticket, self._next = Ticket(self._next), self._next + 1
+            ticket, self._next = self._next, self._next + 1
             try:
-                worker.requests.send((ticket.number, request, extractor, source, unless_sha256))
+                worker.requests.send((ticket, request, extractor, source, unless_sha256))
             except OSError:  # its end of the pipe is gone
                 self._died(worker)
             worker.pending += 1
             return ticket
 
-    def result(self, ticket: Ticket) -> tuple[PageReading, Extraction | None]:
+    def result(self, ticket: int) -> tuple[PageReading, Extraction | None]:
         """What `examine` gave for a submitted page (what it raised is raised here)."""
         with self._lock:
-            while ticket.number not in self._answers:
+            while ticket not in self._answers:
                 self._receive()
-            ok, value = self._answers.pop(ticket.number)
+            ok, value = self._answers.pop(ticket)
         if not ok:
             raise value
         return value

@@ -60,6 +60,11 @@ class KnownPage:
     links: tuple[str, ...] | None = None  # links the crawl may follow from the page; None: none
     relevant: bool = False  # the page was worth extracting (start URL or mentions a keyword)
 
+    def unchanged_sha256(self, final_url: str) -> str | None:
+        """The text hash that makes a page answered at `final_url` unchanged: the stored one, if
+        the page still ends at the same URL."""
+        return self.text_sha256 if normalise_url(self.final_url) == normalise_url(final_url) else None
+
 
 @dataclass
 class CrawlResult:
@@ -214,8 +219,7 @@ def crawl(
                 return
             reading = reading_of()
             result.text_hashes[page.url] = reading.text_sha256
-            if (previous is not None and previous.text_sha256 == reading.text_sha256
-                    and normalise_url(previous.final_url) == normalise_url(page.final_url)):
+            if previous is not None and previous.unchanged_sha256(page.final_url) == reading.text_sha256:
                 result.unchanged_urls.add(page.url)
                 stats["same_text"] += 1
             if not reading.relevant:

@@ -33,6 +33,12 @@ class FetchPlan:
     archive_dir: str | None = None  # live runs: output/archive
 
     @property
+    def cpu_bound(self) -> bool:
+        """A replay in this process's threads: nothing to wait for, so its sources are crawled one
+        at a time and worker processes read and extract its pages (Dask spreads sources itself)."""
+        return bool(self.replay) and self.settings.task_runner == "threads"
+
+    @property
     def parts_dir(self) -> Path:
         return Path(self.archive_dir or ".") / f"{self.run_id}.parts"
 

@@ -110,10 +110,7 @@ def _resolve(base: str, href: str) -> str | None:
 
 def normalised_text(html: str) -> str:
     """The page's text as the change detector sees it (see the module docstring)."""
-    doc = _parse(_markup(html))
-    if doc is None:
-        return unicodedata.normalize("NFC", " ".join(html.split()))
-    return _read(doc).normalised
+    return _read(_parse(_markup(html)), html).normalised
 
 
 @dataclass(frozen=True)
@@ -126,8 +123,11 @@ class _Reading:
     base_href: str | None  # the first <base href>
 
 
-def _read(doc) -> _Reading:
-    """One walk finds the meta, JSON-LD, time and base elements; two stylesheets read the text."""
+def _read(doc, html: str) -> _Reading:
+    """One walk finds the meta, JSON-LD, time and base elements; two stylesheets read the text.
+    A page lxml cannot parse (`doc` None) reads as its markup, whitespace collapsed."""
+    if doc is None:
+        return _Reading(unicodedata.normalize("NFC", " ".join(html.split())), html, False, None)
     metas: list[str] = []
     json_ld: list[str] = []
     times: list[str] = []
@@ -240,7 +240,7 @@ class ReadRequest:
         left for the extractor of the same text (`handoff`)."""
         markup = _markup(self.text)
         doc = _parse(markup)
-        reading = _Reading(normalised_text(self.text), self.text, False, None) if doc is None else _read(doc)
+        reading = _read(doc, self.text)
         digest = hashlib.sha256(reading.normalised.encode("utf-8")).hexdigest()
         visible = reading.visible.casefold()
         if not (self.is_start or not self.keywords or any(k in visible for k in self.keywords)):
