@@ -27,6 +27,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -326,29 +327,53 @@ def _normalise(table: str, record, munis: set[str], orgs: set[str], url: str) ->
     return _check_optional(table, row, url)
 
 
-def _enum(table: str, field: str) -> list[str]:
+@lru_cache(maxsize=None)
+def _enum(table: str, field: str) -> frozenset[str]:
     for f in sch.fields(table):
         if f["name"] == field:
-            return f.get("constraints", {}).get("enum", [])
+            return frozenset(f.get("constraints", {}).get("enum", []))
     raise KeyError(field)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Constraint:
+    """What an optional field's value must satisfy, read once from the table's schema."""
+
+    name: str
+    pattern: re.Pattern | None
+    enum: frozenset | None
+    minimum: int | None
+    maximum: int | None
+
+    def broken_by(self, value) -> bool:
+        if self.pattern is not None and isinstance(value, str) and not self.pattern.fullmatch(value):
+            return True
+        if self.enum is not None and value not in self.enum:
+            return True
+        if isinstance(value, int) and not isinstance(value, bool):
+            return (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum)
+        return False
+
+
+@lru_cache(maxsize=None)
+def _optional_constraints(table: str) -> tuple[_Constraint, ...]:
+    checks = []
+    for f in sch.fields(table):
+        c = f.get("constraints", {})
+        if c.get("required") or not {"pattern", "enum", "minimum", "maximum"} & c.keys():
+            continue
+        checks.append(_Constraint(f["name"], re.compile(c["pattern"]) if "pattern" in c else None,
+                                  frozenset(c["enum"]) if "enum" in c else None, c.get("minimum"), c.get("maximum")))
+    return tuple(checks)
 
 
 def _check_optional(table: str, row: dict, url: str) -> dict:
     """Empty optional values that break their field's pattern / range (with a WARNING)."""
-    for f in sch.fields(table):
-        value, c = row.get(f["name"]), f.get("constraints", {})
-        if value is None or c.get("required"):
-            continue
-        bad = False
-        if "pattern" in c and isinstance(value, str) and not re.fullmatch(c["pattern"], value):
-            bad = True
-        if "enum" in c and value not in c["enum"]:
-            bad = True
-        if isinstance(value, int) and not isinstance(value, bool):
-            bad = bad or ("minimum" in c and value < c["minimum"]) or ("maximum" in c and value > c["maximum"])
-        if bad:
-            log.warning("%s.%s value %r from %s breaks the schema's constraints; left empty", table, f["name"], value, url)
-            row[f["name"]] = None
+    for check in _optional_constraints(table):
+        value = row.get(check.name)
+        if value is not None and check.broken_by(value):
+            log.warning("%s.%s value %r from %s breaks the schema's constraints; left empty", table, check.name, value, url)
+            row[check.name] = None
     return row
 
 
@@ -374,8 +399,8 @@ def _merge(claims: list[dict]) -> tuple[dict[str, list[dict]], list[dict]]:
     for (table, fact_id), per_doc in grouped.items():
         chosen = []
         for doc_claims in per_doc.values():
-            # the same fact twice on one page: keep one claim (deterministic choice)
-            doc_claims.sort(key=lambda c: (c["evidence"], _value(c["record"])))
+            if len(doc_claims) > 1:  # the same fact twice on one page: keep one claim (deterministic choice)
+                doc_claims.sort(key=lambda c: (c["evidence"], _value(c["record"])))
             chosen.append(doc_claims[0])
         chosen.sort(key=_claim_rank)
         row = dict(chosen[0]["row"])

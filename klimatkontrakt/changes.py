@@ -100,19 +100,24 @@ def release_row_count(release: Path, table: str) -> int | None:
 
 
 def diff_table(table: str, old: pa.Table | None, new: pa.Table, primary_key: list[str]) -> TableChanges:
-    """Records of `new` added, changed or removed compared with `old`, keyed by `primary_key`."""
+    """Records of `new` added, changed or removed compared with `old`, keyed by `primary_key`.
+
+    Column by column, so a table is never held as one dict per row (a first release, which has
+    no `old`, needs only the key columns)."""
     result = TableChanges(table, rows_before=0 if old is None else old.num_rows, rows_after=new.num_rows)
-    new_rows = _keyed(new, primary_key)
-    old_rows = _keyed(old, primary_key) if old is not None else {}
-    for key, row in new_rows.items():
-        before = old_rows.get(key)
-        if before is None:
-            result.added.append(key)
-            continue
-        names = [n for n in _ordered_union(new.column_names, old.column_names) if before.get(n, "") != row.get(n, "")]
-        if names:
-            result.changed.append((key, names))
-    result.removed = [k for k in old_rows if k not in new_rows]
+    new_keys = _row_keys(new, primary_key)
+    old_keys = _row_keys(old, primary_key) if old is not None else {}
+    pairs = [(i, old_keys[key], key) for key, i in new_keys.items() if key in old_keys]
+    result.added = [key for key in new_keys if key not in old_keys]
+    result.removed = [key for key in old_keys if key not in new_keys]
+    if pairs:
+        changed_names: list[list[str]] = [[] for _ in pairs]
+        for name in _ordered_union(new.column_names, old.column_names):
+            after, before = _canonical_column(new, name), _canonical_column(old, name)
+            for names, (i, j, _) in zip(changed_names, pairs, strict=True):
+                if (after[i] if after is not None else "") != (before[j] if before is not None else ""):
+                    names.append(name)
+        result.changed = [(key, names) for names, (_, _, key) in zip(changed_names, pairs, strict=True) if names]
     return result
 
 
@@ -217,21 +222,49 @@ def canonical(value) -> str:
     return str(value)
 
 
-def _keyed(data: pa.Table, primary_key: list[str]) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
+def _canonical_column(data: pa.Table, name: str) -> list[str] | None:
+    """The column's values in `canonical` form; None when the table has no such column."""
+    if name not in data.column_names:
+        return None
+    column = data.column(name)
+    values = column.to_pylist()
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return ["" if v is None else v for v in values]
+    return [canonical(v) for v in values]
+
+
+def _row_keys(data: pa.Table, primary_key: list[str]) -> dict[str, int]:
+    """Each record's key -> its row, in row order. A key that repeats with other values gets a
+    "'" appended (kept twice); a row repeated whole is kept once."""
     names = data.column_names
-    use_key = bool(primary_key) and all(k in names for k in primary_key)
-    for row in data.to_pylist():
-        text = {n: canonical(row[n]) for n in names}
-        if use_key:
-            key = " | ".join(text[k] for k in primary_key)
-        else:
-            digest = hashlib.sha256(json.dumps(text, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-            key = "row:" + digest[:16]
-        while key in out and out[key] != text:  # duplicate key (should not happen): keep both
+    if primary_key and all(k in names for k in primary_key):
+        parts = [_canonical_column(data, k) for k in primary_key]
+        keys = [" | ".join(values) for values in zip(*parts, strict=True)]
+    else:
+        keys = ["row:" + _row_digest(row)[:16] for row in _canonical_rows(data)]
+    out: dict[str, int] = {}
+    rows: list[dict] | None = None  # whole rows, read only when a key repeats
+
+    def same_record(i: int, j: int) -> bool:
+        nonlocal rows
+        rows = rows if rows is not None else list(_canonical_rows(data))
+        return rows[i] == rows[j]
+
+    for i, key in enumerate(keys):
+        while key in out and not same_record(out[key], i):
             key += "'"
-        out[key] = text
+        out.setdefault(key, i)
     return out
+
+
+def _canonical_rows(data: pa.Table):
+    columns = [_canonical_column(data, n) for n in data.column_names]
+    for values in zip(*columns, strict=True):
+        yield dict(zip(data.column_names, values, strict=True))
+
+
+def _row_digest(row: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(row, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def _ordered_union(a: list[str], b: list[str]) -> list[str]:

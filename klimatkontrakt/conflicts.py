@@ -37,15 +37,16 @@ def find_conflicts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def _value_conflicts(claims: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> list[dict]:
-    grouped: dict[tuple[str, str], list[tuple[str, dict]]] = defaultdict(list)
+    grouped: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for table, fact_id, document, value in claims[["fact_table", "fact_id", "document_id", "value"]].itertuples(
         index=False
     ):
-        grouped[(table, fact_id)].append((document, json.loads(value)))
+        grouped[(table, fact_id)].append((document, value))
     rows = []
-    for (table, fact_id), stated in grouped.items():
-        if len({doc for doc, _ in stated}) < 2:
+    for (table, fact_id), stated_json in grouped.items():
+        if len({doc for doc, _ in stated_json}) < 2:
             continue
+        stated = [(doc, json.loads(value)) for doc, value in stated_json]
         fields = sorted({f for _, record in stated for f in record} - _IGNORED)
         for field in fields:
             by_value: dict[str, set[str]] = defaultdict(set)
