@@ -20,6 +20,7 @@ the file; an open read-only connection keeps reading the old one).
 from __future__ import annotations
 
 import ctypes
+import gc
 import fcntl
 import logging
 import os
@@ -86,6 +87,7 @@ def return_freed_memory() -> None:
     """Hand the heap memory freed by the stage just ended back to the OS (glibc's malloc_trim):
     glibc keeps freed chunks between live ones for reuse, but the next stage allocates mostly in
     DuckDB's own allocator, which cannot reuse them. Does nothing where there is no glibc."""
+    gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """One `[[source]]` entry of the sources file."""
 
@@ -30,7 +30,7 @@ class Source:
     delay_seconds: float | None = None  # per-host politeness delay; None = settings default
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FetchedPage:
     """One response as the crawler saw it (live or replayed)."""
 
@@ -72,7 +72,7 @@ class FetchedPage:
 
 # ---- facts an extractor finds on one page (no ids yet: ids are assigned when assembling) ----
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Signing:
     contract: str  # klimatkontrakt-2030 | letter-of-intent | eu-climate-city-contract | eu-mission-label
     evidence: str
@@ -83,7 +83,7 @@ class Signing:
     event_name: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     name: str
     evidence: str
@@ -94,7 +94,7 @@ class Event:
     location: str | None = None  # place, or "online"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Role:
     person_name: str
     evidence: str
@@ -106,7 +106,7 @@ class Role:
     as_of: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Membership:
     municipality_code: str
     initiative_id: str  # klimatneutrala-stader-2030 | eu-mission-cities
@@ -117,7 +117,7 @@ class Membership:
     twin_municipality_code: str | None = None  # the pioneer paired with a newer member ("tvillingstad")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Project:
     """A funded project as its viablecities.se project page (`/satsningar/<slug>/`) describes it."""
 
@@ -132,7 +132,7 @@ class Project:
     partners: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything one extractor call returns for one page."""
 
