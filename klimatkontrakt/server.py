@@ -61,11 +61,23 @@ def prefect_api(home: Path, startup_timeout: float = 180.0) -> Iterator[str]:
     try:
         _wait_healthy(url, process, startup_timeout, home / "server.log")
         os.environ["PREFECT_API_URL"] = url
-        yield url
+        with _without_heartbeats():
+            yield url
     finally:
         _send_pending_logs_and_events()
         _stop(process)
         server_log.close()
+
+
+@contextlib.contextmanager
+def _without_heartbeats() -> Iterator[None]:
+    """Flow runs in this process send no heartbeats: they let a server that outlives a run tell a
+    crashed run from a long one, and this server ends with the run. (Prefect's heartbeat thread
+    sleeps in whole seconds and the run waits for it at its end: about a second per run.)"""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
 
 
 def _send_pending_logs_and_events(timeout: float = 15.0) -> None:

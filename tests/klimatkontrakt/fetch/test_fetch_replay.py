@@ -4,10 +4,12 @@ errors; decoding."""
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from datetime import datetime, timezone
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 from werkzeug import Response
 
 from fetch_helpers import FIXTURES, html, make_settings, make_source, warc_records
@@ -146,6 +148,36 @@ def test_replay_archive_missing_and_truncated_files(tmp_path):
     empty_dir.mkdir()
     with pytest.raises(ConfigError, match="holds no .warc"):
         ReplayArchive([empty_dir])
+
+
+def test_an_archive_cut_anywhere_inside_a_record_is_refused(tmp_path):
+    """Only the last records are checked for completeness; a cut must still be found wherever it
+    falls: in a header, in a body, in the gzip trailer, a few bytes into the next record."""
+    good = tmp_path / "good.warc.gz"
+    with ArchiveWriter(good) as w:
+        for i in range(4):
+            w.record(f"http://example.org/{i}", "GET", {}, 200, "OK", [], os.urandom(3000),
+                     datetime.now(timezone.utc))
+    data = good.read_bytes()
+    with open(good, "rb") as fh:
+        it = ArchiveIterator(fh)
+        starts = []
+        for record in it:
+            record.content_stream().read()
+            starts.append(it.get_record_offset())
+    ends = starts[1:] + [len(data)]
+    cuts = sorted({c for start, end in zip(starts, ends) for c in (start + 5, (start + end) // 2, end - 4, end - 1)}
+                  - set(ends))
+    assert len(cuts) >= 12
+    for n in cuts:
+        cut = tmp_path / f"cut{n}.warc.gz"
+        cut.write_bytes(data[:n])
+        with pytest.raises(ConfigError, match="not a readable WARC file"):
+            ReplayArchive([cut])
+    assert len(ReplayArchive([good])) == 4
+    whole_records = tmp_path / "three.warc.gz"  # a cut between records leaves a shorter, sound archive
+    whole_records.write_bytes(data[: starts[-1]])  # up to the last response
+    assert len(ReplayArchive([whole_records])) == 3
 
 
 def test_last_record_wins_and_fragments_ignored(tmp_path):
