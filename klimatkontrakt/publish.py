@@ -51,7 +51,7 @@ from klimatkontrakt import schema as sch
 from klimatkontrakt.dcat import build_dcat
 from klimatkontrakt.dictionary import render_data_dictionary
 from klimatkontrakt.errors import ReleaseGateFailed, RunFailed
-from klimatkontrakt.load import BUILD_CONFIG, read_tables
+from klimatkontrakt.load import connect_for_build, read_tables
 from klimatkontrakt.scrub import scrub_frame
 
 log = logging.getLogger(__name__)
@@ -318,7 +318,7 @@ def write_duckdb(tables: dict[str, pa.Table], path: Path) -> Path:
     nothing else (views over database-only tables are left out)."""
     if path.exists():
         path.unlink()
-    con = duckdb.connect(str(path), config=BUILD_CONFIG)
+    con = connect_for_build(path)
     try:
         for table, data in tables.items():
             con.execute(sch.ddl(table))
