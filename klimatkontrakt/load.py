@@ -20,8 +20,8 @@ the file; an open read-only connection keeps reading the old one).
 from __future__ import annotations
 
 import ctypes
-import gc
 import fcntl
+import gc
 import logging
 import os
 import shutil

@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from datetime import date
 
 import pandas as pd
 import pytest
 
 from klimatkontrakt import schema as sch
 from klimatkontrakt.assemble import assemble, document_id, person_id
-from pipeline_helpers import EVCD, MIRROR_ESK, MIRROR_VC, sample_pages
+from klimatkontrakt.model import Event, Extraction, Membership
+from pipeline_helpers import EVCD, MIRROR_ESK, MIRROR_VC, VC, page, sample_pages
 
 RUN = "20261127T021500Z-abcd"
 
@@ -133,3 +135,19 @@ def test_no_pages_gives_empty_fact_tables():
     assert len(tables["municipalities"]) == 290
     for name in ("documents", "signings", "events", "roles", "memberships", "claims", "fetches"):
         assert tables[name].empty and list(tables[name].columns) == sch.field_names(name)
+
+
+def test_optional_values_that_break_their_constraints_are_left_empty_with_a_warning(caplog):
+    extraction = Extraction(
+        title="Nyhet", published_on=date(2023, 5, 2), language="sv",
+        events=(Event("Klimatmöte", "Klimatmöte klockan 25.99", kind="other", starts_on=EVCD, start_time="25.99"),),
+        memberships=(Membership("0180", "klimatneutrala-stader-2030", "Stockholm gick med år 1990",
+                                joined_year=1990, cohort="pilot-2020"),),
+    )
+    with caplog.at_level(logging.WARNING, logger="klimatkontrakt.assemble"):
+        tables = assemble([(VC, page("https://viablecities.se/nyheter/mote"), extraction)], RUN)
+    assert tables["events"]["start_time"].isna().all()  # pattern HH:MM
+    membership = tables["memberships"].iloc[0]
+    assert pd.isna(membership["joined_year"]) and membership["cohort"] == "pilot-2020"  # range 2000-2100
+    assert "events.start_time value '25:99'" in caplog.text
+    assert "memberships.joined_year value 1990" in caplog.text
