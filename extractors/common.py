@@ -223,11 +223,11 @@ def _h1_column(root):
 
 def strip_noise(el) -> None:
     """Remove navigation, scripts, cookie banners, share widgets and similar in place."""
-    for bad in el.xpath(".//" + " | .//".join(DROP_TAGS)):
+    for bad in [d for d in el.iter(*DROP_TAGS) if d is not el]:  # one pass, not a scan per tag
         if bad.getparent() is not None and not _has_h1(bad):
             bad.drop_tree()
     for bad in list(el.iter("header", "footer")):
-        if bad.getparent() is not None and not _has_h1(bad) and not bad.xpath("ancestor::article"):
+        if bad.getparent() is not None and not _has_h1(bad) and next(bad.iterancestors("article"), None) is None:
             bad.drop_tree()
     total = len(el.text_content())
     for bad in list(el.iter()):
@@ -376,7 +376,9 @@ def meta_published(root) -> date | None:
 
 
 def jsonld_published(root) -> date | None:
-    for script in root.xpath("//script[@type='application/ld+json']"):
+    for script in root.getroottree().iter("script"):
+        if script.get("type") != "application/ld+json":
+            continue
         try:
             data = json.loads(script.text or "")
         except (ValueError, TypeError):
@@ -415,8 +417,7 @@ def _prose_date(text: str | None) -> date | None:
 
 def time_published(root, scope=None) -> date | None:
     """A <time datetime> that marks publication (itemprop/class/label), else the first one in scope."""
-    times = root.xpath("//time")
-    for t in times:
+    for t in root.getroottree().iter("time"):
         hint = " ".join(filter(None, (t.get("class"), t.get("itemprop"), t.get("pubdate"))))
         parent_text = (t.getparent().text_content() if t.getparent() is not None else "")[:80]
         if re.search(r"publi|pubdate|entry-date|post-date", hint, re.I) or _PUBLISHED_LABEL.match(parent_text.strip()):
