@@ -19,7 +19,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -45,6 +44,7 @@ from klimatkontrakt.state import (
     PreviousState,
     extractor_version,
     kept_documents,
+    page_state_frame_of,
     page_state_parts,
     read_state,
 )
@@ -167,8 +167,7 @@ def assemble_tables(results: list[SourceResult], run_id: str, previous: Previous
     (incremental state for the next run). Pure apart from logging."""
     previous = previous or PreviousState()
     tables = _fact_tables(results, run_id, previous)
-    parts = list(_page_state_parts(results, previous, validators or {}))
-    tables["page_state"] = sch.to_frame("page_state", pa.concat_tables(parts) if parts else [])
+    tables["page_state"] = page_state_frame_of(_page_state_parts(results, previous, validators or {}))
     return tables
 
 

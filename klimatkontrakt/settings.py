@@ -60,4 +60,3 @@ class Settings(BaseSettings):
     @property
     def effective_user_agent(self) -> str:
         return self.user_agent or f"klimatkontrakt/{__version__} (+{self.contact_url})"
-

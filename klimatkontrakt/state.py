@@ -270,7 +270,12 @@ def page_state_frame(
     forget_before: datetime | None = None,
 ) -> pd.DataFrame:
     """`page_state_parts` as one DataFrame."""
-    parts = list(page_state_parts(crawls, previous, validators, versions, forget_before))
+    return page_state_frame_of(page_state_parts(crawls, previous, validators, versions, forget_before))
+
+
+def page_state_frame_of(parts: Iterable[pa.Table]) -> pd.DataFrame:
+    """page_state parts (as `page_state_parts` gives them) as one DataFrame."""
+    parts = list(parts)
     return sch.to_frame(TABLE, pa.concat_tables(parts) if parts else [])
 
 

@@ -194,7 +194,11 @@ def _text_transforms() -> _TextTransforms:
 
 def text_sha256(html: str) -> str:
     """Hex SHA-256 of `normalised_text(html)` (UTF-8): the page_state.text_sha256 of a page."""
-    return hashlib.sha256(normalised_text(html).encode("utf-8")).hexdigest()
+    return _sha256(normalised_text(html))
+
+
+def _sha256(normalised: str) -> str:
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -241,7 +245,7 @@ class ReadRequest:
         markup = _markup(self.text)
         doc = _parse(markup)
         reading = _read(doc, self.text)
-        digest = hashlib.sha256(reading.normalised.encode("utf-8")).hexdigest()
+        digest = _sha256(reading.normalised)
         visible = reading.visible.casefold()
         if not (self.is_start or not self.keywords or any(k in visible for k in self.keywords)):
             return PageReading(digest, False, None)
