@@ -190,7 +190,9 @@ def crawl(
                 if entry.lastmod:
                     result.sitemap_lastmod[entry.url] = entry.lastmod
 
-    documents: set[str] = set()
+    # links _follow has decided on: deciding again changes nothing (the rule is fixed, a document
+    # is listed once, a page queued once), and menus repeat a few hundred links on every page
+    followed: set[str] = set()
     # Fetched pages whose reading is not used yet, in fetch order: with a `reader` that reads in
     # other processes the crawl fetches up to `window` pages ahead; their readings are used in
     # fetch order, and a page's final URL counts as seen only then, so the pages, their order and
@@ -213,7 +215,7 @@ def crawl(
                 if previous.text_sha256:
                     result.text_hashes[page.url] = previous.text_sha256
                 if links is not None and depth < source.max_depth:
-                    _follow(links, depth, frontier, documents, result)
+                    _follow(links, depth, frontier, followed, result)
                 return
             if reading_of is None:
                 return
@@ -232,7 +234,7 @@ def crawl(
             links = None if reading.links is None else [same_urls.setdefault(u, u) for u in reading.links]
             result.links[page.url] = links
             if links is not None and depth < source.max_depth:
-                _follow(links, depth, frontier, documents, result)
+                _follow(links, depth, frontier, followed, result)
         finally:
             if on_done is not None:
                 result.pages[index] = on_done(page, page.url in result.relevant_urls, page.url in result.unchanged_urls)
@@ -267,13 +269,14 @@ def crawl(
     return result
 
 
-def _follow(links: Sequence[str], depth: int, frontier: _Frontier, documents: set[str], result: CrawlResult) -> None:
+def _follow(links: Sequence[str], depth: int, frontier: _Frontier, followed: set[str], result: CrawlResult) -> None:
     for link in links:
+        if link in followed:
+            continue
+        followed.add(link)
         if not frontier.allowed(link):
             continue
         if is_document(link):
-            if link not in documents:
-                documents.add(link)
-                result.documents.append(link)
+            result.documents.append(link)
             continue
         frontier.add(link, depth + 1)
