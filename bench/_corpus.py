@@ -503,8 +503,10 @@ TITLES = ("{city} skriver under Klimatkontrakt 2030", "Nytt klimatkontrakt för 
           "{city} tar nästa steg i klimatarbetet", "Klimatkontrakt 2030: lägesrapport från {city}")
 
 
-def build_corpus(folder: Path, n: int, *, seed: int = 2030, hosts: tuple[Host, ...] = HOSTS) -> Corpus:
-    """Write `archive.warc.gz` and `sources.toml` with `n` article pages spread over `hosts`."""
+def build_corpus(folder: Path, n: int, *, seed: int = 2030, hosts: tuple[Host, ...] = HOSTS,
+                 delay_seconds: float | None = None) -> Corpus:
+    """Write `archive.warc.gz` and `sources.toml` with `n` article pages spread over `hosts`
+    (each source with `delay_seconds` between its requests, if given)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -534,7 +536,8 @@ def build_corpus(folder: Path, n: int, *, seed: int = 2030, hosts: tuple[Host, .
             code = f'municipality_code = "{host.code}"\n' if host.code else ""
             sources.append(f'[[source]]\nid = "{host.id}"\nextractor = "{host.extractor}"\n{code}'
                            f'start_urls = ["{index_url}"]\nmax_pages = {count + 10}\nmax_depth = 2\n'
-                           f'keywords = ["klimat"]\n')
+                           f'keywords = ["klimat"]\n'
+                           + (f"delay_seconds = {delay_seconds}\n" if delay_seconds is not None else ""))
     sources_path = folder / "sources.toml"
     sources_path.write_text("\n".join(sources), encoding="utf-8")
     return Corpus(archive, sources_path, n, total)

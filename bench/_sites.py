@@ -1,8 +1,10 @@
 """Local test sites for the benchmarks: one threaded HTTP/1.1 server per loopback address.
 
-Each host serves `/robots.txt` (allow all), `/` (links to every page) and `/p/<i>/` pages with
-an ETag, answering 304 to a matching If-None-Match. Every answer is counted per host, so a
-benchmark can tell full downloads from 304s. Only 127.0.0.0/8 addresses are used.
+Each host serves `/robots.txt` (allow all) and its pages by path with an ETag, answering 304 to a
+matching If-None-Match: `make_hosts` builds small pages (`/` links to every `/p/<i>/`), `serve`
+takes pages given (bench/live.py: the replay corpus, stored and sent gzip-encoded as real sites
+send them). Every answer is counted per host, so a benchmark can tell full downloads from 304s.
+Only 127.0.0.0/8 addresses are used.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ def page_html(host_no: int, i: int, filler: int) -> bytes:
 @dataclass
 class Host:
     address: str
-    pages: dict[str, bytes]
+    pages: dict[str, bytes]  # path -> body (gzip-compressed when `gzipped`)
+    gzipped: bool = False
     counts: Counter = field(default_factory=Counter)  # (path kind, status) -> n
     bytes_sent: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -78,7 +81,10 @@ def _handler(host: Host):
             etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
             if self.headers.get("If-None-Match") == etag:
                 return self._send(304, b"", {"ETag": etag})
-            return self._send(200, body, {"Content-Type": "text/html; charset=utf-8", "ETag": etag})
+            headers = {"Content-Type": "text/html; charset=utf-8", "ETag": etag}
+            if host.gzipped:
+                headers["Content-Encoding"] = "gzip"
+            return self._send(200, body, headers)
 
     return Handler
 
@@ -91,13 +97,17 @@ def make_hosts(n_hosts: int, n_pages: int, filler: int = 20) -> list[Host]:
         links = "".join(f'<li><a href="{p}">{p}</a></li>' for p in pages)
         pages["/"] = (f"<!doctype html><html lang=sv><head><title>Start {h}</title></head><body>"
                       f"<h1>Klimatkontrakt 2030</h1><ul>{links}</ul></body></html>").encode()
-        host = Host(address=f"127.0.0.{h + 2}", pages=pages)
-        server = ThreadingHTTPServer((host.address, 0), _handler(host))
-        server.daemon_threads = True
-        host.server = server
-        threading.Thread(target=server.serve_forever, name=f"site-{host.address}", daemon=True).start()
-        hosts.append(host)
+        hosts.append(serve(Host(address=f"127.0.0.{h + 2}", pages=pages)))
     return hosts
+
+
+def serve(host: Host) -> Host:
+    """Start `host`'s server (a free port on its address, threads of its own); returns `host`."""
+    server = ThreadingHTTPServer((host.address, 0), _handler(host))
+    server.daemon_threads = True
+    host.server = server
+    threading.Thread(target=server.serve_forever, name=f"site-{host.address}", daemon=True).start()
+    return host
 
 
 def stop(hosts: list[Host]) -> None:

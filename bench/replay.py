@@ -132,9 +132,11 @@ def _first(lines, needle: str, *, last: bool = False) -> float | None:
     return (hits[-1] if last else hits[0]) if hits else None
 
 
-def run_cli(archive: Path, sources: Path, out: Path) -> dict:
-    cmd = [sys.executable, "-m", "klimatkontrakt", "run", "--replay", str(archive), "--sources", str(sources),
-           "--db", str(out / "kk.duckdb"), "--out", str(out)]
+def run_cli(sources: Path, out: Path, *options: str) -> dict:
+    """`klimatkontrakt run --sources ... --db ... --out ... *options` in a child: the stages' times
+    from its log lines, memory (see `_spawn`)."""
+    cmd = [sys.executable, "-m", "klimatkontrakt", "run", "--sources", str(sources),
+           "--db", str(out / "kk.duckdb"), "--out", str(out), *options]
     r = _spawn(cmd, REPO)
     if r["rc"] != 0:
         tail = "\n".join(text for _, _, text in r["lines"][-15:])
@@ -303,7 +305,7 @@ def main() -> int:
         cli, plain = [], []
         for i in range(args.reps):
             measure_floor()
-            r = run_cli(corpus.archive, corpus.sources, tmp / f"cli{i}")
+            r = run_cli(corpus.sources, tmp / f"cli{i}", "--replay", str(corpus.archive))
             cli.append(r)
             print(f"rep {i + 1} flow: startup {r['startup']:.1f} s | flow {r['flow']:.1f} s (fetch+extract "
                   f"{r['collect']:.1f}, assemble {r['assemble']:.1f}, load+publish {r['load_publish']:.1f}, after {r['after_publish']:.1f}) "
