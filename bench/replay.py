@@ -355,6 +355,10 @@ def main() -> int:
                   f"{cpu['assemble']:.2f}, load+publish {cpu['load_publish']:.2f}) = {cpu['flow'] / floor_cpu:.1f}x the floor's "
                   f"CPU time {floor_cpu:.2f} s (fetch+extract {cpu['collect'] / floor_cpu:.1f}x); "
                   f"less moved by other work on the machine than wall time")
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+            bound = cpu["collect"] / cores + cpu["assemble"] + cpu["load_publish"]
+            print(f"  best possible on {cores} core(s)      {bound:7.2f} s = {bound / floor_cpu:.1f}x the floor: this much "
+                  f"CPU work, fetch+extract spread perfectly over every core, assemble and load+publish on one")
         print(f"  peak memory, klimatkontrakt run  {peak:7.0f} MB  (the run's process and its extraction workers, "
               f"summed PSS; target < {TARGET_MEMORY_MB} MB: {'met' if peak < TARGET_MEMORY_MB else 'MISSED'}); the Prefect "
               f"API server it starts: {max(r['server_pss_mb'] for r in cli):.0f} MB more")
