@@ -33,7 +33,7 @@ from klimatkontrakt.assemble import assemble
 from klimatkontrakt.config import load_sources
 from klimatkontrakt.errors import ConfigError, KlimatkontraktError, ReleaseGateFailed, RunFailed
 from klimatkontrakt.fetch.client import NOT_ARCHIVED
-from klimatkontrakt.fetch.crawl import CrawlResult, KnownPage, crawl
+from klimatkontrakt.fetch.crawl import CrawlResult, KnownPage, crawl, failed_for_now
 from klimatkontrakt.fetch.plan import FetchPlan, host_groups, join_archive, open_client
 from klimatkontrakt.fetch.reading import PageReading, ReadRequest
 from klimatkontrakt.load import StagedTable, build_database, return_freed_memory, stage_table
@@ -133,7 +133,7 @@ def collect(source: Source, client, previous: PreviousState | None = None,
 
     def extract_then_slim(page: FetchedPage, relevant: bool, unchanged: bool) -> FetchedPage:
         # unchanged, or unavailable for now (a timeout, a 5xx): what the page said last time holds
-        kept = previous.extraction_for(source.id, page.url) if (relevant and unchanged) or _transient(page) else None
+        kept = previous.extraction_for(source.id, page.url) if (relevant and unchanged) or failed_for_now(page) else None
         if kept is not None:
             reused.add(page.url)
             extractions.append(kept)
@@ -329,12 +329,6 @@ def remove_stale_staging(folder: Path) -> None:
                 log.info("removed %s, staged by an interrupted run", path)
         except OSError:
             pass
-
-
-def _transient(page: FetchedPage) -> bool:
-    """A failure that says nothing about the page itself (no answer, 429, 5xx); a 404 or 410 does."""
-    return page.error is not None and page.error != NOT_ARCHIVED and (page.status is None or page.status == 429
-                                                                       or page.status >= 500)
 
 
 def _describe(stats: dict) -> str:

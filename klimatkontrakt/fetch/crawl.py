@@ -23,7 +23,9 @@ Rules, in order of precedence:
   `CrawlResult.unchanged_urls` (the flow reuses its previous extraction instead of extracting
   it again). A 304 page has no body: its relevance and links come from `known` (so the crawl
   goes on past it exactly as if it had been downloaded); without a `known` entry its links are
-  not followed in that run.
+  not followed in that run. A known relevant page that fails for now (`failed_for_now`: no
+  answer, 429, 5xx) leads on through its links of last time too, so a night when an index page
+  is down still reaches, and fetches anew, the pages behind it.
 """
 
 from __future__ import annotations
@@ -126,6 +128,13 @@ class _Frontier:
         return True
 
 
+def failed_for_now(page: FetchedPage) -> bool:
+    """A failure that says nothing about the page itself (no answer, 429, 5xx): what the page said
+    last time still holds, its facts and its links. A 404 or 410 does say something."""
+    return page.error is not None and page.error != NOT_ARCHIVED and (page.status is None or page.status == 429
+                                                                       or page.status >= 500)
+
+
 def _classify(page: FetchedPage) -> str:
     if page.error == NOT_ARCHIVED:
         return "not_archived"
@@ -218,6 +227,11 @@ def crawl(
                     _follow(links, depth, frontier, followed, result)
                 return
             if reading_of is None:
+                # no answer for now: the links it had last time still lead on, so one failing
+                # index page does not hide the rest of its site for a night
+                if failed_for_now(page) and previous is not None and previous.relevant \
+                        and previous.links is not None and depth < source.max_depth:
+                    _follow(previous.links, depth, frontier, followed, result)
                 return
             reading = reading_of()
             result.text_hashes[page.url] = reading.text_sha256

@@ -238,6 +238,30 @@ def test_a_page_that_fails_for_now_keeps_its_facts(server, tmp_path, monkeypatch
     assert len(snapshot(db)["documents"]) == len(before["documents"]) - 1
 
 
+def test_an_index_page_that_fails_for_now_still_leads_to_its_pages(server, tmp_path, monkeypatch):
+    site = Site(server, etags=False)
+    db = tmp_path / "kk.duckdb"
+    monkeypatch.setattr(nightly, "Settings", lambda: make_settings())
+    first = run_once([site.source()], db, tmp_path / "1.warc.gz", "run-1")["vc"]
+    before, state_before = snapshot(db), page_state(db)
+    answer = {"status": 503}
+    site.respond = lambda path, request, ok=site.respond: (
+        Response("", status=answer["status"]) if path == "/" else ok(path, request))
+    server.clear_log()
+    stats = run_once([site.source()], db, tmp_path / "2.warc.gz", "run-2")["vc"]
+    fetched = {path for path, status, _, _ in site.page_log() if status == 200}
+    assert fetched == set(PAGES)  # followed from the links the index had last time, and fetched anew
+    assert stats["failed"] == first["failed"] + 1  # the index, and the links to nowhere as before
+    assert stats["same_text"] == len(PAGES)  # each page read anew and found as it was
+    assert snapshot(db) == before
+    assert page_state(db)[server.url_for("/")]["links"] == state_before[server.url_for("/")]["links"]
+
+    answer["status"] = 404  # the index is gone for good: what it led to is not looked for
+    server.clear_log()
+    run_once([site.source()], db, tmp_path / "3.warc.gz", "run-3")
+    assert {path for path, _, _, _ in site.page_log()} == {"/"}
+
+
 def test_a_new_extractor_version_fetches_and_extracts_everything_again(server, tmp_path, monkeypatch):
     site = Site(server)
     extracted = CountingExtractors(monkeypatch)
