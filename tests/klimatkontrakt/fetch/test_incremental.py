@@ -262,6 +262,21 @@ def test_an_index_page_that_fails_for_now_still_leads_to_its_pages(server, tmp_p
     assert {path for path, _, _, _ in site.page_log()} == {"/"}
 
 
+def test_a_site_down_for_the_night_keeps_all_its_facts(server, tmp_path, monkeypatch):
+    site = Site(server, etags=False)
+    db = tmp_path / "kk.duckdb"
+    monkeypatch.setattr(nightly, "Settings", lambda: make_settings())
+    run_once([site.source()], db, tmp_path / "1.warc.gz", "run-1")
+    before = snapshot(db)
+    server.clear_all_handlers()
+    server.expect_request("/robots.txt").respond_with_data("", status=503)  # RFC 9309: do not crawl now
+    server.clear_log()
+    stats = run_once([site.source()], db, tmp_path / "2.warc.gz", "run-2")["vc"]
+    assert [request.path for request, _ in server.log] == ["/robots.txt"] * 3  # asked, retried; no page
+    assert stats["reused"] == len(PAGES) + 1  # the index, and the pages it led to last time
+    assert snapshot(db) == before
+
+
 def test_a_new_extractor_version_fetches_and_extracts_everything_again(server, tmp_path, monkeypatch):
     site = Site(server)
     extracted = CountingExtractors(monkeypatch)
