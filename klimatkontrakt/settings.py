@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     max_retries: int = 4
     backoff_seconds: float = 1.0
     retry_after_cap: float = 120.0
+    # pages of one host in a row without a usable answer (none, 429, 5xx; after their retries)
+    # after which the host is not asked again in the run; 0: never give up
+    host_failures: int = Field(default=5, ge=0)
     allow_private: bool = False
     shrink_threshold: float = 0.5  # share a table may shrink by before publishing stops
     task_runner: Literal["threads", "dask"] = "threads"  # dask needs the `dask` extra (prefect-dask)

@@ -260,6 +260,8 @@ class LiveClient(_BaseClient):
         self._robots: dict[str, RobotsPolicy] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self._private: dict[str, str | None] = {}
+        self._failing: dict[str, int] = {}  # host -> pages in a row without a usable answer
+        self._given_up: dict[str, str] = {}  # host -> why it is not asked again in this run
 
     # -- lifecycle -------------------------------------------------------------------------
     def __enter__(self) -> LiveClient:
@@ -352,11 +354,12 @@ class LiveClient(_BaseClient):
         return RobotsPolicy.allow_all()  # RFC 9309: too many redirects = unavailable = allow
 
     # -- fetching --------------------------------------------------------------------------
-    def _refuse(self, url: str, error: str) -> _Hop:
+    def _refuse(self, url: str, error: str, *, said: bool = False) -> _Hop:
+        """A page not asked for (`said`: the reason was logged once already, for its host)."""
         fetched_at = _now()
         if self.archive is not None:
             self.archive.record_failure(url, error, fetched_at)
-        log.warning("%s: %s", url, error)
+        log.log(logging.DEBUG if said else logging.WARNING, "%s: %s", url, error)
         return _Hop(status=None, error=error, fetched_at=fetched_at)
 
     def _hop(self, url: str, source: Source) -> _Hop:
@@ -370,8 +373,29 @@ class LiveClient(_BaseClient):
         denial = policy.denial(url, self.robots_agent)
         if denial:
             return self._refuse(url, denial)
+        with self._lock:
+            given_up = self._given_up.get(host)
+        if given_up:
+            return self._refuse(url, given_up, said=True)
         interval = max(self._base_interval(source), policy.delay(self.robots_agent))
-        return self._fetch_with_retries(url, host, interval, self.validators.get(url))
+        hop = self._fetch_with_retries(url, host, interval, self.validators.get(url))
+        self._count_failures(host, hop)
+        return hop
+
+    def _count_failures(self, host: str, hop: _Hop) -> None:
+        """A host that has answered `host_failures` pages in a row with nothing usable (no answer,
+        429, 5xx, each after its retries) is struggling or down: asking for its other pages, with
+        retries, would only add to its load and keep the run waiting. The rest of its pages fail
+        for now (their facts and links of last time hold), and it is said once."""
+        failed = hop.status is None or hop.status == 429 or hop.status >= 500
+        limit = self.settings.host_failures
+        with self._lock:
+            count = self._failing[host] = self._failing.get(host, 0) + 1 if failed else 0
+            if not limit or count < limit or host in self._given_up:
+                return
+            last = f"HTTP {hop.status}" if hop.status is not None else hop.error
+            self._given_up[host] = f"host {host} not asked again in this run: {count} pages in a row failed (last: {last})"
+        log.warning("%s", self._given_up[host])
 
     def _fetch_with_retries(self, url: str, host: str, interval: float,
                             validators: tuple[str | None, str | None] | None) -> _Hop:

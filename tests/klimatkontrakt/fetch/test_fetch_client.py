@@ -66,6 +66,25 @@ def test_persistent_503_gives_up_with_status_and_one_line_error(server, tmp_path
     assert len(script.times) == 3  # first try + max_retries
 
 
+def test_a_host_whose_pages_keep_failing_is_not_asked_again_in_the_run(server, caplog):
+    links = "".join(f'<a href="/p{i}">{i}</a>' for i in range(1, 11))
+    server.expect_request("/").respond_with_data(html(links), content_type="text/html")
+    server.expect_request("/p2").respond_with_data(html("hej"), content_type="text/html")
+    server.expect_request("/p3").respond_with_data("", status=404)  # an answer: the count starts again
+    for i in (1, 4, 5, 6, 7, 8, 9, 10):
+        server.expect_request(f"/p{i}").respond_with_data("busy", status=503)
+    with caplog.at_level(logging.INFO), LiveClient(make_settings(max_retries=1, host_failures=3), None) as client:
+        result = crawl(make_source(server), client)
+    asked = [r.path for r, _ in server.log if r.path != "/robots.txt"]
+    assert asked == ["/", "/p1", "/p1", "/p2", "/p3", "/p4", "/p4", "/p5", "/p5", "/p6", "/p6"]
+    refused = [p for p in result.pages if p.url.endswith(("/p7", "/p8", "/p9", "/p10"))]
+    assert len(refused) == 4 and all(p.status is None for p in refused)
+    assert all(p.error.startswith(f"host {server.host} not asked again in this run: 3 pages in a row")
+               for p in refused)
+    assert sum("not asked again" in r.getMessage() for r in caplog.records) == 1  # said once, not per page
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
 def test_429_retry_after_seconds_is_honoured(server, tmp_path):
     script = Script(Response("slow down", status=429, headers={"Retry-After": "1"}), ok())
     server.expect_request("/limited").respond_with_handler(script)
