@@ -221,15 +221,21 @@ def test_a_page_whose_text_changes_is_extracted_again(server, tmp_path, monkeypa
     assert after[changed]["last_changed_at"] == after[changed]["last_fetched_at"]
 
 
-def test_a_page_that_fails_for_now_keeps_its_facts(server, tmp_path, monkeypatch):
+def first_night(server, tmp_path, monkeypatch, failing: str | None = None):
+    """Run 1 over the whole site; after it, the page at `failing` answers answer["status"] (503 to
+    begin with). Returns the site, the database, run 1's stats, the tables after run 1 and answer."""
     site = Site(server, etags=False)
     db = tmp_path / "kk.duckdb"
     monkeypatch.setattr(nightly, "Settings", lambda: make_settings())
-    run_once([site.source()], db, tmp_path / "1.warc.gz", "run-1")
-    before = snapshot(db)
-    broken, answer = "/nyheter/2020/", {"status": 503}
+    stats = run_once([site.source()], db, tmp_path / "1.warc.gz", "run-1")["vc"]
+    answer = {"status": 503}
     site.respond = lambda path, request, ok=site.respond: (
-        Response("", status=answer["status"]) if path == broken else ok(path, request))
+        Response("", status=answer["status"]) if path == failing else ok(path, request))
+    return site, db, stats, snapshot(db), answer
+
+
+def test_a_page_that_fails_for_now_keeps_its_facts(server, tmp_path, monkeypatch):
+    site, db, _, before, answer = first_night(server, tmp_path, monkeypatch, failing="/nyheter/2020/")
     run_once([site.source()], db, tmp_path / "2.warc.gz", "run-2")
     assert snapshot(db) == before  # the 503 page's document and facts are still there
 
@@ -239,14 +245,8 @@ def test_a_page_that_fails_for_now_keeps_its_facts(server, tmp_path, monkeypatch
 
 
 def test_an_index_page_that_fails_for_now_still_leads_to_its_pages(server, tmp_path, monkeypatch):
-    site = Site(server, etags=False)
-    db = tmp_path / "kk.duckdb"
-    monkeypatch.setattr(nightly, "Settings", lambda: make_settings())
-    first = run_once([site.source()], db, tmp_path / "1.warc.gz", "run-1")["vc"]
-    before, state_before = snapshot(db), page_state(db)
-    answer = {"status": 503}
-    site.respond = lambda path, request, ok=site.respond: (
-        Response("", status=answer["status"]) if path == "/" else ok(path, request))
+    site, db, first, before, answer = first_night(server, tmp_path, monkeypatch, failing="/")
+    state_before = page_state(db)
     server.clear_log()
     stats = run_once([site.source()], db, tmp_path / "2.warc.gz", "run-2")["vc"]
     fetched = {path for path, status, _, _ in site.page_log() if status == 200}
@@ -263,11 +263,7 @@ def test_an_index_page_that_fails_for_now_still_leads_to_its_pages(server, tmp_p
 
 
 def test_a_site_down_for_the_night_keeps_all_its_facts(server, tmp_path, monkeypatch):
-    site = Site(server, etags=False)
-    db = tmp_path / "kk.duckdb"
-    monkeypatch.setattr(nightly, "Settings", lambda: make_settings())
-    run_once([site.source()], db, tmp_path / "1.warc.gz", "run-1")
-    before = snapshot(db)
+    site, db, _, before, _ = first_night(server, tmp_path, monkeypatch)
     server.clear_all_handlers()
     server.expect_request("/robots.txt").respond_with_data("", status=503)  # RFC 9309: do not crawl now
     server.clear_log()
