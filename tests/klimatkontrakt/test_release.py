@@ -27,7 +27,7 @@ from klimatkontrakt.errors import ReleaseGateFailed, RunFailed
 from klimatkontrakt.load import build_database
 from klimatkontrakt.model import Extraction, Signing
 from klimatkontrakt.publish import publish, validate_package
-from klimatkontrakt.scrub import EMAIL_PLACEHOLDER, PHONE_PLACEHOLDER, scrub_text
+from klimatkontrakt.scrub import EMAIL_PLACEHOLDER, EMAIL_RE, PHONE_PLACEHOLDER, PHONE_RE, scrub_text
 from pipeline_helpers import ESK, VC, page, run_row, sample_pages
 
 DAY1 = datetime(2026, 11, 27, 2, 15, tzinfo=UTC)
@@ -201,9 +201,22 @@ def test_scrub_leaves_ordinary_text_alone(text):
     ("mejla Jimmy.Jansson@Eskilstuna.SE!", "mejla [e-post borttagen]!"),
     ("mailto:kansli@kommun.se", "[e-post borttagen]"),
     ("kontakt: registrator (at) lund.se", "kontakt: [e-post borttagen]"),
+    ("mejla anna.ek ( at ) umea.se", "mejla [e-post borttagen]"),
+    ("mejla anna.ek [ at ] umea.se", "mejla [e-post borttagen]"),
+    ("mejla anna.ek [ snabel-a ]umea.se", "mejla [e-post borttagen]"),
 ])
 def test_scrub_replaces_contacts(text, expected):
     assert scrub_text(text) == expected
+
+
+def test_scrub_gates_skip_nothing_the_full_patterns_would_replace():
+    ats = ["@", "(at)", "( at )", "[at]", "[ at ]", " (snabel-a) ", "[Snabel-A]", "(AT)", " ( at ) "]
+    phones = ["08-123 456 78", "070\u00a0123 45 67", "+46 (0)8 508 290 00", "0046-8-1234567", "016/710 10 00"]
+    texts = [f"skriv till {name}{at}{domain} eller ring {phone}" for name in ("anna.ek", "kansli")
+             for at in ats for domain in ("umea.se", "kommun.example.org") for phone in phones]
+    for text in texts:
+        assert scrub_text(text) == PHONE_RE.sub(PHONE_PLACEHOLDER, EMAIL_RE.sub(EMAIL_PLACEHOLDER, text)), text
+        assert EMAIL_PLACEHOLDER in scrub_text(text) and PHONE_PLACEHOLDER in scrub_text(text), text
 
 
 # ---- changes between releases -------------------------------------------------------------
