@@ -38,6 +38,7 @@ import re
 import shutil
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -149,11 +150,14 @@ def publish(
     try:
         write_package(tables, tmp, version=version, created=created, previous=previous,
                       overridden=problems, conflicts=conflicts, scrubbed_cells=scrubbed, zip_name=zip_name)
-        valid, errors = validate_package(tmp)
+        # the zip is compressed (zlib, outside the GIL) while frictionless reads the same files
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            zipping = pool.submit(write_zip, tmp, zip_tmp, top=f"klimatkontrakt-{version}")
+            valid, errors = validate_package(tmp)
+            zipping.result()
         if not valid:
             first = errors[0] if errors else "unknown problem"
             raise ReleaseGateFailed(f"package {version} failed validation ({len(errors)} problem(s) shown); first: {first}")
-        write_zip(tmp, zip_tmp, top=f"klimatkontrakt-{version}")
         write_dcat(tmp, packages, zip_tmp, zip_name=zip_name, tables=tables, base_url=base_url)
         os.replace(zip_tmp, packages / zip_name)
         moved_zip = True
