@@ -73,7 +73,9 @@ def scrub_frame(frame: pd.DataFrame, table_schema: dict) -> tuple[pd.DataFrame, 
         if name not in frame.columns:
             continue
         before = frame[name].tolist()
-        after = [scrub_text(v) if isinstance(v, str) else v for v in before]
+        done: dict[str, str] = {}  # a column repeats its cells (claims repeat their facts' evidence)
+        after = [(done[v] if v in done else done.setdefault(v, scrub_text(v))) if isinstance(v, str) else v
+                 for v in before]
         diff = sum(1 for b, a in zip(before, after, strict=True) if isinstance(b, str) and a != b)
         if diff:
             frame[name] = pd.Series(after, index=frame.index, dtype=frame[name].dtype)
