@@ -371,8 +371,8 @@ class LiveClient(_BaseClient):
             return self._refuse(url, refusal)
         policy = self.robots_policy(url, source)
         denial = policy.denial(url, self.robots_agent)
-        if denial:
-            return self._refuse(url, denial)
+        if denial:  # a host kept away was said once, when its robots.txt was read
+            return self._refuse(url, denial, said=policy.keeps_host_away)
         with self._lock:
             given_up = self._given_up.get(host)
         if given_up:

@@ -51,6 +51,11 @@ class RobotsPolicy:
             return cls(unreachable=error or "no response")
         return cls(disallow_all_reason=f"robots.txt unreachable: HTTP {status}")
 
+    @property
+    def keeps_host_away(self) -> bool:
+        """No page of the origin may be fetched in this run (robots.txt unreachable or 5xx)."""
+        return self.unreachable is not None or self.disallow_all_reason is not None
+
     def denial(self, url: str, agent: str) -> str | None:
         """None when `agent` may fetch `url`, else the one-line reason."""
         if self.unreachable is not None:

@@ -228,6 +228,16 @@ def test_robots_5xx_means_stay_away_without_crashing(server, caplog):
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
+def test_a_host_kept_away_by_its_robots_txt_is_said_once_not_per_page(server, caplog):
+    server.expect_request("/robots.txt").respond_with_data("oops", status=503)
+    paths = ("/", "/a", "/b", "/c")
+    with caplog.at_level(logging.INFO), LiveClient(make_settings(max_retries=0), None) as client:
+        result = crawl(make_source(server, *paths), client)
+    assert [p.error.startswith(DISALLOWED) for p in result.pages] == [True] * len(paths)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "not crawling this host in this run" in warnings[0]
+
+
 def test_robots_fetched_once_per_host(server, settings):
     robots = Script(Response("User-agent: *\nAllow: /\n", content_type="text/plain"))
     server.expect_request("/robots.txt").respond_with_handler(robots)
