@@ -31,14 +31,15 @@ RULE_DATE = "each date is kept as its own fact; no single date is chosen"
 
 def find_conflicts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     claims = tables["claims"]
-    rows = _value_conflicts(claims, tables) + _date_conflicts(claims)
+    stated = _claim_rows(claims)
+    rows = _value_conflicts(stated, tables) + _date_conflicts(stated, claims)
     rows.sort(key=lambda r: r["conflict_id"])
     return _frame(rows)
 
 
-def _value_conflicts(claims: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> list[dict]:
+def _value_conflicts(stated_rows: list[tuple[str, str, str, str]], tables: dict[str, pd.DataFrame]) -> list[dict]:
     grouped: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for table, fact_id, document, value in _claim_rows(claims):
+    for table, fact_id, document, value in stated_rows:
         grouped[(table, fact_id)].append((document, value))
     rows = []
     for (table, fact_id), stated_json in grouped.items():
@@ -58,10 +59,10 @@ def _value_conflicts(claims: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> l
     return rows
 
 
-def _date_conflicts(claims: pd.DataFrame) -> list[dict]:
+def _date_conflicts(stated_rows: list[tuple[str, str, str, str]], claims: pd.DataFrame) -> list[dict]:
     date_field = {"signings": "signed_on", "events": "starts_on"}
     keyed: dict[tuple, dict[str, tuple[set[str], set[str]]]] = defaultdict(dict)
-    for table, fact_id, document, value in _claim_rows(claims):
+    for table, fact_id, document, value in stated_rows:
         if table not in date_field:
             continue
         record = json.loads(value)
@@ -86,10 +87,10 @@ def _date_conflicts(claims: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def _claim_rows(claims: pd.DataFrame):
+def _claim_rows(claims: pd.DataFrame) -> list[tuple[str, str, str, str]]:
     """(fact_table, fact_id, document_id, value) of every claim; whole columns to Python at once
     (iterating rows of Arrow-backed columns converts one value at a time, ten times slower)."""
-    return zip(*(claims[c].tolist() for c in ("fact_table", "fact_id", "document_id", "value")), strict=True)
+    return list(zip(*(claims[c].tolist() for c in ("fact_table", "fact_id", "document_id", "value")), strict=True))
 
 
 def _subject(table: str, record: dict) -> str:
