@@ -48,6 +48,8 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
+from klimatkontrakt.settings import usable_cores  # noqa: E402
+
 TARGET_RATIO = 3.0  # pipeline wall / parse floor
 TARGET_OVERHEAD = 0.10  # Prefect orchestration share of the flow's wall time
 TARGET_MEMORY_MB = 500
@@ -357,7 +359,7 @@ def main() -> int:
                   f"{cpu['assemble']:.2f}, load+publish {cpu['load_publish']:.2f}) = {cpu['flow'] / floor_cpu:.1f}x the floor's "
                   f"CPU time {floor_cpu:.2f} s (fetch+extract {cpu['collect'] / floor_cpu:.1f}x); "
                   f"less moved by other work on the machine than wall time")
-            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+            cores = usable_cores()
             # the crawling process is one thread, and the stages after it run on one core
             bound = max(cpu["collect"] / cores, cpu["collect_crawl"]) + cpu["assemble"] + cpu["load_publish"]
             print(f"  best possible on {cores} core(s)      {bound:7.2f} s = {bound / floor_cpu:.1f}x the floor: this much "

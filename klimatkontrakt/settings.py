@@ -18,10 +18,15 @@ from klimatkontrakt.errors import ConfigError
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the platform tells it)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def _default_extract_processes() -> int:
     """One per core up to 4 (extraction is what a run spends its CPU on); none on a single core,
     where a worker would only compete with the crawl."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cores = usable_cores()
     return 0 if cores < 2 else min(cores, 4)
 
 
