@@ -12,7 +12,8 @@ every article. Then, per repetition, in subprocesses:
   "Finished in state", and the stages in between (fetch+extract -> last "source" line,
   assemble -> "assembled", load+publish -> "loaded ... and published ...").
 * the same stages as plain function calls (the tasks' `.fn`, sources one at a time with the
-  extraction workers, as the flow replays; no Prefect flow or task runs): the difference to the flow is Prefect's orchestration overhead.
+  extraction workers, as the flow replays; no Prefect flow or task runs): the difference to the
+  flow is Prefect's orchestration overhead.
 
 Also measured: the floor, parsing every page once with lxml.html in this process (before the
 first repetition and again before each one; the median, since other work on the machine moves
