@@ -43,7 +43,7 @@ from report import KEYS, keyed  # noqa: E402
 from extractors import municipal, viablecities  # noqa: E402
 from extractors.common import Block, parse_html, parse_page  # noqa: E402
 from extractors.facts import extract_facts  # noqa: E402
-from extractors.projects import find_projects, is_project_page  # noqa: E402
+from extractors.facts.projects import find_projects, is_project_page  # noqa: E402
 
 logging.disable(logging.CRITICAL)
 BARE_URL = "https://example.org/artikel"

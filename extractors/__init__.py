@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from klimatkontrakt.model import Extraction, Source
-
 from extractors import municipal, viablecities
+from klimatkontrakt.model import Extraction, Source
 
 Extractor = Callable[[str, str, Source], Extraction]
 

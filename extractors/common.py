@@ -94,6 +94,8 @@ class Block:
     tag: str  # h1..h6, p, li, blockquote, figcaption, td, div, ...
     text: str  # whitespace-normalised; "\n" kept where the page had <br>
     caption: bool = False  # inside figcaption/figure or a "Foto:" line
+    list_no: int | None = None  # for a list item: which <ul>/<ol> of the page it belongs to
+    links: tuple[str, ...] = ()  # hrefs of its links, as written
 
     @property
     def level(self) -> int:
@@ -287,23 +289,28 @@ def _in_tree(node, root) -> bool:
     return False
 
 
-def iter_blocks(el) -> list[tuple[str, str, bool]]:
-    """(tag, raw text, in_caption) for every text run split at block boundaries and <br>."""
-    out: list[tuple[str, str, bool]] = []
+def iter_blocks(el) -> list[tuple[str, str, bool, int | None, tuple[str, ...]]]:
+    """(tag, raw text, in_caption, list number, link targets) for every text run split at block
+    boundaries and <br>. Items of one <ul>/<ol> share a list number (lists are numbered from 1
+    in document order); the links are the hrefs of the run's <a> elements."""
+    out: list[tuple[str, str, bool, int | None, tuple[str, ...]]] = []
     buf: list[str] = []
+    hrefs: list[str] = []
+    lists = [0]
 
-    def flush(tag: str, caption: bool) -> None:
+    def flush(tag: str, caption: bool, list_no: int | None) -> None:
         text = "".join(buf)
         buf.clear()
         if text.strip():
-            out.append((tag, text, caption))
+            out.append((tag, text, caption, list_no if tag == "li" else None, tuple(hrefs)))
+        hrefs.clear()
 
     def add(text: str | None) -> None:
         # a line break in the HTML source is a space on screen; only <br> breaks a line
         if text:
             buf.append(text.replace("\r", " ").replace("\n", " ") if "\n" in text or "\r" in text else text)
 
-    def walk(node, tag: str, caption: bool) -> None:
+    def walk(node, tag: str, caption: bool, list_no: int | None) -> None:
         add(node.text)
         for child in node:
             if not isinstance(child.tag, str):
@@ -313,15 +320,22 @@ def iter_blocks(el) -> list[tuple[str, str, bool]]:
             if ctag == "br":
                 buf.append("\n")
             elif ctag in BLOCK_TAGS:
-                flush(tag, caption)
-                walk(child, ctag, caption or ctag in ("figcaption",))
-                flush(ctag, caption or ctag in ("figcaption",))
+                flush(tag, caption, list_no)
+                inner = list_no
+                if ctag in ("ul", "ol"):
+                    lists[0] += 1
+                    inner = lists[0]
+                walk(child, ctag, caption or ctag in ("figcaption",), inner)
+                flush(ctag, caption or ctag in ("figcaption",), inner)
             elif ctag != "img":
-                walk(child, tag, caption)
+                if ctag == "a" and child.get("href"):
+                    hrefs.append(child.get("href"))
+                walk(child, tag, caption, list_no)
             add(child.tail)
 
-    walk(el, el.tag if isinstance(el.tag, str) else "div", False)
-    flush(el.tag if isinstance(el.tag, str) else "div", False)
+    root_tag = el.tag if isinstance(el.tag, str) else "div"
+    walk(el, root_tag, False, None)
+    flush(root_tag, False, None)
     return out
 
 
@@ -331,7 +345,7 @@ _CAPTION_LINE = re.compile(r"^(?:Foto|Bild|Photo|Fotograf|Bildtext|Illustration)
 def page_blocks(el) -> list[Block]:
     blocks: list[Block] = []
     seen: set[str] = set()
-    for tag, raw, caption in iter_blocks(el):
+    for tag, raw, caption, list_no, links in iter_blocks(el):
         text = clean_text(raw)
         if not text:
             continue
@@ -341,7 +355,7 @@ def page_blocks(el) -> list[Block]:
             continue  # a repeated paragraph
         seen.add(text)
         is_caption = caption or bool(_CAPTION_LINE.search(text) and len(text) < 300)
-        blocks.append(Block(len(blocks), tag, text, is_caption))
+        blocks.append(Block(len(blocks), tag, text, is_caption, list_no, links))
     return blocks
 
 

@@ -145,7 +145,7 @@ def test_titled_politicians_outside_quotes():
 
 
 def test_agency_heads_named_beside_title_and_agency():
-    from extractors.facts import find_agency_people
+    from extractors.facts.roles import find_agency_people
 
     assert find_agency_people("Dagen öppnades av Formas generaldirektör Eva Strand och Trafikverkets "
                               "generaldirektör Nils Bro.") == [
@@ -178,7 +178,7 @@ def test_launch_of_the_initiative_is_an_event_but_other_launches_are_not():
 
 
 def test_twin_city_direction():
-    from extractors.facts import twin_pair
+    from extractors.facts.memberships import twin_pair
 
     assert twin_pair("Nora har fått Örebro som tvillingstad.", None) == ("1884", "1880")
     assert twin_pair("Nora blir tvillingstad till Örebro.", None) == ("1884", "1880")

@@ -4,7 +4,7 @@ from datetime import date
 from pathlib import Path
 
 from extractors import get_extractor
-from extractors.projects import is_project_page
+from extractors.facts.projects import is_project_page
 from klimatkontrakt.model import Source
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -1,0 +1,30 @@
+"""Fact rules, one module per fact kind, over the document model (`extractors.document`).
+
+Every rule works on sentences with their context (nearest heading, the year section
+"2023 – <tema>", a "<Stad> kommun" quote heading, the page's own municipality) and keeps the
+sentence as evidence. Nothing here knows which cities signed when: a fact is emitted only when
+the page says it.
+"""
+
+from __future__ import annotations
+
+from extractors.common import Page
+from extractors.document import read_document
+from extractors.facts.events import find_events, find_launches
+from extractors.facts.memberships import find_memberships
+from extractors.facts.roles import find_roles
+from extractors.facts.signings import find_signings
+from klimatkontrakt.model import Extraction
+
+
+def extract_facts(page: Page, own_code: str | None, is_viablecities: bool = False) -> Extraction:
+    doc = read_document(page, own_code, is_viablecities)
+    return Extraction(
+        title=page.title,
+        published_on=page.published_on,
+        language=page.language,
+        signings=tuple(find_signings(doc)),
+        events=tuple(find_events(doc) + find_launches(doc)),
+        roles=tuple(find_roles(doc)),
+        memberships=tuple(find_memberships(doc)),
+    )

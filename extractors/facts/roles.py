@@ -1,0 +1,141 @@
+"""Roles: people with their title, party and municipality or agency, from attributions and titles."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from extractors.common import normalise_ws
+from extractors.document import Document, Sent, dedupe, section_date
+from extractors.facts.vocabulary import RX_QUOTE_START
+from klimatkontrakt.model import Role
+from klimatkontrakt.normalise.agencies import find_agencies, resolve_agency
+from klimatkontrakt.normalise.municipalities import find_municipalities
+from klimatkontrakt.normalise.people import (
+    NAME,
+    find_attributions,
+    find_party_people,
+    find_titled_people,
+    normalise_role,
+    parse_person,
+)
+
+_MUNI_ROLES = {"ks-ordforande", "ks-vice-ordforande", "kommunalrad", "oppositionsrad"}
+_RX_GD_LIST = re.compile(rf"(?P<name>{NAME})\s*,\s*(?P<org>[A-ZÅÄÖ][\wåäö]+(?:\s+[A-Za-zåäö]+){{0,3}})")
+
+
+def _role_record(doc: Document, s: Sent, p, as_of: date | None) -> Role | None:
+    if not p.role and not p.party:
+        return None
+    role_text = p.role or ""
+    codes = [m.code for m in find_municipalities(role_text, s.city_code or doc.own_code, strict=False)]
+    orgs = [a.organisation_id for a in find_agencies(role_text)]
+    code = codes[0] if codes else None
+    org = orgs[0] if orgs else None
+    municipal = p.role_normalised in _MUNI_ROLES or bool(re.search(r"kommun|stad|municipal|city", role_text, re.I)) or (p.party and not org)
+    if code is None and org is None and municipal:
+        code = s.city_code or doc.own_code
+        if code is None:
+            code = _nearby_municipality(doc, s)
+    if org is None and p.role_normalised == "programchef" and doc.is_viablecities:
+        org = "viable-cities"
+    return Role(p.name, s.text, p.role, p.role_normalised, p.party, code, org, as_of)
+
+
+def _nearby_municipality(doc: Document, s: Sent, back: int = 2) -> str | None:
+    """The one municipality named in the attribution's sentence or, failing that, in the nearest of
+    the `back` sentences before it in the same block or quote (a quote often names its city one
+    sentence before "säger ..."). None when a sentence names several: no guessing."""
+    for sent in [s, *reversed(doc.sents[max(0, s.pos - back):s.pos])]:
+        named = {m.code for m in find_municipalities(sent.text)}
+        if len(named) == 1:
+            return named.pop()
+        if named:
+            return None
+    return None
+
+
+RX_AGENCY_TITLE = re.compile(
+    r"\b(?:(?:biträdande|ställföreträdande|tillförordnad|t\.f\.)\s+)?(?:generaldirektör(?:en)?|överdirektör(?:en)?|"
+    r"programchef(?:en)?|programdirektör(?:en)?|GD)\b|"
+    r"\b(?:(?:deputy|acting)\s+)?(?:director[\s-]+general|programme\s+director|program\s+director)\b",
+    re.IGNORECASE,
+)
+_RX_NAME_AFTER = re.compile(rf"\s*,?\s*(?P<name>{NAME})(?:\s*\(|[\s,.;:!?–—]|$)")
+_RX_NAME_BEFORE = re.compile(rf"(?P<name>{NAME})\s*,\s*$")
+_RX_ORG_LINK = re.compile(r"\s+(?:för|på|vid|hos|of|at)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def find_agency_people(text: str) -> list[tuple[str, str, str]]:
+    """(name, role as written, organisation_id) for agency and programme staff named beside their
+    title and organisation outside quotes: "Energimyndighetens generaldirektör Robert Berg",
+    "Robert Berg, generaldirektör för Energimyndigheten", "generaldirektören på Vinnova, Anna Ek",
+    "Anna Ek, Director General of Formas". A plural title ("generaldirektörerna") names nobody."""
+    if not RX_AGENCY_TITLE.search(text):
+        return []
+    agencies = find_agencies(text)
+    out: list[tuple[str, str, str]] = []
+    for t in RX_AGENCY_TITLE.finditer(text):
+        if t.group(0).lower() == "gd" and t.group(0) != "GD":
+            continue
+        org = role_start = role_end = None
+        for a in agencies:  # the organisation right before the title: "Vinnovas generaldirektör"
+            if 0 <= t.start() - a.end <= 1:
+                org, role_start, role_end = a.organisation_id, a.start, t.end()
+        if org is None:  # or linked after it: "generaldirektör för Formas"
+            link = _RX_ORG_LINK.match(text, t.end())
+            if link:
+                after = next((a for a in agencies if a.start == link.end()), None)
+                if after:
+                    org, role_start, role_end = after.organisation_id, t.start(), after.end
+        if org is None:
+            continue
+        name = None
+        m = _RX_NAME_AFTER.match(text, role_end)
+        if m:
+            name = m.group("name")
+        else:
+            m = _RX_NAME_BEFORE.search(text, 0, role_start)
+            name = m.group("name") if m else None
+        if not name or resolve_agency(name) or any(name.startswith(n) for n in ("Viable Cities", "European Viable")):
+            continue
+        out.append((normalise_ws(name), normalise_ws(text[role_start:role_end]), org))
+    return out
+
+
+def find_roles(doc: Document) -> list[Role]:
+    out: list[Role] = []
+    for s in doc.sents:
+        if s.block.caption or re.match(r"^(?:Foto|Bild|Photo)\b", s.text):
+            continue
+        as_of = section_date(doc, s) or doc.page.published_on
+        found = [*find_attributions(s.text), *find_titled_people(s.text), *find_party_people(s.text)] \
+            if "role" in s.triggers else []
+        for p, _ in found:
+            r = _role_record(doc, s, p, as_of)
+            if r:
+                out.append(r)
+        # an attribution on its own line after a quote: "Namn Namnsson (S), kommunstyrelsens ordförande"
+        if len(s.text) <= 160 and s.block.text.startswith(s.text[:20]) and s.pos > 0:
+            prev = doc.sents[s.pos - 1]
+            if prev.block is not s.block and RX_QUOTE_START.match(prev.block.text):
+                p = parse_person(s.text)
+                if p and (p.role or p.party):
+                    r = _role_record(doc, s, p, as_of)
+                    if r:
+                        out.append(r)
+        if "role" not in s.triggers:
+            continue
+        for name, role, org in find_agency_people(s.text):
+            out.append(Role(name, s.text, role, normalise_role(role), None, None, org, as_of))
+        # "generaldirektörerna ...: Namn Namnsson, Energimyndigheten; ..."
+        if re.search(r"generaldirektör\w*|directors?[\s-]general", s.text, re.I):
+            for m in _RX_GD_LIST.finditer(s.text):
+                org = resolve_agency(m.group("org")) or (find_agencies(m.group("org")) or [None])[0]
+                org = org if isinstance(org, str) or org is None else org.organisation_id
+                if org and org != "viable-cities":
+                    out.append(Role(m.group("name"), s.text, "generaldirektör", "generaldirektor", None, None, org, as_of))
+    # "Namn (S)" again without the title, or read with a place before it ("i Umeå Stina Ek (C)")
+    titled = {r.person_name for r in out if r.role}
+    out = [r for r in out if r.role or not any(r.person_name == t or r.person_name.endswith(f" {t}") for t in titled)]
+    return dedupe(out, lambda r: (r.person_name, r.role_normalised or r.role, r.municipality_code, r.organisation_id))
