@@ -3,16 +3,24 @@
 Handles "den 8 december", "Fredag den 8 december", "I dag, den 11 december 2020",
 "8 december 2023", "onsdag 8 december 2021, kl. 13.00 - 15.00", "8 dec, 2021",
 "11 December, 2020", "December 11, 2020", ISO "2021-10-01" (also with a time part) and
-"8/12 2021". A missing year is inferred from a reference date (usually the page's publication
-date): the candidate year that puts the date closest to the reference wins, so a December
-article about "15 januari" means next January.
+"8/12 2021", "the 6th of December 2024". A missing year is inferred from a reference date (usually
+the page's publication date): the candidate year that puts the date closest to the reference wins,
+so a December article about "15 januari" means next January; a weekday written with the date
+("Fredag den 8 december") picks, within half a year of the reference, a year where that day is
+that weekday.
+
+With `relative=True`, dates written relative to the reference count too: "i dag", "igår", "i
+förrgår", "i morgon", "i tisdags" (the last Tuesday before), "på fredag" (the next Friday),
+"på onsdagen" (the nearest Wednesday, the past one on a tie), English "today", "yesterday",
+"last Tuesday", "next Friday", "on Monday". dateparser was tried for these and is no drop-in
+for Swedish page dates ("den 11 december" gave 2011-12-08; "i tisdags" gave nothing).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 MONTHS: dict[str, int] = {
     # Swedish
@@ -26,22 +34,25 @@ MONTHS: dict[str, int] = {
     "sept": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12,
 }
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
-_WEEKDAYS = (
-    "måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|"
-    "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-)
+_WEEKDAY_NUMBER = {
+    "måndag": 0, "tisdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lördag": 5, "söndag": 6,
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+}
+_WEEKDAYS = "|".join(_WEEKDAY_NUMBER)
+_SV_DAYS = "|".join(list(_WEEKDAY_NUMBER)[:7])
+_EN_DAYS = "|".join(list(_WEEKDAY_NUMBER)[7:])
 _TIME = r"(?:,?\s*(?:kl\.?|klockan|at|from)?\s*(?P<h1>[01]?\d|2[0-3])(?:[.:](?P<m1>[0-5]\d))?" \
         r"(?:\s*(?:[-–—]|till|to)\s*(?P<h2>[01]?\d|2[0-3])(?:[.:](?P<m2>[0-5]\d))?)?)"
 
 # day month [year]: "8 december", "den 8:e december 2021", "11 December, 2020", "8 dec. 2021"
 _DMY = re.compile(
-    rf"(?<![\w/.-])(?:(?:{_WEEKDAYS})(?:en)?,?\s+)?(?:den\s+)?(?P<d>[0-3]?\d)(?::?e|:a|st|nd|rd|th)?\.?\s+"
-    rf"(?P<mon>{_MONTH_ALT})\.?(?![\w])(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?",
+    rf"(?<![\w/.-])(?:(?P<wd>{_WEEKDAYS})(?:en)?,?\s+)?(?:den\s+|the\s+)?(?P<d>[0-3]?\d)(?::?e|:a|st|nd|rd|th)?\.?\s+"
+    rf"(?:of\s+)?(?P<mon>{_MONTH_ALT})\.?(?![\w])(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?",
     re.IGNORECASE,
 )
 # month day[, year]: "December 11, 2020", "Dec 8th 2021"
 _MDY = re.compile(
-    rf"(?<![\w])(?:(?:{_WEEKDAYS}),?\s+)?(?P<mon>{_MONTH_ALT})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:.]\d)"
+    rf"(?<![\w])(?:(?P<wd>{_WEEKDAYS}),?\s+)?(?P<mon>{_MONTH_ALT})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:.]\d)"
     rf"(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?",
     re.IGNORECASE,
 )
@@ -63,28 +74,37 @@ class DateMatch:
     year_given: bool = True
     start_time: str | None = None  # "13:00"
     end_time: str | None = None  # "15:00"
+    relative: bool = False  # "i dag", "i tisdags": resolved against the reference
 
 
-def infer_year(month: int, day: int, reference: date | None) -> int | None:
-    """The year that puts month/day closest to `reference` (None without a reference)."""
+def infer_year(month: int, day: int, reference: date | None, weekday: int | None = None) -> int | None:
+    """The year that puts month/day closest to `reference` (None without a reference); with a
+    `weekday` (0 = Monday), the closest year within half a year of the reference where the day is
+    that weekday, if one is (farther off, a wrong weekday is likelier than a year away)."""
     if reference is None:
         return None
-    best: tuple[int, int] | None = None
+    candidates: list[tuple[int, int]] = []
     for year in (reference.year - 1, reference.year, reference.year + 1):
         try:
             candidate = date(year, month, day)
         except ValueError:
             continue
-        distance = abs((candidate - reference).days)
-        if best is None or distance < best[0]:
-            best = (distance, year)
-    return best[1] if best else None
+        candidates.append((abs((candidate - reference).days), year))
+    if not candidates:
+        return None
+    candidates.sort()
+    if weekday is not None:
+        fitting = [year for days, year in candidates if days <= 183 and date(year, month, day).weekday() == weekday]
+        if fitting:
+            return fitting[0]
+    return candidates[0][1]
 
 
-def _make(year: int | None, month: int, day: int, reference: date | None) -> tuple[date | None, bool]:
+def _make(year: int | None, month: int, day: int, reference: date | None,
+          weekday: int | None = None) -> tuple[date | None, bool]:
     given = year is not None
     if year is None:
-        year = infer_year(month, day, reference)
+        year = infer_year(month, day, reference, weekday)
         if year is None:
             return None, False
     try:
@@ -112,11 +132,50 @@ def _time_after(text: str, pos: int) -> tuple[str | None, str | None, int]:
     return _hhmm(m.group("h1"), m.group("m1")), _hhmm(m.group("h2"), m.group("m2")), pos + m.end()
 
 
-def find_dates(text: str, reference: date | None = None) -> list[DateMatch]:
-    """Every date in `text`, in order, without overlaps (the longest reading wins)."""
+# dates relative to the reference: one named group per way of counting from it
+_RELATIVE = re.compile(
+    rf"(?<![\w-])(?:(?P<today>i\s*dag|today|i\s+morse|i\s+förmiddags|i\s+eftermiddags|i\s*kväll|tonight|"
+    rf"this\s+(?:morning|afternoon|evening))(?!s)"
+    rf"|(?P<yesterday>i\s*går|yesterday)|(?P<daybefore>i\s*förrgår)|(?P<tomorrow>i\s*morgon|tomorrow)(?!s)"
+    rf"|i\s+(?P<past>(?:{_SV_DAYS})s)|(?:last|this\s+past)\s+(?P<past_en>{_EN_DAYS})"
+    rf"|(?:nu\s+|nästa\s+|kommande\s+)?på\s+(?P<next>{_SV_DAYS})(?!en)|nästa\s+(?P<next2>{_SV_DAYS})(?!en)"
+    rf"|(?:next|this\s+coming|coming)\s+(?P<next_en>{_EN_DAYS})"
+    rf"|(?:(?:på|under)\s+)?(?P<near>(?:{_SV_DAYS})en)|on\s+(?P<near_en>{_EN_DAYS}))"
+    rf"(?![\w-])(?!,?\s+(?:den\s+|the\s+)?\d|,?\s+(?:{_MONTH_ALT})\b)",
+    re.IGNORECASE,
+)
+_STEP = {"today": 0, "yesterday": -1, "daybefore": -2, "tomorrow": 1}
+
+
+def _relative_dates(text: str, reference: date) -> list[DateMatch]:
+    out: list[DateMatch] = []
+    for m in _RELATIVE.finditer(text):
+        kind = m.lastgroup
+        word = m.group(kind).lower()
+        if kind in _STEP:
+            value = reference + timedelta(days=_STEP[kind])
+        else:
+            weekday = _WEEKDAY_NUMBER[word.removesuffix("en").removesuffix("s") if kind in ("past", "near") else word]
+            back = (reference.weekday() - weekday) % 7 or 7  # days back to the last such weekday
+            ahead = (weekday - reference.weekday()) % 7 or 7
+            if kind.startswith("past"):
+                value = reference - timedelta(days=back)
+            elif kind.startswith("next"):
+                value = reference + timedelta(days=ahead)
+            elif reference.weekday() == weekday:
+                value = reference
+            else:
+                value = reference - timedelta(days=back) if back <= ahead else reference + timedelta(days=ahead)
+        out.append(DateMatch(value, m.start(), m.end(), m.group(0), False, relative=True))
+    return out
+
+
+def find_dates(text: str, reference: date | None = None, relative: bool = False) -> list[DateMatch]:
+    """Every date in `text`, in order, without overlaps (the longest reading wins); with
+    `relative` and a reference, dates relative to it too (see the module docstring)."""
     if not text:
         return []
-    found: list[DateMatch] = []
+    found: list[DateMatch] = _relative_dates(text, reference) if relative and reference else []
     for rx, kind in ((_ISO, "iso"), (_DMY, "dmy"), (_MDY, "mdy"), (_SLASH, "slash")):
         for m in rx.finditer(text):
             gd = m.groupdict()
@@ -131,7 +190,8 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMatch]:
                 word = gd["mon"].lower()
                 if word in ("may", "mar", "march") and not gd.get("y"):
                     continue
-            value, given = _make(int(gd["y"]) if gd.get("y") else None, month, int(gd["d"]), reference)
+            weekday = _WEEKDAY_NUMBER.get((gd.get("wd") or "").lower())
+            value, given = _make(int(gd["y"]) if gd.get("y") else None, month, int(gd["d"]), reference, weekday)
             if value is None:
                 continue
             start_time = end_time = None
