@@ -6,8 +6,8 @@ Handles "den 8 december", "Fredag den 8 december", "I dag, den 11 december 2020"
 "8/12 2021", "the 6th of December 2024". A missing year is inferred from a reference date (usually
 the page's publication date): the candidate year that puts the date closest to the reference wins,
 so a December article about "15 januari" means next January; a weekday written with the date
-("Fredag den 8 december") picks, within half a year of the reference, a year where that day is
-that weekday.
+("Fredag den 8 december") picks, of the reference's year and the years before and after, the
+closest where that day is that weekday.
 
 With `relative=True`, dates written relative to the reference count too: "i dag", "igår", "i
 förrgår", "i morgon", "i tisdags" (the last Tuesday before), "på fredag" (the next Friday),
@@ -79,8 +79,8 @@ class DateMatch:
 
 def infer_year(month: int, day: int, reference: date | None, weekday: int | None = None) -> int | None:
     """The year that puts month/day closest to `reference` (None without a reference); with a
-    `weekday` (0 = Monday), the closest year within half a year of the reference where the day is
-    that weekday, if one is (farther off, a wrong weekday is likelier than a year away)."""
+    `weekday` (0 = Monday), the closest of those years where the day is that weekday, if one is
+    ("Fredag den 8 december" on a page of 6 December 2024 is 2023: in 2024 it is a Sunday)."""
     if reference is None:
         return None
     candidates: list[tuple[int, int]] = []
@@ -94,7 +94,7 @@ def infer_year(month: int, day: int, reference: date | None, weekday: int | None
         return None
     candidates.sort()
     if weekday is not None:
-        fitting = [year for days, year in candidates if days <= 183 and date(year, month, day).weekday() == weekday]
+        fitting = [year for days, year in candidates if date(year, month, day).weekday() == weekday]
         if fitting:
             return fitting[0]
     return candidates[0][1]

@@ -72,3 +72,43 @@ def test_never_crashes(text):
     for m in find_dates(text, REF):
         assert isinstance(m.value, date)
         assert 0 <= m.start < m.end <= len(text)
+
+
+FRIDAY = date(2024, 12, 6)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("I dag skrev kommunen under", date(2024, 12, 6)),
+    ("Idag signerades kontraktet", date(2024, 12, 6)),
+    ("Igår signerade städerna", date(2024, 12, 5)),
+    ("i förrgår", date(2024, 12, 4)),
+    ("i tisdags skrev vi under", date(2024, 12, 3)),
+    ("i fredags", date(2024, 11, 29)),  # the one before, not today
+    ("skriver under på torsdag", date(2024, 12, 12)),
+    ("nu på fredag", date(2024, 12, 13)),
+    ("på onsdagen signerade", date(2024, 12, 4)),
+    ("under måndagen", date(2024, 12, 9)),  # nearest: three days ahead against four back
+    ("Yesterday the cities signed", date(2024, 12, 5)),
+    ("last Tuesday", date(2024, 12, 3)),
+    ("next Friday", date(2024, 12, 13)),
+    ("On the 6th of December 2024", date(2024, 12, 6)),
+    ("on December 6th", date(2024, 12, 6)),
+])
+def test_dates_relative_to_the_page(text, expected):
+    found = find_dates(text, FRIDAY, relative=True)
+    assert [d.value for d in found] == [expected]
+
+
+def test_relative_dates_only_when_asked_and_never_over_a_written_date():
+    assert find_dates("I dag skrev kommunen under", FRIDAY) == []
+    assert find_dates("I dag skrev kommunen under", None, relative=True) == []
+    assert [d.text for d in find_dates("på torsdag den 12 december", FRIDAY, relative=True)] == ["torsdag den 12 december"]
+    assert [d.text for d in find_dates("tisdagen den 10 december", FRIDAY, relative=True)] == ["tisdagen den 10 december"]
+    assert find_dates("i dagens läge och i morgondagens samhälle", FRIDAY, relative=True) == []
+
+
+def test_weekday_picks_the_year_it_fits():
+    assert parse_date("Fredag den 8 december", date(2024, 12, 6)) == date(2023, 12, 8)  # a Sunday in 2024
+    assert parse_date("den 8 december", date(2024, 12, 6)) == date(2024, 12, 8)
+    assert parse_date("Torsdag den 8 december", date(2023, 11, 20)) == date(2022, 12, 8)
+    assert parse_date("Måndag den 8 december", date(2023, 11, 20)) == date(2023, 12, 8)  # fits no year: closest
