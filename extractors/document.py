@@ -107,6 +107,7 @@ class Sent:
     section_id: int  # increments at every year heading
     city_code: str | None  # "<Stad> kommun" heading the sentence sits under
     triggers: frozenset[str] = NO_TRIGGERS  # TRIGGERS rules that may fire on it
+    headings: tuple[str, ...] = ()  # the headings it sits under, innermost first
 
 
 def city_heading_code(text: str) -> str | None:
@@ -123,12 +124,16 @@ def sentences(page: Page) -> list[Sent]:
     year: int | None = None
     section = 0
     city: str | None = None
+    path: list[tuple[int, str]] = []  # (level, text) of the open headings, outermost first
+    headings: tuple[str, ...] = ()
     for b in page.blocks:
         if b.is_heading or (b.tag in ("p", "div", "strong", "dt") and city_heading_code(b.text)):
             code = city_heading_code(b.text)
             m = RX_YEAR_HEADING.match(b.text)
             if b.is_heading:
                 heading = b.text
+                path = [(level, text) for level, text in path if level < b.level] + [(b.level, b.text)]
+                headings = tuple(text for _, text in reversed(path))
                 if m:
                     year = int(m.group("year"))
                     section += 1
@@ -140,19 +145,82 @@ def sentences(page: Page) -> list[Sent]:
             elif b.is_heading and not m:
                 city = None if b.level <= 3 else city
         for s in split_sentences(b.text):
-            out.append(Sent(s, b, len(out), heading, year, section, city, triggers_of(s)))
+            out.append(Sent(s, b, len(out), heading, year, section, city, triggers_of(s),
+                            headings[1:] if b.is_heading else headings))
     return out
 
 
 @dataclass
 class Document:
+    """A page as the fact rules read it: its sentences in context, and what they mention.
+
+    Mentions (dates, lists of municipalities) are found when a rule first asks for them and kept:
+    most sentences of a page are never asked about."""
+
     page: Page
-    own_code: str | None
+    own_code: str | None  # the page's own municipality (a municipal source's)
     sents: list[Sent]
-    about_k2030: bool
-    about_lookalike: bool
+    about_k2030: bool  # the page names Klimatkontrakt 2030 or its initiative
+    about_lookalike: bool  # ... or rather one of its look-alikes
     is_viablecities: bool
     memo: dict = field(default_factory=dict)
+
+    def previous(self, s: Sent) -> Sent | None:
+        return self.sents[s.pos - 1] if s.pos > 0 else None
+
+    def following(self, s: Sent) -> Sent | None:
+        return self.sents[s.pos + 1] if s.pos + 1 < len(self.sents) else None
+
+    def dates(self, s: Sent) -> list[DateMatch]:
+        """Dates the sentence writes, relative ones ("i tisdags", "idag") resolved against the page's date."""
+        key = ("dates", s.pos)
+        if key not in self.memo:
+            self.memo[key] = find_dates(s.text, ref_date(self, s), relative=True)
+        return self.memo[key]
+
+    def heading_dates(self, s: Sent) -> list[date]:
+        """Days written in the headings the sentence sits under, innermost first ("Ceremoni i
+        Stockholm den 8 december"); a year heading ("2023 – tema") names no day."""
+        ref = ref_date(self, s)
+        return [d.value for h in s.headings for d in find_dates(h, ref) if d.year_given or ref]
+
+    def occasion(self, s: Sent) -> int:
+        """Which signing occasion a sentence is about: its year section (one per page without)."""
+        return s.section_id
+
+    def sentences_of(self, block: Block) -> list[Sent]:
+        index = self.memo.get("by-block")
+        if index is None:
+            index = self.memo["by-block"] = {}
+            for x in self.sents:
+                index.setdefault(x.block.index, []).append(x)
+        return index.get(block.index, [])
+
+    def first_sentence(self, block: Block) -> Sent | None:
+        found = self.sentences_of(block)
+        return found[0] if found else None
+
+    def lists(self) -> list[list[Block]]:
+        """The page's lists: the items of each <ul>/<ol>, in order."""
+        if "lists" not in self.memo:
+            by_list: dict[int, list[Block]] = {}
+            for b in self.page.blocks:
+                if b.list_no is not None:
+                    by_list.setdefault(b.list_no, []).append(b)
+            self.memo["lists"] = list(by_list.values())
+        return self.memo["lists"]
+
+    def intro(self, block: Block) -> str:
+        """The paragraph right before a block, when it is no heading (the words introducing a list)."""
+        i = block.index - 1
+        while i >= 0 and self.page.blocks[i].list_no is not None and self.page.blocks[i].list_no == block.list_no:
+            i -= 1
+        return self.page.blocks[i].text if i >= 0 and not self.page.blocks[i].is_heading else ""
+
+    def groups(self) -> list[Group]:
+        if "groups" not in self.memo:
+            self.memo["groups"] = _groups(self)
+        return self.memo["groups"]
 
 
 def read_document(page: Page, own_code: str | None, is_viablecities: bool = False) -> Document:
@@ -254,4 +322,138 @@ def municipality_list(text: str) -> list[str]:
     for m in find_municipalities(text):
         if m.code not in out:
             out.append(m.code)
+    return out
+
+
+# ---- lists of municipalities and the group references that point to them ----------------
+
+@dataclass(frozen=True)
+class Group:
+    """Municipalities a page names together: a sentence or block naming three or more, or a
+    list (or table column) whose items each name one."""
+
+    codes: tuple[str, ...]
+    pos: int  # the first sentence of it
+    text: str  # the words that name them (evidence)
+    context: str  # lower-case: the text, its intro and its headings (for "de nya", "pionjärerna")
+
+
+@dataclass(frozen=True)
+class GroupReference:
+    """"de nio städerna", "the 23 cities", "städerna i den första vågen", "de nya kommunerna"."""
+
+    count: int | None
+    qualifier: str | None  # "pioneer" | "new"
+    start: int
+    end: int
+
+
+NUMBER_WORDS = {
+    "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9, "tio": 10, "elva": 11, "tolv": 12,
+    "tretton": 13, "fjorton": 14, "femton": 15, "tjugo": 20, "tjugotre": 23, "tjugofyra": 24, "tjugofem": 25,
+    "fyrtioåtta": 48, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15, "twenty": 20, "twenty-three": 23,
+    "twenty-four": 24, "twenty-five": 25, "forty-eight": 48,
+}
+_NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_RX_GROUP = re.compile(
+    rf"(?:\b(?P<det>de|dessa|alla|samtliga|the|all|these|those)\s+)?(?:(?P<n>\d{{1,2}}|{_NUMBER})\s+)?"
+    rf"(?:(?P<q>nya|första|ursprungliga|new|first|original|pioneering)\s+)?"
+    rf"(?P<noun>pionjärstäderna|pionjärkommunerna|pionjärerna|pionjärstäder|städerna|kommunerna|"
+    rf"pioneer\s+cities|pioneers|cities|municipalities|städer|kommuner)\b"
+    rf"(?:\s+(?:i|in|of)\s+(?:den\s+|the\s+)?(?P<wave>första|andra|first|second)\s+(?:vågen|omgången|wave|round))?",
+    re.IGNORECASE,
+)
+_PIONEER_WORDS = re.compile(r"pionjär|\bnio\b|\b9\b|första|ursprungliga|sedan\s+start|pioneer|\bfirst\b|\bnine\b|"
+                            r"from\s+the\s+start|original")
+_NEW_WORDS = re.compile(r"\bnya\b|\bnew\b|anslö?t|anslutit|joined|kom\s+in|kommer\s+in|tillkom|andra\s+omgången|"
+                        r"second\s+round|växte")
+
+
+def group_reference(text: str) -> GroupReference | None:
+    """The first reference to a group of municipalities that needs a list to resolve: a
+    definite or counted plural ("de nya städerna", "nio kommuner", "the 23 cities"); not "andra
+    städer" nor a bare "kommuner"."""
+    for m in _RX_GROUP.finditer(text):
+        noun = m.group("noun").lower()
+        definite = noun.endswith(("na", "erna")) or m.group("det") or noun.startswith("pionjär") or "pioneer" in noun
+        if not (definite or m.group("n")):
+            continue
+        if re.match(r"\s+(?:och|and)\s+(?:regioner|företag)", text[m.end():]):
+            continue
+        n = m.group("n")
+        count = (int(n) if n.isdigit() else NUMBER_WORDS[n.lower()]) if n else None
+        q = (m.group("q") or "").lower()
+        wave = (m.group("wave") or "").lower()
+        qualifier = "pioneer" if q in ("första", "ursprungliga", "first", "original", "pioneering") or \
+            noun.startswith("pionjär") or "pioneer" in noun or wave in ("första", "first") else \
+            "new" if q in ("nya", "new") or wave in ("andra", "second") else None
+        return GroupReference(count, qualifier, m.start(), m.end())
+    return None
+
+
+def resolve_group(doc: Document, s: Sent, ref: GroupReference) -> Group | None:
+    """The page's list that a group reference points to: of its size when it counts them (one
+    off when no list has that size exactly), of its kind ("nya", "pionjärerna"), else the only
+    list of the page; the nearest, before the reference when several fit."""
+    groups = [g for g in doc.groups() if g.pos != s.pos or len(g.codes) > 2]
+    if ref.count:
+        fitting = [g for g in groups if len(g.codes) == ref.count]
+        if not fitting:
+            fitting = [g for g in groups if abs(len(g.codes) - ref.count) == 1]
+            fitting = fitting if len(fitting) == 1 else []
+    elif ref.qualifier:
+        fitting = groups
+    else:
+        fitting = groups if len({g.codes for g in groups}) == 1 else []
+    if ref.qualifier:
+        words = _PIONEER_WORDS if ref.qualifier == "pioneer" else _NEW_WORDS
+        kind = [g for g in fitting if words.search(g.context)]
+        other = _NEW_WORDS if ref.qualifier == "pioneer" else _PIONEER_WORDS
+        fitting = kind or ([g for g in fitting if not other.search(g.context)] if ref.count else [])
+    if not fitting:
+        return None
+    return min(fitting, key=lambda g: (abs(g.pos - s.pos) + (0 if g.pos <= s.pos else 0.5)))
+
+
+_RX_LISTY = re.compile(r",|\s(?:och|and|samt)\s|\n")
+
+
+def _groups(doc: Document) -> list[Group]:
+    out: list[Group] = []
+    blocks = doc.page.blocks
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        if b.tag in ("li", "td", "dd") and not b.is_heading:
+            # a run of items (a list, a table column) each naming one municipality
+            j, codes, texts = i, [], []
+            while j < len(blocks) and blocks[j].tag in ("li", "td", "dd", "tr", "th") and \
+                    (blocks[j].list_no == b.list_no or b.list_no is None):
+                if blocks[j].tag != "th":
+                    found = find_municipalities(blocks[j].text[:60])
+                    if found and found[0].start <= 2 and found[0].code not in codes:
+                        codes.append(found[0].code)
+                        texts.append(blocks[j].text)
+                j += 1
+            if len(codes) >= 3:
+                first = doc.first_sentence(b)
+                if first is not None:
+                    context = " ".join((doc.intro(b), *first.headings, *texts)).lower()
+                    out.append(Group(tuple(codes), first.pos, " ".join(texts), context))
+                i = j
+                continue
+        if not b.is_heading and len(_RX_LISTY.findall(b.text)) >= 2:
+            for s in doc.sentences_of(b):
+                if len(_RX_LISTY.findall(s.text)) < 2:
+                    continue
+                codes = list(dict.fromkeys(m.code for m in find_municipalities(s.text)))
+                if len(codes) >= 3:
+                    context = " ".join((s.text, doc.previous(s).text if doc.previous(s) else "", *s.headings)).lower()
+                    out.append(Group(tuple(codes), s.pos, s.text, context))
+        i += 1
+    # two lists side by side ("Wave 1: ...", "Wave 2: ...") are also one group: "the 23 cities"
+    for a, b in zip(out, out[1:]):
+        if b.pos - a.pos <= 3 and not set(a.codes) & set(b.codes):
+            out.append(Group(a.codes + b.codes, a.pos, f"{a.text} {b.text}", f"{a.context} {b.context}"))
     return out

@@ -81,6 +81,7 @@ class Signing:
     signed_on: date | None = None
     contract_version: str | None = None  # as written, e.g. "2023 års version"
     event_name: str | None = None
+    stated_as: str | None = None  # reported | announced | listed
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,8 @@ from extractors.document import Document, dedupe, municipality_list
 from extractors.facts.vocabulary import (
     K2030_INITIATIVE,
     RX_EVCD,
-    RX_FUTURE_OR_NEG,
+    RX_ANNOUNCE,
+    RX_NOT_A_FACT,
     RX_INITIATIVE_EU,
     RX_INITIATIVE_K,
     RX_JOIN_YEAR,
@@ -40,7 +41,7 @@ def find_memberships(doc: Document) -> list[Membership]:
         if not (in_k or in_eu):
             continue  # names no initiative (checked first: far cheaper than RX_MEMBER on long pages)
         mm = RX_MEMBER.search(t)
-        if not mm or RX_FUTURE_OR_NEG.search(t) or RX_LOOKALIKE.search(t):
+        if not mm or (RX_NOT_A_FACT.search(t) or RX_ANNOUNCE.search(t)) or RX_LOOKALIKE.search(t):
             continue
         initiatives = []
         if in_k and (re.search(r"Klimatneutrala\s+städer|Climate[-\s]Neutral\s+Cities\s*2030|Viable\s+Cities", t, re.I)
@@ -147,7 +148,7 @@ def _with_twins(doc: Document, memberships: list[Membership], twins: dict[int, t
     out = list(memberships)
     for pos, pair in twins.items():
         s = doc.sents[pos]
-        if RX_FUTURE_OR_NEG.search(s.text):
+        if (RX_NOT_A_FACT.search(s.text) or RX_ANNOUNCE.search(s.text)):
             continue
         for code, twin in (pair, (pair[1], None)):
             i = next((i for i, m in enumerate(out) if m.municipality_code == code and m.initiative_id == K2030_INITIATIVE), None)

@@ -1,62 +1,93 @@
-"""Signings: who signed which contract when, from report sentences and lists of signing parties."""
+"""Signings: who signed which contract when, one row per party.
+
+A page states signings three ways, and each has its reader here:
+- a sentence reports or announces one (`statements`): "Fredag den 6 december skrev
+  kommunstyrelsens ordförande Eva Berg (S) under Klimatkontrakt 2030", "signerades av de nya
+  städerna", "skriver under på torsdag"; its parties are named in it, in a list it points to
+  ("tillsammans med sex myndigheter:", a footnote "*", "Kommunerna är: ..."), by a group
+  reference resolved against a list of the page ("de nio städerna", "the 23 cities"), or are the
+  page's own municipality ("kommunen", "vi", a municipal page's sentence without another party);
+- a block of signing parties ("Signerande parter", "Kommuner: A, B och C") (`party_blocks`);
+- a list of the signed documents, one link per party ("Ystads klimatkontrakt") under a heading
+  that names the contract or its version (`document_lists`).
+
+The signing's date, version and whether it is reported, announced or listed come from the
+sentence, its neighbours, its headings, and then the page: statements about one signing occasion
+(a page, or one year section of it) share the date and version one of them states (`_occasions`).
+A party's own date (a chair who signed afterwards) stays its own.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from extractors.common import normalise_ws
-from extractors.document import (
-    Document,
-    Sent,
-    dates_near,
-    dedupe,
-    municipality_list,
-    neighbours,
-    ref_date,
-    section_date,
-)
+from extractors.document import Document, Group, Sent, dedupe, group_reference, neighbours, resolve_group
 from extractors.facts.vocabulary import (
     EU_CCC,
     EU_LABEL,
     K2030,
     LOI,
+    RX_ANNOUNCE,
     RX_AWARD,
+    RX_CLAUSE,
     RX_CONTRACT_WORD,
+    RX_DOCUMENT_ITEM,
     RX_EU_CCC,
     RX_EU_CONTEXT,
     RX_EU_LABEL,
     RX_EVCD,
-    RX_FUTURE_OR_NEG,
     RX_K2030_CONTEXT,
     RX_K2030_EXPLICIT,
     RX_LOI,
     RX_LOOKALIKE,
+    RX_NOT_A_FACT,
     RX_PARTIES_LABEL,
+    RX_PARTY_LINE,
     RX_PLURAL_CITIES,
     RX_QUOTE_START,
+    RX_SAME_DAY,
     RX_SELF,
     RX_SIGN,
-    RX_TIME_LABEL,
-    RX_TODAY,
+    RX_SINCE,
     RX_VERSION,
 )
 from klimatkontrakt.model import Signing
 from klimatkontrakt.normalise.agencies import find_agencies, resolve_agency
-from klimatkontrakt.normalise.dates import find_dates
-from klimatkontrakt.normalise.municipalities import (
-    find_municipalities,
-    resolve_municipality,
-)
+from klimatkontrakt.normalise.dates import DateMatch
+from klimatkontrakt.normalise.municipalities import find_municipalities, resolve_municipality
+
+REPORTED, ANNOUNCED, LISTED = "reported", "announced", "listed"
 
 
-def _classify(doc: Document, s: Sent) -> str | None:
+@dataclass
+class Statement:
+    """One reading of a signing: its parties and what the text gives of its date and version."""
+
+    contract: str
+    munis: list[str]
+    orgs: list[str]
+    evidence: str
+    stated_as: str
+    signed_on: date | None = None
+    version: str | None = None
+    event: str | None = None
+    occasion: int = 0  # statements of one occasion share a date and a version
+    own_date: bool = False  # the date is this statement's own (written in its sentence)
+    at_event: bool = False  # the sentence names European Viable Cities Day
+
+
+# ---- which contract a sentence signs -------------------------------------------------------
+
+def classify(doc: Document, s: Sent) -> str | None:
+    """The contract a sentence reports signing (or an EU Mission Label awarded), else None."""
     t = s.text
     if "eu-label" in s.triggers and RX_EU_LABEL.search(t) and RX_AWARD.search(t) \
             and RX_EU_CONTEXT.search(t + " " + (s.heading or "")) and not RX_K2030_EXPLICIT.search(t):
         return EU_LABEL
-    if "signing" not in s.triggers or not RX_SIGN.search(t) or RX_FUTURE_OR_NEG.search(t):
+    if "signing" not in s.triggers or not RX_SIGN.search(t):
         return None
     explicit = RX_K2030_EXPLICIT.search(t)
     if RX_LOOKALIKE.search(t) and not explicit and not re.search(r"Viable\s+Cities|Klimatneutrala\s+städer", t, re.I):
@@ -85,239 +116,290 @@ def _classify(doc: Document, s: Sent) -> str | None:
     return None
 
 
+def modality(doc: Document, s: Sent, signed_on: date | None, text: str | None = None) -> str | None:
+    """reported | announced for a sentence (or clause) that states a signing; None for a
+    conditional, a negation, a hope or plan, a habit or a question ("kan få", "har ännu inte",
+    "hoppas", "varje år"), which state none."""
+    t = s.text if text is None else text
+    if RX_NOT_A_FACT.search(t) or s.text.rstrip().endswith("?"):
+        return None
+    if RX_ANNOUNCE.search(t):
+        return ANNOUNCED
+    published = doc.page.published_on
+    if signed_on and published and signed_on > published:
+        return ANNOUNCED  # "skriver under på torsdag": a present tense for a day still to come
+    return REPORTED
+
+
+# ---- who signed ------------------------------------------------------------------------------
+
 # where something happened, not who signed: "på European Viable Cities Day i Stockholm", "held in Umeå"
 RX_VENUE_BEFORE = re.compile(
     r"(?:Day|dagen|stadshus\w*|konferens\w*|mötet|ett\s+möte|evenemang\w*|ceremoni\w*|samlades|samlas|hölls|hålls|"
-    r"skedde|sker|ägde\s+rum|äger\s+rum|took\s+place|takes\s+place|held|event|arrangerades|arrangeras|träffen)"
-    r"\s+(?:i|in|på|at)\s+$",
+    r"skedde|sker|ägde\s+rum|äger\s+rum|took\s+place|takes\s+place|held|event|arrangerades|arrangeras|träffen|"
+    r"reste|åkte|travell?ed|gathered|samlade|under|på|at|in|i)\s+(?:\w+\s+){0,3}?(?:i|in|på|at|till|to)\s+$",
     re.IGNORECASE,
 )
+# a place preposition right before a name: "i Stockholm", "in Brussels" (a venue), unless a role
+# title precedes it ("kommunstyrelsens ordförande i Kalmar" signs for Kalmar)
+RX_PLACE_BEFORE = re.compile(r"(?:^|[\s,])(?:i|in|på|at|till|to|från|from)\s+$", re.IGNORECASE)
+RX_ROLE_BEFORE_PLACE = re.compile(
+    r"(?:ordförande|ordföranden|kommunalråd\w*|borgarråd\w*|chair\w*|mayor|commissioner|kommundirektör\w*|"
+    r"stadsdirektör\w*|ledning\w*|företrädare|representant\w*)\s+(?:\w+\s+)?(?:i|in|för|of)\s+$",
+    re.IGNORECASE,
+)
+RX_VIABLE_PARTY = re.compile(
+    r"(?:\boch|\band|\bsamt|\bmed|\bwith|\bav|\bby|,|:|^)\s+(?:även\s+|också\s+)?(?:det\s+\w+\s+)?(?:programmet\s+|"
+    r"innovationsprogrammet\s+|the\s+)?Viable\s+Cities\b(?!\s*(?:s\b|’|'|satsning|program|initiativ|Day))|"
+    r"^(?:Även\s+|Också\s+)?Viable\s+Cities\s+(?:skrev|signerade|undertecknade|har|signed|also)",
+    re.IGNORECASE,
+)
+RX_LIST_FOLLOWS = re.compile(r"(?:myndigheter\w*|agencies|parter\w*|parties|kommuner\w*|städer\w*|cities|"
+                             r"municipalities|följande|following)\s*\*?\s*:\s*$", re.IGNORECASE)
+RX_FOOTNOTE_MARK = re.compile(r"(?:myndigheter\w*|agencies|parter\w*)\s*(\*+|\d)(?=[\s,.;:)]|$)", re.IGNORECASE)
 
 
-def _parties(doc: Document, s: Sent, text: str | None = None) -> tuple[list[str], list[str]]:
-    t = text if text is not None else s.text
+def parties_in(doc: Document, s: Sent, text: str | None = None) -> tuple[list[str], list[str]]:
+    """(municipality codes, organisation ids) a sentence names as signing parties."""
+    t = s.text if text is None else text
     own = s.city_code or doc.own_code
-    munis = []
+    munis: list[str] = []
     for m in find_municipalities(t, own):
-        if m.code not in munis and not RX_VENUE_BEFORE.search(t, max(0, m.start - 80), m.start):
-            munis.append(m.code)
-    orgs = []
+        before = t[max(0, m.start - 80):m.start]
+        if m.code in munis or RX_VENUE_BEFORE.search(before):
+            continue
+        if RX_PLACE_BEFORE.search(before) and not RX_ROLE_BEFORE_PLACE.search(before):
+            continue
+        munis.append(m.code)
+    orgs: list[str] = []
     for a in find_agencies(t):
         if a.organisation_id not in orgs:
             orgs.append(a.organisation_id)
-    if "viable-cities" in orgs and not re.search(
-            r"(?:\boch|\band|\bsamt|\bmed|\bwith|,)\s+(?:programmet\s+|the\s+)?Viable\s+Cities\b"
-            r"(?!\s*(?:s\b|’|'|satsning|program|initiativ|Day))", t):
-        orgs = [o for o in orgs if o != "viable-cities"]
-    if not munis and own and text is None:
-        if RX_SELF.search(t) or (not RX_PLURAL_CITIES.search(t) and not orgs):
-            munis = [own]
-        elif s.city_code and not RX_PLURAL_CITIES.search(t):
-            munis = [own]
+    if "viable-cities" in orgs and not RX_VIABLE_PARTY.search(t):
+        orgs.remove("viable-cities")
     return munis, orgs
 
 
-def _version(text: str) -> str | None:
+def _listed_after(doc: Document, s: Sent) -> tuple[list[str], list[str], str]:
+    """Parties in the list a sentence points to: the list items or "Namn:" lines right after a
+    sentence ending in "myndigheter:", or the footnote that a mark ("sex myndigheter*") refers to."""
+    munis: list[str] = []
+    orgs: list[str] = []
+    texts: list[str] = []
+    blocks = doc.page.blocks
+    if RX_LIST_FOLLOWS.search(s.text):
+        i = s.block.index + 1
+        while i < len(blocks) and not blocks[i].is_heading and len(blocks[i].text) <= 160:
+            code, org = resolve_party(blocks[i].text)
+            if not (code or org):
+                break
+            (munis if code else orgs).append(code or org)
+            texts.append(blocks[i].text)
+            i += 1
+    mark = RX_FOOTNOTE_MARK.search(s.text)
+    if mark:
+        for b in blocks[s.block.index + 1:]:
+            if b.text.startswith(mark.group(1)) and not b.text.startswith(mark.group(1) * 2 if len(mark.group(1)) == 1 else "\0"):
+                orgs += [a.organisation_id for a in find_agencies(b.text) if a.organisation_id not in orgs]
+                texts.append(b.text)
+                break
+    return munis, orgs, " ".join(texts)
+
+
+def _parties(doc: Document, s: Sent, text: str) -> tuple[list[str], list[str], str]:
+    """Parties of a signing sentence (or one clause of it) with the extra evidence they came from."""
+    munis, orgs = parties_in(doc, s, text)
+    extra: list[str] = []
+    group = group_reference(text)
+    if group is not None:
+        resolved = resolve_group(doc, s, group)
+        if resolved is not None:
+            munis += [c for c in resolved.codes if c not in munis]
+            if resolved.pos != s.pos:
+                extra.append(resolved.text)
+    listed_munis, listed_orgs, listed_text = _listed_after(doc, s)
+    if listed_text:
+        munis += [c for c in listed_munis if c not in munis]
+        orgs += [o for o in listed_orgs if o not in orgs]
+        extra.append(listed_text)
+    own = s.city_code or doc.own_code
+    if not munis and own and group is None:
+        if RX_SELF.search(text) or not RX_PLURAL_CITIES.search(text):
+            munis = [own]
+    return munis, orgs, " ".join([s.text, *extra])
+
+
+# ---- when, which version -----------------------------------------------------------------------
+
+def _dates(doc: Document, s: Sent) -> list[DateMatch]:
+    """The sentence's dates (relative ones resolved), except those after "sedan"/"from"."""
+    return [d for d in doc.dates(s) if not RX_SINCE.search(s.text[max(0, d.start - 14):d.start])]
+
+
+def _signed_on(doc: Document, s: Sent) -> tuple[date | None, bool]:
+    """(date, whether the sentence itself writes it): the date nearest the signing verb, else
+    one in the previous sentence of the block, the next sentence saying when "it" happened, or
+    the sentence's headings."""
+    verb = RX_SIGN.search(s.text) or RX_AWARD.search(s.text)
+    anchor = verb.start() if verb else 0
+    found = sorted(_dates(doc, s), key=lambda d: abs(d.start - anchor))
+    if found:
+        return found[0].value, True
+    for other in (doc.previous(s), doc.following(s)):
+        if other is not None and other.block is s.block and not RX_SIGN.search(other.text):
+            found = _dates(doc, other)
+            if len(found) == 1:
+                return found[0].value, False
+    for heading in doc.heading_dates(s):
+        return heading, False
+    return None, False
+
+
+def version_of(text: str) -> str | None:
     m = RX_VERSION.search(text)
     return normalise_ws(m.group(0).strip("()")) if m else None
 
 
-RX_WHEN_IT_HAPPENED = re.compile(
-    r"^(?:Det|Detta|Signeringen|Undertecknandet|Ceremonin|It|This|The\s+signing)\s+(?:\w+\s+)?"
-    r"(?:skedde|sker|hände|ägde\s+rum|äger\s+rum|gjordes|görs|took\s+place|happened)\b",
-    re.IGNORECASE,
-)
+def _version(doc: Document, s: Sent) -> str | None:
+    found = version_of(s.text)
+    if found:
+        return found
+    nxt = doc.following(s)
+    if nxt is not None and nxt.block is s.block and re.match(r"^(?:Det|Detta|Den|Kontraktet|It|This)\b", nxt.text):
+        found = version_of(nxt.text)
+    return found or next((v for h in s.headings if (v := version_of(h))), None)
 
 
-def _signed_on(doc: Document, s: Sent, contract: str) -> date | None:
-    ref = ref_date(doc, s)
-    verb = RX_SIGN.search(s.text) or RX_AWARD.search(s.text)
-    anchor = verb.start() if verb else 0
-    near = dates_near(s.text, anchor, ref)
-    if near:
-        return near[0].value
-    if RX_TODAY.search(s.text) and doc.page.published_on:
-        return doc.page.published_on
-    # the previous sentence of the same block ("I dag, den 8 december ... Då signerade ...")
-    if s.pos > 0:
-        prev = doc.sents[s.pos - 1]
-        if prev.block is s.block:
-            d = dates_near(prev.text, len(prev.text), ref)
-            if d:
-                return d[0].value
-    if re.match(r"^(?:Kontraktet|Avtalet|Det|The\s+contract|It)\b", s.text):
-        for x in reversed(doc.sents[max(0, s.pos - 3) : s.pos]):
-            if RX_SIGN.search(x.text):
-                d = dates_near(x.text, 0, ref)
-                if d:
-                    return d[0].value
-                if RX_TODAY.search(x.text) and doc.page.published_on:
-                    return doc.page.published_on
-    if contract in (K2030, LOI):
-        d = section_date(doc, s)
-        if d:
-            return d
-        if RX_EVCD.search(s.text) or RX_EVCD.search(doc.page.title or ""):
-            return _evcd_date(doc, s)
-    return None
-
-
-def _evcd_date(doc: Document, s: Sent) -> date | None:
-    m = RX_EVCD.search(s.text) or RX_EVCD.search(doc.page.title or "")
-    year = int(m.group("year")) if m and m.group("year") else (s.section_year or (doc.page.published_on.year if doc.page.published_on else None))
-    on_event_page = bool(RX_EVCD.search(doc.page.title or ""))
-    for x in doc.sents:
-        if RX_EVCD.search(x.text) or (on_event_page and RX_TIME_LABEL.match(x.text)):
-            for d in find_dates(x.text, date(year, 11, 1) if year else None):
-                if year and d.value.year == year:
-                    return d.value
-    return None
-
-
-def _when_it_happened(doc: Document, s: Sent) -> tuple[Sent, date] | None:
-    """The next sentence of the block and its date when it says when "it" happened
-    ("Det skedde på European Viable Cities Day den 8 december.")."""
-    if s.pos + 1 >= len(doc.sents):
-        return None
-    nxt = doc.sents[s.pos + 1]
-    if nxt.block is not s.block or not RX_WHEN_IT_HAPPENED.match(nxt.text):
-        return None
-    found = dates_near(nxt.text, 0, ref_date(doc, nxt))
-    return (nxt, found[0].value) if found else None
-
-
-def _event_name(s: Sent, signed_on: date | None) -> str | None:
-    m = RX_EVCD.search(s.text)
+def _event_name(text: str, signed_on: date | None) -> str | None:
+    m = RX_EVCD.search(text)
     if not m:
         return None
     year = m.group("year") or (signed_on.year if signed_on else None)
     return f"European Viable Cities Day {year}" if year else "European Viable Cities Day"
 
 
-def find_signings(doc: Document) -> list[Signing]:
-    out: list[Signing] = []
-    # body sentences first: a headline repeats the body without its date
+# ---- the three readers -----------------------------------------------------------------------
+
+def _clauses(doc: Document, s: Sent, contract: str) -> list[tuple[str, str]]:
+    """(contract, text) of each signing a sentence holds: one, or one per clause when its clauses
+    each sign ("... skriver under kontraktet, medan de nya städerna skriver under en avsiktsförklaring")."""
+    parts = RX_CLAUSE.split(s.text)
+    if len(parts) < 2 or not all(RX_SIGN.search(p) for p in parts):
+        return [(contract, s.text)]
+    out = []
+    for part in parts:
+        own = LOI if RX_LOI.search(part) else EU_CCC if RX_EU_CCC.search(part) and not RX_K2030_EXPLICIT.search(part) \
+            else K2030 if RX_K2030_EXPLICIT.search(part) or contract == LOI else contract
+        out.append((own, part))
+    return out
+
+
+def statements(doc: Document) -> list[Statement]:
+    """Every sentence that reports or announces a signing, read in document order (headlines
+    last: they repeat the body without its date). A statement naming no party still dates its
+    occasion ("I går signerades 2021 års version")."""
+    out: list[Statement] = []
+    last_date: date | None = None
     ordered = [x for x in doc.sents if not x.block.is_heading] + [x for x in doc.sents if x.block.is_heading]
     for s in ordered:
         if s.block.caption:
             continue  # a photo caption may show another year's signing
-        contract = _classify(doc, s)
+        contract = classify(doc, s)
         if contract is None:
             continue
-        munis, orgs = _parties(doc, s)
-        evidence = s.text
-        if not munis and RX_PLURAL_CITIES.search(s.text):
-            follow = _following_city_list(doc, s)
-            if follow is not None:
-                munis = [c for c in municipality_list(follow.text) if c not in munis]
-                evidence = f"{s.text} {follow.text}"
-        if not munis and not orgs:
-            continue
-        signed_on = _signed_on(doc, s, contract)
-        event = _event_name(s, signed_on)
-        when = _when_it_happened(doc, s) if signed_on is None else None
-        if when is not None:  # "... tecknar klimatkontrakt. Signeringen skedde den 5 december."
-            signed_on = when[1]
-            event = event or _event_name(when[0], signed_on)
-            evidence = f"{evidence} {when[0].text}"
-        version = _version(s.text) if contract in (K2030, EU_CCC) else None
-        if version is None and contract == K2030 and s.pos + 1 < len(doc.sents):
-            nxt = doc.sents[s.pos + 1]
-            if nxt.block is s.block and re.match(r"^(?:Det|Detta|Den|Kontraktet|It|This)\b", nxt.text):
-                version = _version(nxt.text)
-        for code in munis:
-            out.append(Signing(contract, evidence, municipality_code=code, signed_on=signed_on,
-                               contract_version=version, event_name=event))
-        for org in orgs:
-            out.append(Signing(contract, evidence, organisation_id=org, signed_on=signed_on,
-                               contract_version=version, event_name=event))
-    out.extend(_party_lists(doc))
-    out = dedupe(out, lambda x: (x.contract, x.municipality_code, x.organisation_id, x.signed_on, x.contract_version))
-    dated = {(x.contract, x.municipality_code, x.organisation_id) for x in out if x.signed_on or x.contract_version}
-    seen: set = set()
-    kept = []
-    for x in out:
-        key = (x.contract, x.municipality_code, x.organisation_id)
-        if x.signed_on is None and x.contract_version is None and (key in dated or key in seen):
-            continue  # a vaguer repetition of a signing already dated on this page
-        seen.add(key)
-        kept.append(x)
-    # one signing date on a page without year sections: the undated mentions are that signing
-    for contract in {x.contract for x in kept}:
-        dates = {x.signed_on for x in kept if x.contract == contract and x.signed_on}
-        if len(dates) == 1 and not any(x.section_year for x in doc.sents):
-            only = dates.pop()
-            kept = [replace(x, signed_on=only) if x.contract == contract and x.signed_on is None else x for x in kept]
-    return kept
+        signed_on, own_date = _signed_on(doc, s)
+        if signed_on is None and last_date and RX_SAME_DAY.search(s.text):
+            signed_on, own_date = last_date, True
+        for clause_contract, text in _clauses(doc, s, contract):
+            stated_as = modality(doc, s, signed_on, text)
+            if stated_as is None:
+                continue
+            munis, orgs, evidence = _parties(doc, s, text)
+            version = _version(doc, s) if clause_contract in (K2030, EU_CCC) else None
+            out.append(Statement(clause_contract, munis, orgs, evidence, stated_as, signed_on, version,
+                                 _event_name(s.text, signed_on), doc.occasion(s), own_date,
+                                 at_event=bool(RX_EVCD.search(s.text))))
+        if own_date and not s.block.is_heading:
+            last_date = signed_on
+    return out
 
 
-RX_LIST_INTRO = re.compile(
-    r"^(?:De\s+(?:\w+\s+)?(?:städerna|kommunerna)\s+(?:är|var)|(?:Städerna|Kommunerna)\s+(?:är|var)|"
-    r"The\s+(?:\w+\s+)?(?:cities|municipalities)\s+(?:are|were))\b",
-    re.IGNORECASE,
-)
-
-
-def _following_city_list(doc: Document, s: Sent) -> Sent | None:
-    """"... nio städer skrev under ... . De nio städerna är A, B och C." -> the list sentence."""
-    for x in doc.sents[s.pos + 1 : s.pos + 3]:
-        if RX_LIST_INTRO.match(x.text) and len(find_municipalities(x.text, strict=False)) >= 2:
-            return x
-    return None
-
-
-def _party_lists(doc: Document) -> list[Signing]:
-    """"Signerande parter" followed by a list (same block after the colon, or the next list blocks)."""
-    out: list[Signing] = []
-    blocks = doc.page.blocks
+def party_blocks(doc: Document) -> list[Statement]:
+    """"Signerande parter" followed by a list (after the colon, or the next blocks), and its
+    labelled lines "Kommuner: A, B och C", "Myndigheter: ...": listed parties of the section's
+    signing."""
+    out: list[Statement] = []
     if not doc.about_k2030:
         return out
-    sent_by_block: dict[int, Sent] = {}
-    for s in doc.sents:
-        sent_by_block.setdefault(s.block.index, s)
+    blocks = doc.page.blocks
     for i, b in enumerate(blocks):
         m = RX_PARTIES_LABEL.match(b.text)
         if not m:
             continue
-        anchor = sent_by_block.get(b.index)
+        anchor = doc.first_sentence(b)
         if anchor is None:
             continue
         items: list[str] = []
         rest = b.text[m.end():].strip()
         if rest:
-            items.extend(x for x in re.split(r"\n|;|,\s*(?=[A-ZÅÄÖ])|\s+och\s+|\s+and\s+", rest) if x.strip())
+            items += _split_items(rest)
         j = i + 1
         while j < len(blocks) and not rest:
             nb = blocks[j]
-            if nb.is_heading or len(nb.text) > 160 or RX_QUOTE_START.match(nb.text):
+            if nb.is_heading or len(nb.text) > 400 or RX_QUOTE_START.match(nb.text):
                 break
-            parts = [x for x in re.split(r"\n|;|,\s*(?=[A-ZÅÄÖ])|\s+och\s+|\s+and\s+", nb.text) if x.strip()]
-            resolved = [p for p in parts if _resolve_party(p)[0] or _resolve_party(p)[1]]
-            if not resolved:
+            parts = _split_items(RX_PARTY_LINE.sub("", nb.text))
+            if not any(resolve_party(p) != (None, None) for p in parts):
                 break
-            items.extend(parts)
+            items += parts
             j += 1
-        if not items:
+        parties = [p for p in map(resolve_party, items) if p != (None, None)]
+        if not parties:
             continue
-        parties = [_resolve_party(x) for x in items]
         evidence = normalise_ws(f"{b.text.split(':')[0].strip()}: " + ", ".join(normalise_ws(x) for x in items))
-        signed_on = section_date(doc, anchor)
-        version = None
-        for x in doc.sents:
-            if x.section_id == anchor.section_id and anchor.section_year and RX_VERSION.search(x.text) and RX_K2030_CONTEXT.search(x.text):
-                version = _version(x.text)
-                break
-        event = f"European Viable Cities Day {signed_on.year}" if signed_on and any(
-            RX_EVCD.search(x.text) for x in doc.sents if x.section_id == anchor.section_id) else None
-        for code, org in parties:
-            if code or org:
-                out.append(Signing(K2030, evidence, municipality_code=code, organisation_id=org,
-                                   signed_on=signed_on, contract_version=version, event_name=event))
+        out.append(Statement(K2030, [c for c, _ in parties if c], [o for _, o in parties if o], evidence, LISTED,
+                             None, None, None, doc.occasion(anchor)))
     return out
 
 
-def _resolve_party(text: str) -> tuple[str | None, str | None]:
-    t = normalise_ws(text).strip(" .:•-–")
+def _split_items(text: str) -> list[str]:
+    return [x for x in re.split(r"\n|;|,\s*(?=[A-ZÅÄÖ])|\s+och\s+|\s+and\s+|\s+samt\s+", text) if x.strip()]
+
+
+def document_lists(doc: Document) -> list[Statement]:
+    """Lists of links to each party's contract document ("Ystads klimatkontrakt", "Umeå
+    municipality's Climate City Contract", "Avsiktsförklaring – Borås") under a heading or an
+    intro naming the contract or its version: one listed signing per item."""
+    out: list[Statement] = []
+    for items in doc.lists():
+        if not all(b.links for b in items) or not any(RX_DOCUMENT_ITEM.search(b.text) for b in items):
+            continue
+        first = doc.first_sentence(items[0])
+        if first is None:
+            continue
+        context = " ".join((*first.headings, doc.intro(items[0])))
+        heading_words = " ".join(first.headings)
+        contract = LOI if RX_LOI.search(heading_words or context) else K2030
+        if contract == K2030 and not RX_K2030_EXPLICIT.search(heading_words):
+            if not (RX_K2030_CONTEXT.search(context) or RX_CONTRACT_WORD.search(context) or doc.about_k2030) \
+                    or RX_LOOKALIKE.search(context) or RX_EU_CCC.search(context):
+                continue
+        munis = []
+        for b in items:
+            code, _ = resolve_party(RX_DOCUMENT_ITEM.sub(" ", b.text))
+            if code and code not in munis:
+                munis.append(code)
+        if not munis:
+            continue
+        heading = next((h for h in first.headings if version_of(h) or RX_LOI.search(h)), first.heading)
+        out.append(Statement(contract, munis, [], normalise_ws(f"{heading or ''}: " + ", ".join(b.text for b in items)),
+                             LISTED, None, version_of(context), None, doc.occasion(first)))
+    return out
+
+
+def resolve_party(text: str) -> tuple[str | None, str | None]:
+    """(municipality code, organisation id) of a list item that names one party, else (None, None)."""
+    t = normalise_ws(text).strip(" .:•-–*")
     if not t or len(t) > 90:
         return None, None
     org = resolve_agency(t)
@@ -330,6 +412,74 @@ def _resolve_party(text: str) -> tuple[str | None, str | None]:
     if code:
         return code, None
     munis = find_municipalities(t, strict=False)
-    if len(munis) == 1 and re.search(r"kommun|[Ss]tad|municipality|City|Region", t):
+    if len(munis) == 1 and (re.search(r"kommun|[Ss]tad|municipality|City|Region", t) or munis[0].start == 0):
         return munis[0].code, None
     return None, None
+
+
+# ---- one signing occasion, one date ------------------------------------------------------------
+
+def _occasion_date(same: list[Statement]) -> date | None:
+    """The day of an occasion: the one date its statements write, else the one written beside
+    European Viable Cities Day, else the one most of them write."""
+    own = [x.signed_on for x in same if x.own_date and x.signed_on]
+    if len(set(own)) == 1:
+        return own[0]
+    at_event = {x.signed_on for x in same if x.own_date and x.signed_on and x.at_event}
+    if len(at_event) == 1:
+        return next(iter(at_event))
+    counts = sorted(((own.count(d), d) for d in set(own)), reverse=True)
+    if counts and (len(counts) == 1 or counts[0][0] > counts[1][0]):
+        return counts[0][1]
+    return None
+
+
+def _occasions(found: list[Statement]) -> list[Statement]:
+    """Statements of one occasion share its date, version and event (`_occasion_date`); a
+    statement with a date of its own keeps it, and a party that has one is not given the
+    occasion's too."""
+    out = []
+    by_occasion: dict[tuple[int, str], list[Statement]] = {}
+    for st in found:
+        by_occasion.setdefault((st.occasion, st.contract), []).append(st)
+    for same in by_occasion.values():
+        day = _occasion_date(same)
+        versions = {x.version for x in same if x.version}
+        events = {x.event for x in same if x.event and x.event[-1].isdigit()}
+        dated_parties = {p for x in same if x.own_date for p in (*x.munis, *x.orgs)}
+        for st in same:
+            if st.signed_on is None and day is not None:
+                st = replace(st, signed_on=day, munis=[c for c in st.munis if c not in dated_parties],
+                             orgs=[o for o in st.orgs if o not in dated_parties])
+            if st.version is None and len(versions) == 1:
+                st = replace(st, version=next(iter(versions)))
+            if st.event is None and len(events) == 1 and st.signed_on == day:
+                st = replace(st, event=next(iter(events)))
+            out.append(st)
+    return out
+
+
+def find_signings(doc: Document) -> list[Signing]:
+    found = _occasions(statements(doc) + party_blocks(doc) + document_lists(doc))
+    rows: list[Signing] = []
+    for st in found:
+        for code in st.munis:
+            rows.append(Signing(st.contract, st.evidence, municipality_code=code, signed_on=st.signed_on,
+                                contract_version=st.version, event_name=st.event, stated_as=st.stated_as))
+        for org in st.orgs:
+            rows.append(Signing(st.contract, st.evidence, organisation_id=org, signed_on=st.signed_on,
+                                contract_version=st.version, event_name=st.event, stated_as=st.stated_as))
+    rows = dedupe(rows, lambda x: (x.contract, x.municipality_code, x.organisation_id, x.signed_on, x.contract_version))
+    # a vaguer repetition of a signing the page dates or versions elsewhere is that signing
+    informed = {(x.contract, x.municipality_code, x.organisation_id) for x in rows if x.signed_on or x.contract_version}
+    kept, seen = [], set()
+    for x in rows:
+        key = (x.contract, x.municipality_code, x.organisation_id)
+        if x.signed_on is None and x.contract_version is None and (key in informed or key in seen):
+            continue
+        seen.add(key)
+        kept.append(x)
+    return kept
+
+
+__all__ = ["find_signings", "classify", "parties_in", "resolve_party", "version_of", "Group"]

@@ -36,7 +36,7 @@ RX_LOOKALIKE = re.compile(
     re.IGNORECASE,
 )
 RX_EU_CCC = re.compile(
-    r"Climate\s+City\s+Contracts?(?!\s*2030)|klimatstadskontrakt\w*|EU:s\s+klimat(?:stads)?kontrakt|"
+    r"Climate\s+City\s+Contracts?\b(?!\s*2030)|klimatstadskontrakt\w*|EU:s\s+klimat(?:stads)?kontrakt|"
     r"europeisk\w*\s+(?:versionen?\s+av\s+)?(?:Climate\s+City\s+Contract|klimatkontrakt)|"
     r"EU[-\s]?kontrakt\w*|CCC\b",
     re.IGNORECASE,
@@ -50,19 +50,50 @@ RX_LOI = re.compile(r"avsiktsförklaring\w*|letters?\s+of\s+intent|declarations?
                     re.IGNORECASE)
 RX_SIGN = re.compile(
     r"\bsigner(?:a|ar|ade|at|ades|as|ats|ingen|ing|ande)\b|\bsign(?:s|ed|ing|ature)?\b|"
-    r"\bskr(?:iver|ev|ivit|iva|ivs|evs)\s+(?:[\w,]+\s+){0,8}?(?:under|på)\b(?!\s+(?:att|med|sig|om))\b|\bunder(?:teckn\w+|skrift\w*)|"
-    r"\btecknar\b|\btecknade\b|\btecknat\b|\bförny(?:ar|ade|at|a)\b|för\s+(?:andra|tredje|fjärde|femte|sjätte)\s+året\s+i\s+rad|"
+    r"\bskr(?:iver|ev|ivit|iva|ivs|evs|ivits)\s+(?:[\w,()–-]+\s+){0,10}?(?:under|på)\b(?!\s+(?:att|med|sig|om))\b|"
+    r"\bunder(?:teckn\w+|skrift\w*)|\btecknar\b|\btecknade\b|\btecknat\b|\btecknades\b|\btecknas\b|"
+    r"\bförny(?:ar|ade|at|a|ades|as)\b|\brenew(?:s|ed|ing)?\b|för\s+(?:andra|tredje|fjärde|femte|sjätte)\s+året\s+i\s+rad|"
     r"\bputs?\s+(?:their|its)\s+signature",
     re.IGNORECASE,
 )
-RX_FUTURE_OR_NEG = re.compile(
-    r"\bkommer\s+(?:\w+\s+){0,6}?att\s+(?:\w+\s+){0,2}?(?:signera|skriva|underteckna|teckna)|\bska\s+(?:\w+\s+){0,3}?(?:signera|skriva|underteckna|teckna)|"
-    r"\bwill\s+(?:\w+\s+){0,2}?sign|\bplanerar\s+att|\binför\s+(?:signering|undertecknande)|\binte\s+(?:\w+\s+)?(?:signera|skriv|underteck)|"
-    r"\binte\s+har\s+(?:signerat|skrivit)|\bnot\s+(?:yet\s+)?signed|\bsignera\s+nästa|\bskrivas\s+med\b|\bkan\s+(?:\w+\s+){0,3}(?:skriva|signera)|"
-    r"\bvill\s+(?:\w+\s+){0,3}(?:skriva|signera)|\bgenom\s+att\s+(?:skriva|signera)|\bhow\s+to\s+sign|"
-    r"\bvarje\s+år\b|\bårligen\b|\bevery\s+(?:year|December)\b|\bannually\b|\bbrukar\b|"
-    r"\b(?:räknar\s+med|siktar\s+på|avser|hoppas|förväntas|expects?|plans?|intends?|hopes?|is\s+expected)\s+"
-    r"(?:att\s+|to\s+)?(?:\w+\s+){0,3}?(?:skriva|signera|underteckna|teckna|sign)",
+_SIGN_INFINITIVE = r"(?:signera|skriva|underteckna|teckna|förnya|sign|renew|ansluta|gå\s+med)"
+# a sentence that names a signing without stating one: a negation, a condition, a hope or a plan,
+# a habit, a means ("genom att skriva under"), an earlier award ("tidigare fick"), an application
+RX_NOT_A_FACT = re.compile(
+    rf"\b(?:ännu|fortfarande|aldrig)\s+inte\b|\binte\s+(?:ännu\s+|heller\s+|har\s+|ens\s+)?(?:signera\w*|skriv\w*|underteck\w*|teckna\w*)|"
+    rf"\binte\s+har\s+(?:signerat|skrivit)|\bnot\s+(?:yet\s+)?(?:signed|sign)|\bhas\s+not\s+(?:yet\s+)?|\bhave\s+not\s+(?:yet\s+)?|"
+    rf"\b(?:kan|kunde|skulle|kanske|may|might|could|would)\s+(?:\w+\s+){{0,3}}?(?:{_SIGN_INFINITIVE}|få|receive|get)\b|"
+    rf"\b(?:räknar\s+med\s+att|siktar\s+på\s+att|avser\s+att|hoppas|förväntas|planerar|planeras|vill|önskar|"
+    rf"expects?|expected|plans?|planned|intends?|hopes?|aims?)\s+(?:att\s+|to\s+)?(?:\w+\s+){{0,4}}?{_SIGN_INFINITIVE}|"
+    rf"\bvarje\s+(?:år|december)\b|\bårligen\b|\bevery\s+(?:year|December)\b|\bannually\b|\beach\s+year\b|\bbrukar\b|"
+    rf"\bgenom\s+att\s+(?:skriva|signera)|\bhow\s+to\s+sign|\bsignera\s+nästa|\bskrivas\s+med\b|\butredas\b|"
+    rf"\binför\s+(?:signering|undertecknande)|\btidigare\s+(?:fick|fått|har\s+fått|tilldelats)|\bpreviously\s+(?:received|got|was\s+awarded)|"
+    rf"^\W*(?:to\s+sign|att\s+(?:skriva|signera|underteckna|teckna))\b|"
+    rf"\bansök\w*\s+om|\bsöker\s+om|\bapplied\s+for|\bapplies\s+for|\blämna\w*\s+in\b|\bsubmitted\b",
+    re.IGNORECASE,
+)
+# an announcement of a coming signing: "kommer att signera", "ska skriva under", "will sign"
+RX_ANNOUNCE = re.compile(
+    rf"\bkommer\s+(?:\w+\s+){{0,6}}?att\s+(?:\w+\s+){{0,2}}?{_SIGN_INFINITIVE}|"
+    rf"\bska\s+(?:\w+\s+){{0,4}}?(?:signera|skriva\s+(?:\w+\s+){{0,3}}?(?:under|på)|underteckna|teckna|förnya)\b|"
+    rf"\bwill\s+(?:\w+\s+){{0,3}}?(?:sign|renew)|\b(?:is|are)\s+(?:going|due|set)\s+to\s+sign",
+    re.IGNORECASE,
+)
+# where a sentence holds two signings: "..., medan de nya städerna skriver under en avsiktsförklaring"
+RX_CLAUSE = re.compile(r",?\s+(?:medan|while|whereas|samtidigt\s+som)\s+|;\s+", re.IGNORECASE)
+# "samma dag", "the same day": the date of the signing stated just before
+RX_SAME_DAY = re.compile(r"\b(?:samma\s+dag|same\s+day|vid\s+samma\s+tillfälle|på\s+samma\s+gång)\b", re.IGNORECASE)
+
+# list items that are a party's contract document: "Ystads klimatkontrakt (pdf, 1 MB)"
+RX_DOCUMENT_ITEM = re.compile(
+    r"klimatkontrakt\w*(?:\s*2030)?|Climate\s+City\s+Contract(?:\s*2030)?|avsiktsförklaring\w*|letters?\s+of\s+intent|"
+    r"\bkontrakt(?:et)?\b|\bcontract\b|\(?\s*pdf\b[^)]*\)?|\bmunicipality's\b|\bcity's\b|\bkommuns\b|–|-",
+    re.IGNORECASE,
+)
+# the label of a line in a block of signing parties: "Kommuner: A, B och C"
+RX_PARTY_LINE = re.compile(
+    r"^\s*(?:Kommuner(?:na)?|Städer(?:na)?|Myndigheter(?:na)?|Programmet|Program|Agencies|Government\s+agencies|"
+    r"Municipalities|Cities|Programme|Organisationer)\s*:\s*",
     re.IGNORECASE,
 )
 RX_SELF = re.compile(
@@ -92,7 +123,9 @@ RX_TIME_LABEL = re.compile(r"^(?:Tid|När|Datum|When|Date|Time|Tidpunkt)\s*:?\s*
 RX_YEAR_HEADING = re.compile(r"^\s*(?P<year>(?:19|20)\d\d)\s*(?:[–—\-:]|$)")
 RX_PARTIES_LABEL = re.compile(
     r"^(?:Signerande\s+parter|Undertecknande\s+parter|Parter\s+som\s+(?:signerat|signerade|undertecknat|undertecknade)|"
-    r"Signing\s+parties|Signatories|Parties\s+signing|Undertecknare)\s*:?\s*",
+    r"Signing\s+parties|Signatories|Parties\s+signing|Undertecknare|Kontraktets\s+parter|Parterna|"
+    r"(?:Signerande|Undertecknande)\s+(?:myndigheter|kommuner|städer|organisationer)(?:\s+och\s+\w+)?|"
+    r"Signatory\s+(?:agencies|cities|municipalities|parties|organisations)(?:\s+and\s+\w+)?)\s*:?\s*",
     re.IGNORECASE,
 )
 RX_INITIATIVE_K = re.compile(
