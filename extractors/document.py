@@ -217,10 +217,30 @@ class Document:
             i -= 1
         return self.page.blocks[i].text if i >= 0 and not self.page.blocks[i].is_heading else ""
 
+    def labels(self) -> dict[str, str]:
+        """The first "Tid: ..." and "Plats: ..." lines of the page (an event page's practical
+        details), as {"time": ..., "place": ...}."""
+        if "labels" not in self.memo:
+            found: dict[str, str] = {}
+            for b in self.page.blocks[:200]:
+                for line in b.text.split("\n"):
+                    m = _RX_LABEL.match(line.strip())
+                    if m:
+                        kind = "time" if m.group("time") else "place"
+                        found.setdefault(kind, m.group("value").strip())
+            self.memo["labels"] = found
+        return self.memo["labels"]
+
     def groups(self) -> list[Group]:
         if "groups" not in self.memo:
             self.memo["groups"] = _groups(self)
         return self.memo["groups"]
+
+
+_RX_LABEL = re.compile(
+    r"^(?:(?P<time>Tid|När|Datum|When|Date|Time|Tidpunkt)|(?P<place>Plats|Var|Where|Location|Venue|Lokal))\s*:\s*(?P<value>.+)$",
+    re.IGNORECASE,
+)
 
 
 def read_document(page: Page, own_code: str | None, is_viablecities: bool = False) -> Document:
@@ -359,8 +379,9 @@ _NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _RX_GROUP = re.compile(
     rf"(?:\b(?P<det>de|dessa|alla|samtliga|the|all|these|those)\s+)?(?:(?P<n>\d{{1,2}}|{_NUMBER})\s+)?"
     rf"(?:(?P<q>nya|första|ursprungliga|new|first|original|pioneering)\s+)?"
-    rf"(?P<noun>pionjärstäderna|pionjärkommunerna|pionjärerna|pionjärstäder|städerna|kommunerna|"
-    rf"pioneer\s+cities|pioneers|cities|municipalities|städer|kommuner)\b"
+    rf"(?:(?:svenska|swedish|deltagande|participating|utvalda|selected|medverkande)\s+)?"
+    rf"(?P<noun>pionjärstäderna|pionjärkommunerna|pionjärerna|pionjärstäder|städernas|kommunernas|städerna|kommunerna|"
+    rf"pioneer\s+cities|pioneers|cities'|cities|municipalities|städer|kommuner)(?!\w)"
     rf"(?:\s+(?:i|in|of)\s+(?:den\s+|the\s+)?(?P<wave>första|andra|first|second)\s+(?:vågen|omgången|wave|round))?",
     re.IGNORECASE,
 )
@@ -376,7 +397,7 @@ def group_reference(text: str) -> GroupReference | None:
     städer" nor a bare "kommuner"."""
     for m in _RX_GROUP.finditer(text):
         noun = m.group("noun").lower()
-        definite = noun.endswith(("na", "erna")) or m.group("det") or noun.startswith("pionjär") or "pioneer" in noun
+        definite = noun.endswith(("na", "erna", "nas", "'")) or m.group("det") or noun.startswith("pionjär") or "pioneer" in noun
         if not (definite or m.group("n")):
             continue
         if re.match(r"\s+(?:och|and)\s+(?:regioner|företag)", text[m.end():]):
@@ -449,7 +470,7 @@ def _groups(doc: Document) -> list[Group]:
                     continue
                 codes = list(dict.fromkeys(m.code for m in find_municipalities(s.text)))
                 if len(codes) >= 3:
-                    context = " ".join((s.text, doc.previous(s).text if doc.previous(s) else "", *s.headings)).lower()
+                    context = " ".join((s.text, *s.headings)).lower()
                     out.append(Group(tuple(codes), s.pos, s.text, context))
         i += 1
     # two lists side by side ("Wave 1: ...", "Wave 2: ...") are also one group: "the 23 cities"

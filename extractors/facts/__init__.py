@@ -10,21 +10,23 @@ from __future__ import annotations
 
 from extractors.common import Page
 from extractors.document import read_document
-from extractors.facts.events import find_events, find_launches
+from extractors.facts.events import find_events
+from extractors.facts.launches import find_launches
 from extractors.facts.memberships import find_memberships
 from extractors.facts.roles import find_roles
-from extractors.facts.signings import find_signings
+from extractors.facts.signings import read_signings
 from klimatkontrakt.model import Extraction
 
 
 def extract_facts(page: Page, own_code: str | None, is_viablecities: bool = False) -> Extraction:
     doc = read_document(page, own_code, is_viablecities)
+    signings, occasion_days = read_signings(doc)
     return Extraction(
         title=page.title,
         published_on=page.published_on,
         language=page.language,
-        signings=tuple(find_signings(doc)),
-        events=tuple(find_events(doc) + find_launches(doc)),
+        signings=tuple(signings),
+        events=tuple(find_events(doc, occasion_days) + find_launches(doc)),
         roles=tuple(find_roles(doc)),
         memberships=tuple(find_memberships(doc)),
     )

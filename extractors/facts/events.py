@@ -1,4 +1,13 @@
-"""Events: European Viable Cities Day per year and launches of the initiative or the contract."""
+"""Events: European Viable Cities Day, one per year a page dates.
+
+A mention of the day is dated by a date next to it ("på European Viable Cities Day den 8
+december"), by the sentence before when this one says what happened then ("Det skedde ..."), by
+the labelled lines of an event page ("Tid: fredag 6 december kl. 09.30", "Plats: ..."), or by the
+day of the signing occasion the sentence belongs to (a page that dates its signing "i fredags"
+and says elsewhere "Ceremonin hölls under European Viable Cities Day"). Its place is where the
+page says it was held ("i Stockholm", "från Europahuset i Stockholm", "digitalt"); its time the
+clock time written with it.
+"""
 
 from __future__ import annotations
 
@@ -6,164 +15,110 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from extractors.common import normalise_ws
-from extractors.document import Document, dates_near, dedupe, ref_date
-from extractors.facts.vocabulary import (
-    EVCD,
-    RX_EVCD,
-    RX_K2030_EXPLICIT,
-    RX_LOCATION_LABEL,
-    RX_LOI,
-    RX_LOOKALIKE,
-    RX_ONLINE,
-    RX_SIGN,
-    RX_TIME_LABEL,
-)
+from extractors.document import Document, Sent
+from extractors.facts.vocabulary import EVCD, RX_EVCD, RX_NOT_A_FACT, RX_ONLINE, RX_SINCE
 from klimatkontrakt.model import Event
-from klimatkontrakt.normalise.dates import DateMatch, find_dates
+from klimatkontrakt.normalise.dates import find_dates
+from klimatkontrakt.normalise.municipalities import find_municipalities
+
+# "hölls i Stockholm", "sändes från Europahuset i Stockholm", "at Norra Latin in Stockholm"
+RX_PLACE = re.compile(
+    r"(?:\bi|\bin|\bpå|\bat|\bfrån|\bfrom)\s+(?P<place>(?:[A-ZÅÄÖ][\wåäöé-]+(?:\s+[A-ZÅÄÖ][\wåäöé-]+)?"
+    r"(?:,\s*|\s+i\s+|\s+in\s+))?[A-ZÅÄÖ][\wåäöé-]+)"
+)
+RX_HELD = re.compile(
+    r"\b(?:hölls|hålls|hölls|sändes|sänds|arrangerades|arrangeras|ägde\s+rum|äger\s+rum|skedde|sker|samlades|samlas|"
+    r"samlade|träffades|träffas|ceremoni\w*|signeringen|held|took\s+place|takes\s+place|gathered|hosted|broadcast|"
+    r"European\s+Viable\s+Cities\s+Day(?:\s+(?:19|20)\d\d)?)\b",
+    re.IGNORECASE,
+)
+RX_CLOCK = re.compile(r"(?:\bkl\.?|\bklockan|\bat|\bfrån|\bfrom|\bstartade|\bstarted)\s*(?P<h>[01]?\d|2[0-3])[.:](?P<m>[0-5]\d)",
+                      re.IGNORECASE)
+RX_THEN = re.compile(r"^(?:Det|Detta|Där|Då|It|This|Ceremonin|The\s+ceremony|Dagen|The\s+day)\b")
 
 
-def find_events(doc: Document) -> list[Event]:
+def find_events(doc: Document, occasion_days: dict[int, date] | None = None) -> list[Event]:
+    """European Viable Cities Day events of the page; `occasion_days` maps a signing occasion
+    (`Document.occasion`) to its day, as the signings read it."""
+    occasion_days = occasion_days or {}
     by_year: dict[int, Event] = {}
-    title = doc.page.title or ""
-    page_is_event = bool(RX_EVCD.search(title))
+    labels = doc.labels()
+    on_event_page = bool(RX_EVCD.search(doc.page.title or ""))
     for s in doc.sents:
         m = RX_EVCD.search(s.text) if "evcd" in s.triggers else None
-        if not m:
+        if not m or RX_NOT_A_FACT.search(s.text) or s.text.rstrip().endswith("?"):
             continue
         year = int(m.group("year")) if m.group("year") else None
-        ref = date(year, 11, 1) if year else ref_date(doc, s)
-        dates = dates_near(s.text, m.start(), ref)
-        dates = [d for d in dates if year is None or d.value.year == year]
-        if not dates and s.pos > 0 and doc.sents[s.pos - 1].block is s.block and \
-                re.match(r"^(?:Det|Detta|Där|Då|It|This)\b", s.text):
-            prev = doc.sents[s.pos - 1].text
-            dates = [d for d in dates_near(prev, len(prev), ref) if year is None or d.value.year == year]
-            if dates:
-                d = dates[0]
-                loc = "online" if RX_ONLINE.search(s.text) else None
-                _merge_event(by_year, Event(f"European Viable Cities Day {d.value.year}", f"{prev} {s.text}", EVCD,
-                                            d.value, None, d.start_time, loc))
+        day, start_time, evidence = _day(doc, s, m.start(), year, occasion_days, labels if on_event_page else {})
+        if day is None:
             continue
-        if not dates:
-            continue
-        d = dates[0]
-        # the date must be tied to the day: close to the name, or the sentence's only date
-        if abs(d.start - m.start()) > 160 and len(dates) > 1:
-            continue
-        if RX_SIGN.search(s.text) is None and RX_LOI.search(s.text) is None and year is None and not d.year_given \
-                and doc.page.published_on is None:
-            continue
-        loc = "online" if RX_ONLINE.search(s.text) else None
-        _merge_event(by_year, Event(f"European Viable Cities Day {d.value.year}", s.text, EVCD, d.value,
-                                    None, d.start_time, loc))
-    if page_is_event:
-        _event_page_details(doc, by_year)
+        _merge(by_year, Event(f"European Viable Cities Day {day.year}", evidence, EVCD, day, None,
+                              start_time or _clock(doc, s), _location(doc, s, labels if on_event_page else {})))
     return list(by_year.values())
 
 
-RX_LAUNCH = re.compile(
-    r"\blanser(?:a|ar|ade|ades|as|ats|ing|ingen|ingsevent\w*|ingsträff\w*)\b|\bkick[\s-]?off\w*|\bstartskott\w*|"
-    r"\buppstart(?:en|smöte\w*|sträff\w*|skonferens\w*)?\b|\blaunch(?:ed|es|ing)?\b",
-    re.IGNORECASE,
-)
-RX_LAUNCHED = re.compile(
-    r"Klimatneutrala\s+städer\s*2030|Klimatkontrakt\s*2030|Climate[-\s]Neutral\s+Cities\s*2030|"
-    r"Climate\s+City\s+Contract\s*2030|Viable\s+Cities",
-    re.IGNORECASE,
-)
+def _day(doc: Document, s: Sent, at: int, year: int | None, occasion_days: dict[int, date],
+         labels: dict[str, str]) -> tuple[date | None, str | None, str]:
+    """(day, clock time, evidence) of one mention of the event."""
+    found = [d for d in doc.dates(s) if (year is None or d.value.year == year)
+             and not RX_SINCE.search(s.text[max(0, d.start - 14):d.start])]
+    if year and not found:
+        found = [d for d in find_dates(s.text, date(year, 11, 1)) if d.value.year == year]
+    if found:
+        d = min(found, key=lambda d: abs(d.start - at))
+        if abs(d.start - at) <= 160 or len(found) == 1:
+            return d.value, d.start_time, s.text
+    prev = doc.previous(s)
+    if prev is not None and prev.block is s.block and RX_THEN.match(s.text):
+        found = [d for d in doc.dates(prev) if year is None or d.value.year == year]
+        if found:
+            return found[-1].value, found[-1].start_time, f"{prev.text} {s.text}"
+    when = labels.get("time")
+    if when:
+        found = [d for d in find_dates(when, date(year, 11, 1) if year else doc.page.published_on)
+                 if year is None or d.value.year == year]
+        if found:
+            return found[0].value, found[0].start_time, f"{s.text} {when}"
+    day = occasion_days.get(doc.occasion(s))
+    if day is not None and (year is None or day.year == year):
+        return day, None, s.text
+    return None, None, s.text
 
 
-def find_launches(doc: Document) -> list[Event]:
-    """Launches of the initiative or the contract: a launch word ("lanserades", "kick-off",
-    "startskottet", "launched") and the initiative named in one sentence, with a day-level date
-    close to the launch word. A city's own look-alike ("Klimatkontrakt Lund lanseras") is not one."""
-    out: list[Event] = []
-    for s in doc.sents:
-        if "launch" not in s.triggers or not RX_LAUNCH.search(s.text) \
-                or (RX_LOOKALIKE.search(s.text) and not RX_K2030_EXPLICIT.search(s.text)):
-            continue
-        pair = _launched(s.text)
-        if pair is None:
-            continue
-        launch, named = pair
-        dates = [d for d in dates_near(s.text, launch.start(), doc.page.published_on)
-                 if d.year_given or doc.page.published_on]
-        if not dates or abs(dates[0].start - launch.start()) > 120:
-            continue
-        d = dates[0]
-        english = doc.page.language == "en" or not re.search(r"[åäö]|\b(?:och|av|den)\b", s.text)
-        title = normalise_ws(named.group(0))
-        name = f"Launch of {title}" if english else f"Lansering av {title}"
-        out.append(Event(name, s.text, "launch", d.value, None, d.start_time, "online" if RX_ONLINE.search(s.text) else None))
-    return dedupe(out, lambda e: e.starts_on)
-
-
-_RX_PASSIVE_LAUNCH = re.compile(r"lanserades|lanseras|lanserats|launched", re.IGNORECASE)
-_RX_LAUNCH_OBJECT_GAP = re.compile(
-    r"\s*(?:(?:av|för|för\s+att\s+\w+|of|for|the|initiativet|satsningen|programmet|arbetet\s+med|med|gick)\s+)*", re.IGNORECASE)
-
-
-def _launched(text: str) -> tuple[re.Match, re.Match] | None:
-    """(launch word, initiative) when the initiative is what is launched: the subject of a passive
-    ("Klimatneutrala städer 2030 lanserades") or the object ("startskottet för Klimatkontrakt 2030",
-    "lanserade initiativet Klimatneutrala städer 2030"); not "Viable Cities lanserade en app"."""
-    for launch in RX_LAUNCH.finditer(text):
-        for named in RX_LAUNCHED.finditer(text):
-            gap = text[named.end():launch.start()]
-            if named.end() <= launch.start() and len(gap) <= 40 and _RX_PASSIVE_LAUNCH.fullmatch(launch.group(0)) \
-                    and not re.search(r"[.;:]", gap):
-                return launch, named
-            gap = text[launch.end():named.start()]
-            if launch.end() <= named.start() and _RX_LAUNCH_OBJECT_GAP.fullmatch(gap):
-                return launch, named
+def _clock(doc: Document, s: Sent) -> str | None:
+    for x in (s, doc.following(s)):
+        if x is not None and x.block is s.block:
+            m = RX_CLOCK.search(x.text)
+            if m:
+                return f"{int(m.group('h')):02d}:{m.group('m')}"
     return None
 
 
-def _merge_event(by_year: dict[int, Event], ev: Event) -> None:
-    year = ev.starts_on.year if ev.starts_on else 0
-    old = by_year.get(year)
-    if old is None:
-        by_year[year] = ev
-        return
-    by_year[year] = replace(
-        old,
-        starts_on=old.starts_on or ev.starts_on,
-        start_time=old.start_time or ev.start_time,
-        location=old.location or ev.location,
-    )
-
-
-def _event_page_details(doc: Document, by_year: dict[int, Event]) -> None:
-    """On an event page: labelled time/place lines ("Tid: ...", "Plats: ...") and online hints."""
-    m = RX_EVCD.search(doc.page.title or "")
-    year = int(m.group("year")) if m and m.group("year") else None
-    when: DateMatch | None = None
-    when_text = None
-    where: str | None = None
-    for s in doc.sents[:80]:
-        t = s.text
-        lm = RX_LOCATION_LABEL.match(t)
-        if lm and where is None:
-            v = lm.group("v").strip()
-            where = "online" if RX_ONLINE.search(v) else v.rstrip(".")
+def _location(doc: Document, s: Sent, labels: dict[str, str]) -> str | None:
+    """"online", or the place the event was held, from the mention, the sentence after it, or
+    an event page's "Plats:" line; a place must name a municipality (not a venue alone)."""
+    where = labels.get("place")
+    if where:
+        return "online" if RX_ONLINE.search(where) else where.rstrip(".")
+    nearby = [s, *(x for x in (doc.following(s), doc.previous(s)) if x is not None and x.block is s.block)]
+    for x in nearby:
+        if RX_ONLINE.search(x.text):
+            return "online"
+    for x in nearby:
+        if not RX_HELD.search(x.text):
             continue
-        tm = RX_TIME_LABEL.match(t)
-        cand = tm.group("v") if tm else (t if len(t) < 90 else None)
-        if cand and when is None:
-            ds = find_dates(cand, date(year, 11, 1) if year else doc.page.published_on)
-            ds = [d for d in ds if year is None or d.value.year == year]
-            if ds and (tm or ds[0].start_time):
-                when, when_text = ds[0], t
-        if s.block.tag == "li" and where is None and when_text and s.pos == doc.sents.index(s) and t != when_text \
-                and len(t) < 60 and re.search(r"Sverige|Sweden|\d{3}\s?\d{2}", t):
-            where = t
-    if where is None and any(RX_ONLINE.search(s.text) for s in doc.sents[:60] if RX_EVCD.search(s.text) or len(s.text) < 80):
-        where = "online"
-    if when is not None:
-        _merge_event(by_year, Event(f"European Viable Cities Day {when.value.year}", when_text, EVCD, when.value,
-                                    None, when.start_time, where))
-    if where and by_year:
-        key = (when.value.year if when else None) or (year if year in by_year else next(iter(by_year)))
-        if key in by_year and by_year[key].location is None:
-            by_year[key] = replace(by_year[key], location=where)
+        for m in RX_PLACE.finditer(x.text):
+            place = m.group("place")
+            if find_municipalities(place) and not re.search(r"(?:ordförande|råd|chair\w*|director\w*)\s*$",
+                                                            x.text[:m.start()], re.I):
+                return place
+    return None
+
+
+def _merge(by_year: dict[int, Event], ev: Event) -> None:
+    old = by_year.get(ev.starts_on.year)
+    if old is None:
+        by_year[ev.starts_on.year] = ev
+        return
+    by_year[ev.starts_on.year] = replace(old, start_time=old.start_time or ev.start_time,
+                                         location=old.location or ev.location)

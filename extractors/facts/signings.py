@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from extractors.common import normalise_ws
-from extractors.document import Document, Group, Sent, dedupe, group_reference, neighbours, resolve_group
+from extractors.document import Document, Sent, dedupe, group_reference, neighbours, resolve_group
 from extractors.facts.vocabulary import (
     EU_CCC,
     EU_LABEL,
@@ -51,12 +51,13 @@ from extractors.facts.vocabulary import (
     RX_SAME_DAY,
     RX_SELF,
     RX_SIGN,
+    RX_SIGN_PAST,
     RX_SINCE,
     RX_VERSION,
 )
 from klimatkontrakt.model import Signing
 from klimatkontrakt.normalise.agencies import find_agencies, resolve_agency
-from klimatkontrakt.normalise.dates import DateMatch
+from klimatkontrakt.normalise.dates import DateMatch, find_dates
 from klimatkontrakt.normalise.municipalities import find_municipalities, resolve_municipality
 
 REPORTED, ANNOUNCED, LISTED = "reported", "announced", "listed"
@@ -103,9 +104,11 @@ def classify(doc: Document, s: Sent) -> str | None:
         return None
     if explicit:
         return K2030
-    anaphora = re.search(r"\bversion(?:en)?\b|första\s+gången|\bdet\b|\bden\b", t, re.I) and \
-        RX_K2030_CONTEXT.search(neighbours(doc, s, 2, 0))
-    if RX_CONTRACT_WORD.search(t) or anaphora:
+    before = neighbours(doc, s, 2, 0)
+    anaphora = re.search(r"\bversion(?:en)?\b|första\s+gången|\bdet\b|\bden\b", t, re.I) and RX_K2030_CONTEXT.search(before)
+    # "På nationell nivå skriver generaldirektörerna för ... under": the contract of the sentences before
+    elliptic = doc.about_k2030 and (RX_K2030_EXPLICIT.search(before) or RX_CONTRACT_WORD.search(before))
+    if RX_CONTRACT_WORD.search(t) or anaphora or elliptic:
         near = neighbours(doc, s, 3, 1)
         if RX_LOOKALIKE.search(near) and not RX_K2030_CONTEXT.search(t):
             return None
@@ -126,7 +129,7 @@ def modality(doc: Document, s: Sent, signed_on: date | None, text: str | None = 
     if RX_ANNOUNCE.search(t):
         return ANNOUNCED
     published = doc.page.published_on
-    if signed_on and published and signed_on > published:
+    if signed_on and published and signed_on > published and not RX_SIGN_PAST.search(t):
         return ANNOUNCED  # "skriver under på torsdag": a present tense for a day still to come
     return REPORTED
 
@@ -149,7 +152,7 @@ RX_ROLE_BEFORE_PLACE = re.compile(
     re.IGNORECASE,
 )
 RX_VIABLE_PARTY = re.compile(
-    r"(?:\boch|\band|\bsamt|\bmed|\bwith|\bav|\bby|,|:|^)\s+(?:även\s+|också\s+)?(?:det\s+\w+\s+)?(?:programmet\s+|"
+    r"(?:\boch|\band|\bsamt|\bmed|\bwith|\bav|\bby|\bliksom|\bas\s+well\s+as|,|:|^)\s+(?:även\s+|också\s+)?(?:det\s+\w+\s+)?(?:programmet\s+|"
     r"innovationsprogrammet\s+|the\s+)?Viable\s+Cities\b(?!\s*(?:s\b|’|'|satsning|program|initiativ|Day))|"
     r"^(?:Även\s+|Också\s+)?Viable\s+Cities\s+(?:skrev|signerade|undertecknade|har|signed|also)",
     re.IGNORECASE,
@@ -222,11 +225,26 @@ def _parties(doc: Document, s: Sent, text: str) -> tuple[list[str], list[str], s
         munis += [c for c in listed_munis if c not in munis]
         orgs += [o for o in listed_orgs if o not in orgs]
         extra.append(listed_text)
+    if not munis and group is None and RX_PRONOUN_SUBJECT.search(text):
+        for prev in reversed(doc.sents[max(0, s.pos - 2):s.pos]):  # "De nio ... Den 11 december undertecknade de ..."
+            named = parties_in(doc, prev)[0]
+            if len(named) >= 2:
+                munis, group = named, prev
+                extra.append(prev.text)
+                break
     own = s.city_code or doc.own_code
     if not munis and own and group is None:
         if RX_SELF.search(text) or not RX_PLURAL_CITIES.search(text):
             munis = [own]
     return munis, orgs, " ".join([s.text, *extra])
+
+
+# "they" as the signer: the municipalities of the sentence before
+RX_PRONOUN_SUBJECT = re.compile(
+    r"\b(?:de|dessa|they|these)\s+(?:har|hade|skrev|signerade|undertecknade|tecknade|förnyade|ska|kommer|will|have|had|"
+    r"signed|also|även|också|var|were|are|är)\b|"
+    r"\b(?:skrev|signerade|undertecknade|tecknade|förnyade|signed|har|hade)\s+(?:de|dessa|they)\b",
+)
 
 
 # ---- when, which version -----------------------------------------------------------------------
@@ -252,7 +270,35 @@ def _signed_on(doc: Document, s: Sent) -> tuple[date | None, bool]:
                 return found[0].value, False
     for heading in doc.heading_dates(s):
         return heading, False
+    if RX_EVCD.search(s.text) or RX_EVCD.search(doc.page.title or ""):
+        return _event_day(doc, s), False
     return None, False
+
+
+def _event_day(doc: Document, s: Sent) -> date | None:
+    """The day of the European Viable Cities Day a sentence refers to: an event page's "Tid:"
+    line, else the one date the page writes beside the day's name (in the sentence's year)."""
+    m = RX_EVCD.search(s.text) or RX_EVCD.search(doc.page.title or "")
+    ref = doc.page.published_on
+    year = int(m.group("year")) if m and m.group("year") else (s.section_year or (ref.year if ref else None))
+    when = doc.labels().get("time")
+    reference = date(year, 11, 1) if year else ref
+    if when and RX_EVCD.search(doc.page.title or ""):
+        found = [d.value for d in find_dates(when, reference) if year is None or d.value.year == year]
+        if found:
+            return found[0]
+    days = {d.value for x in doc.sents if "evcd" in x.triggers and RX_EVCD.search(x.text)
+            for d in find_dates(x.text, reference) if year and d.value.year == year}
+    return days.pop() if len(days) == 1 else None
+
+
+def _date_before(doc: Document, s: Sent, back: int = 3) -> date | None:
+    """The last date written in the few sentences before (for "samma dag", "under eftermiddagen")."""
+    for x in reversed(doc.sents[max(0, s.pos - back):s.pos]):
+        found = _dates(doc, x)
+        if found:
+            return found[-1].value
+    return None
 
 
 def version_of(text: str) -> str | None:
@@ -308,8 +354,9 @@ def statements(doc: Document) -> list[Statement]:
         if contract is None:
             continue
         signed_on, own_date = _signed_on(doc, s)
-        if signed_on is None and last_date and RX_SAME_DAY.search(s.text):
-            signed_on, own_date = last_date, True
+        if signed_on is None and RX_SAME_DAY.search(s.text):
+            signed_on = last_date or _date_before(doc, s)
+            own_date = signed_on is not None
         for clause_contract, text in _clauses(doc, s, contract):
             stated_as = modality(doc, s, signed_on, text)
             if stated_as is None:
@@ -363,6 +410,10 @@ def party_blocks(doc: Document) -> list[Statement]:
 
 
 def _split_items(text: str) -> list[str]:
+    """The parties of a list line: the line when it names one ("Swedish Agency for Economic and
+    Regional Growth"), else its comma-and-"och" items."""
+    if resolve_party(text) != (None, None):
+        return [text]
     return [x for x in re.split(r"\n|;|,\s*(?=[A-ZÅÄÖ])|\s+och\s+|\s+and\s+|\s+samt\s+", text) if x.strip()]
 
 
@@ -434,7 +485,20 @@ def _occasion_date(same: list[Statement]) -> date | None:
     return None
 
 
-def _occasions(found: list[Statement]) -> list[Statement]:
+def _year(version: str) -> str:
+    found = re.search(r"(?:19|20)\d\d", version)
+    return found.group() if found else version
+
+
+def _occasion_version(doc: Document, occasion: int) -> str | None:
+    """The one version of the contract that the occasion's sentences name ("I 2023 års version
+    har städerna ..."), if they name exactly one."""
+    found = {_year(v): v for x in doc.sents if x.section_id == occasion and "version" in x.text.lower()
+             and (v := version_of(x.text)) and not RX_NOT_A_FACT.search(x.text)}
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _occasions(doc: Document, found: list[Statement]) -> list[Statement]:
     """Statements of one occasion share its date, version and event (`_occasion_date`); a
     statement with a date of its own keeps it, and a party that has one is not given the
     occasion's too."""
@@ -444,7 +508,9 @@ def _occasions(found: list[Statement]) -> list[Statement]:
         by_occasion.setdefault((st.occasion, st.contract), []).append(st)
     for same in by_occasion.values():
         day = _occasion_date(same)
-        versions = {x.version for x in same if x.version}
+        versions = {_year(x.version): x.version for x in same if x.version}
+        if not versions and same[0].contract == K2030 and (version := _occasion_version(doc, same[0].occasion)):
+            versions = {_year(version): version}
         events = {x.event for x in same if x.event and x.event[-1].isdigit()}
         dated_parties = {p for x in same if x.own_date for p in (*x.munis, *x.orgs)}
         for st in same:
@@ -452,15 +518,20 @@ def _occasions(found: list[Statement]) -> list[Statement]:
                 st = replace(st, signed_on=day, munis=[c for c in st.munis if c not in dated_parties],
                              orgs=[o for o in st.orgs if o not in dated_parties])
             if st.version is None and len(versions) == 1:
-                st = replace(st, version=next(iter(versions)))
+                st = replace(st, version=next(iter(versions.values())))
             if st.event is None and len(events) == 1 and st.signed_on == day:
                 st = replace(st, event=next(iter(events)))
             out.append(st)
     return out
 
 
-def find_signings(doc: Document) -> list[Signing]:
-    found = _occasions(statements(doc) + party_blocks(doc) + document_lists(doc))
+def read_signings(doc: Document) -> tuple[list[Signing], dict[int, date]]:
+    """The page's signings, and the day of each signing occasion it dates (for the events)."""
+    found = _occasions(doc, statements(doc) + party_blocks(doc) + document_lists(doc))
+    days: dict[int, date] = {}
+    for st in found:
+        if st.signed_on and st.contract in (K2030, LOI) and (st.at_event or st.occasion not in days):
+            days[st.occasion] = st.signed_on if st.at_event or st.occasion not in days else days[st.occasion]
     rows: list[Signing] = []
     for st in found:
         for code in st.munis:
@@ -479,7 +550,6 @@ def find_signings(doc: Document) -> list[Signing]:
             continue
         seen.add(key)
         kept.append(x)
-    return kept
+    return kept, days
 
 
-__all__ = ["find_signings", "classify", "parties_in", "resolve_party", "version_of", "Group"]

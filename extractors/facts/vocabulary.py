@@ -61,7 +61,9 @@ _SIGN_INFINITIVE = r"(?:signera|skriva|underteckna|teckna|förnya|sign|renew|ans
 # a habit, a means ("genom att skriva under"), an earlier award ("tidigare fick"), an application
 RX_NOT_A_FACT = re.compile(
     rf"\b(?:ännu|fortfarande|aldrig)\s+inte\b|\binte\s+(?:ännu\s+|heller\s+|har\s+|ens\s+)?(?:signera\w*|skriv\w*|underteck\w*|teckna\w*)|"
-    rf"\binte\s+har\s+(?:signerat|skrivit)|\bnot\s+(?:yet\s+)?(?:signed|sign)|\bhas\s+not\s+(?:yet\s+)?|\bhave\s+not\s+(?:yet\s+)?|"
+    rf"\binte\s+har\s+(?:signerat|skrivit)|"
+    rf"\b(?:skriver|skrev|signerar|signerade|undertecknar|undertecknade|tecknar|tecknade|förnyar|förnyade|har|hade|"
+    rf"did|does|do|has|have)\s+(?:\w+\s+)?(?:inte|ej|aldrig|not|never)\b(?!\s+bara)|\bnot\s+(?:yet\s+)?(?:signed|sign)|\bhas\s+not\s+(?:yet\s+)?|\bhave\s+not\s+(?:yet\s+)?|"
     rf"\b(?:kan|kunde|skulle|kanske|may|might|could|would)\s+(?:\w+\s+){{0,3}}?(?:{_SIGN_INFINITIVE}|få|receive|get)\b|"
     rf"\b(?:räknar\s+med\s+att|siktar\s+på\s+att|avser\s+att|hoppas|förväntas|planerar|planeras|vill|önskar|"
     rf"expects?|expected|plans?|planned|intends?|hopes?|aims?)\s+(?:att\s+|to\s+)?(?:\w+\s+){{0,4}}?{_SIGN_INFINITIVE}|"
@@ -81,8 +83,19 @@ RX_ANNOUNCE = re.compile(
 )
 # where a sentence holds two signings: "..., medan de nya städerna skriver under en avsiktsförklaring"
 RX_CLAUSE = re.compile(r",?\s+(?:medan|while|whereas|samtidigt\s+som)\s+|;\s+", re.IGNORECASE)
-# "samma dag", "the same day": the date of the signing stated just before
-RX_SAME_DAY = re.compile(r"\b(?:samma\s+dag|same\s+day|vid\s+samma\s+tillfälle|på\s+samma\s+gång)\b", re.IGNORECASE)
+# "samma dag", "the same day", "under eftermiddagen": the day of the date written just before
+RX_SAME_DAY = re.compile(
+    r"\b(?:samma\s+dag|same\s+day|vid\s+samma\s+tillfälle|på\s+samma\s+gång|senare\s+(?:samma\s+dag|under\s+dagen)|"
+    r"(?:under|på)\s+(?:för|efter)middagen|under\s+dagen|under\s+ceremonin|"
+    r"(?:during|in)\s+the\s+(?:afternoon|morning|day|ceremony)|later\s+that\s+day)\b",
+    re.IGNORECASE,
+)
+# a signing verb in a past tense (a report, even when the page was written before the date)
+RX_SIGN_PAST = re.compile(
+    r"\b(?:skrev|skrevs|signerade|signerades|undertecknade|undertecknades|tecknade|tecknades|förnyade|förnyades|"
+    r"har\s+(?:\w+\s+){0,3}?(?:skrivit|signerat|undertecknat|tecknat|förnyat)|signed|renewed)\b",
+    re.IGNORECASE,
+)
 
 # list items that are a party's contract document: "Ystads klimatkontrakt (pdf, 1 MB)"
 RX_DOCUMENT_ITEM = re.compile(
