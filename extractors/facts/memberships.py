@@ -1,106 +1,222 @@
-"""Memberships: a municipality in Klimatneutrala städer 2030 or the EU Mission, its intake and twin city."""
+"""Memberships: a municipality in Klimatneutrala städer 2030 or the EU Mission, its intake and twin city.
+
+Read from sentences that say a municipality is part of, joins or was selected for an initiative
+("Eskilstuna ingår sedan 2021 i satsningen", "14 new cities are part of the initiative: A, B, ...",
+"De nya städerna var A, B och C" after a sentence naming the initiative), with its members named,
+pointed to by a group reference ("de nio pionjärstäderna"), or the page's own municipality; and
+from lists of members under a heading that names the initiative ("The 23 cities in Climate
+Neutral Cities 2030": "Wave 1 (since the start): ..."), tables of cities included. A
+municipality has one membership per initiative on a page: what several sentences say of it is
+merged. The intake (cohort) is "pilot-2020" for the first cities ("sedan starten",
+"pionjärstäderna") and the joining year for the others; a twin city ("tvillingstad") goes on the
+newer member's row.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field
+from datetime import date
 
-from extractors.document import Document, dedupe, municipality_list
+from extractors.document import Document, Sent, group_reference, municipality_list, resolve_group
 from extractors.facts.vocabulary import (
     K2030_INITIATIVE,
-    RX_EVCD,
     RX_ANNOUNCE,
-    RX_NOT_A_FACT,
     RX_INITIATIVE_EU,
     RX_INITIATIVE_K,
     RX_JOIN_YEAR,
     RX_LOOKALIKE,
     RX_MEMBER,
+    RX_NOT_A_FACT,
     RX_PIONEER,
     RX_PLURAL_CITIES,
+    RX_PROGRAMME_MEMBER,
     RX_SELF,
     RX_SIGN,
     RX_SINCE,
 )
 from klimatkontrakt.model import Membership
-from klimatkontrakt.normalise.dates import find_dates
+from klimatkontrakt.normalise.dates import MONTHS
 from klimatkontrakt.normalise.municipalities import find_municipalities
 
+EU_INITIATIVE = "eu-mission-cities"
 RX_BOTH = re.compile(r"^(?:Båda|De\s+två|Both|The\s+two)\s+(?:kommunerna|städerna|municipalities|cities)\b", re.IGNORECASE)
+RX_NEW = re.compile(r"\b(?:nya|new|anslöt|ansluter|anslutit|joined|joins?|kom\s+in|kommer\s+in|tillkom\w*)\b", re.IGNORECASE)
+RX_MEMBERS_HEADING = re.compile(
+    r"\b(?:städer(?:na)?|kommuner(?:na)?|cities|municipalities|deltagare|members|medlemmar|fakta)\b", re.IGNORECASE)
+RX_RELATIVE_YEAR = re.compile(r"\b(?P<this>i\s+år|this\s+year|under\s+året)\b|\b(?P<last>i\s+fjol|förra\s+året|last\s+year)\b",
+                              re.IGNORECASE)
+RX_MONTH = re.compile(r"\b(?:i|in|sedan|since)\s+(?P<m>" + "|".join(m for m in MONTHS if len(m) > 3) + r")\b(?!\s+\d)",
+                      re.IGNORECASE)
+RX_AGO = re.compile(r"\bför\s+(ett|två|tre|fyra|fem|\d+)\s+år\s+sedan\b|\b(a|one|two|three|\d+)\s+years?\s+ago\b", re.IGNORECASE)
+_AGO_WORDS = {"ett": 1, "a": 1, "one": 1, "två": 2, "two": 2, "tre": 3, "three": 3, "fyra": 4, "fem": 5}
+
+
+@dataclass
+class _Member:
+    """What a page says of one municipality's membership of one initiative, merged."""
+
+    code: str
+    initiative: str
+    evidence: list[str] = field(default_factory=list)
+    joined_on: date | None = None
+    joined_year: int | None = None
+    cohort: str | None = None
+    twin: str | None = None
+
+    def add(self, evidence: str, joined_on: date | None, joined_year: int | None, cohort: str | None) -> None:
+        if evidence not in self.evidence:
+            self.evidence.append(evidence)
+        self.joined_on = self.joined_on or joined_on
+        self.joined_year = self.joined_year or joined_year or (joined_on.year if joined_on else None)
+        self.cohort = self.cohort or cohort
 
 
 def find_memberships(doc: Document) -> list[Membership]:
-    out: list[Membership] = []
-    twins = {s.pos: pair for s in doc.sents if "membership" in s.triggers and RX_TWIN.search(s.text)
-             and (pair := twin_pair(s.text, s.city_code or doc.own_code)) is not None}
+    members: dict[tuple[str, str], _Member] = {}
+
+    def add(code: str, initiative: str, evidence: str, joined_on=None, joined_year=None, cohort=None) -> _Member:
+        m = members.setdefault((code, initiative), _Member(code, initiative))
+        m.add(evidence, joined_on, joined_year, cohort if initiative == K2030_INITIATIVE else None)
+        return m
+
     for s in doc.sents:
-        t = s.text
-        if "membership" not in s.triggers:
+        reading = _read(doc, s)
+        if reading is None:
             continue
-        in_k, in_eu = RX_INITIATIVE_K.search(t), RX_INITIATIVE_EU.search(t)
-        if not (in_k or in_eu):
-            continue  # names no initiative (checked first: far cheaper than RX_MEMBER on long pages)
-        mm = RX_MEMBER.search(t)
-        if not mm or (RX_NOT_A_FACT.search(t) or RX_ANNOUNCE.search(t)) or RX_LOOKALIKE.search(t):
-            continue
-        initiatives = []
-        if in_k and (re.search(r"Klimatneutrala\s+städer|Climate[-\s]Neutral\s+Cities\s*2030|Viable\s+Cities", t, re.I)
-                                          or (doc.about_k2030 and not RX_INITIATIVE_EU.search(t))):
-            initiatives.append(K2030_INITIATIVE)
-        if in_eu:
-            initiatives.append("eu-mission-cities")
-        if not initiatives:
-            continue
-        own = s.city_code or doc.own_code
-        codes = []
-        for m in find_municipalities(t, own):
-            if m.code not in codes:
-                codes.append(m.code)
-        if not codes and RX_BOTH.match(t) and s.pos > 0:  # "Båda kommunerna har ingått i ..."
-            named = municipality_list(doc.sents[s.pos - 1].text)
-            codes = named if len(named) == 2 else []
-        if not codes and own and (RX_SELF.search(t) or not RX_PLURAL_CITIES.search(t)):
-            codes = [own]
-        if not codes and RX_PLURAL_CITIES.search(t) and s.pos + 1 < len(doc.sents):
-            nxt = doc.sents[s.pos + 1]
-            if nxt.block is s.block and re.search(r"\b(?:bland\s+(?:dem|andra|annat)|däribland|among\s+them|including)\b", nxt.text, re.I) \
-                    and re.search(r"\b(?:nya|new)\b", t + " " + nxt.text, re.I):
-                codes = municipality_list(nxt.text)
-        if s.pos in twins:  # the twin joined earlier: this sentence dates only the other
-            codes = [c for c in codes if c != twins[s.pos][1]]
-        if not codes:
-            continue
-        ref = doc.page.published_on
-        ds = [d for d in find_dates(t, ref) if d.year_given or ref]
-        if RX_SIGN.search(t) or RX_EVCD.search(t):
-            # a signing sentence that also says "part of the initiative": its date is the signing's
-            ds = [d for d in ds if RX_SINCE.search(t[max(0, d.start - 14) : d.start])]
-        joined_on = sorted(ds, key=lambda d: abs(d.start - mm.start()))[0].value if ds else None
-        joined_year = joined_on.year if joined_on else None
-        ago = re.search(r"\bför\s+(ett|två|tre|fyra|fem|\d+)\s+år\s+sedan\b|\b(a|one|two|three|\d+)\s+years?\s+ago\b", t, re.I)
-        if joined_year is None and ago and ref:
-            n = ago.group(1) or ago.group(2)
-            words = {"ett": 1, "a": 1, "one": 1, "två": 2, "two": 2, "tre": 3, "three": 3, "fyra": 4, "fem": 5}
-            joined_year = ref.year - (int(n) if n.isdigit() else words.get(n.lower(), 1))
-        if joined_year is None and not (RX_SIGN.search(t) or RX_EVCD.search(t)):
-            ys = RX_JOIN_YEAR.findall(t)
-            ys = [int(y) for y in ys if not re.search(rf"(?:till|by|mål\w*\s+\w+)\s+{y}", t) and y != "2030"]
-            if ys:
-                joined_year = ys[0]
-        cohort = "pilot-2020" if RX_PIONEER.search(t) else (str(joined_year) if joined_year and joined_year >= 2021 else None)
+        initiatives, codes, evidence = reading
+        joined_on, joined_year, cohort = _when(doc, s)
         for code in codes:
-            for ini in initiatives:
-                out.append(Membership(code, ini, t, joined_on, joined_year, cohort if ini != "eu-mission-cities" else None))
-    out = dedupe(out, lambda m: (m.municipality_code, m.initiative_id, m.joined_on, m.joined_year, m.cohort))
-    informed = {(m.municipality_code, m.initiative_id) for m in out if m.joined_on or m.joined_year or m.cohort}
-    kept, seen = [], set()
-    for m in out:
-        key = (m.municipality_code, m.initiative_id)
-        if not (m.joined_on or m.joined_year or m.cohort) and (key in informed or key in seen):
+            for initiative in initiatives:
+                add(code, initiative, evidence, joined_on, joined_year, cohort)
+    for codes, initiative, evidence, joined_on, joined_year, cohort in _member_lists(doc):
+        for code in codes:
+            add(code, initiative, evidence, joined_on, joined_year, cohort)
+    if doc.about_k2030 and not doc.about_lookalike:
+        for s in doc.sents:
+            if "membership" not in s.triggers or not RX_TWIN.search(s.text) or RX_NOT_A_FACT.search(s.text):
+                continue
+            pair = twin_pair(s.text, s.city_code or doc.own_code)
+            if pair is None:
+                continue
+            newer, twin = pair
+            joined_on, joined_year, cohort = _when(doc, s)
+            add(twin, K2030_INITIATIVE, s.text)
+            add(newer, K2030_INITIATIVE, s.text, joined_on, joined_year, cohort if cohort != "pilot-2020" else None).twin = twin
+    return [Membership(m.code, m.initiative, " | ".join(m.evidence), m.joined_on, m.joined_year, m.cohort, m.twin)
+            for m in members.values()]
+
+
+def _initiatives(doc: Document, s: Sent, text: str) -> list[str]:
+    found = []
+    if RX_INITIATIVE_K.search(text) and not RX_PROGRAMME_MEMBER.search(text) and \
+            (re.search(r"Klimatneutrala\s+städer|Climate[-\s]Neutral\s+Cities|satsningen|the\s+initiative|initiativet|2030-städer",
+                       text, re.I) or (doc.about_k2030 and not RX_INITIATIVE_EU.search(text))):
+        found.append(K2030_INITIATIVE)
+    if RX_INITIATIVE_EU.search(text):
+        found.append(EU_INITIATIVE)
+    return found
+
+
+def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
+    """(initiatives, members, evidence) of a sentence stating memberships, else None."""
+    t = s.text
+    if "membership" not in s.triggers and not RX_MEMBER.search(t):
+        return None
+    mm = RX_MEMBER.search(t)
+    if not mm or RX_NOT_A_FACT.search(t) or RX_ANNOUNCE.search(t) or RX_LOOKALIKE.search(t) or t.rstrip().endswith("?") \
+            or re.search(r"\binte\s+(?:\w+\s+)?(?:med|en\s+av|del|part|member)|\bnot\s+(?:\w+\s+)?(?:part|a\s+member|one)", t, re.I):
+        return None
+    initiatives = _initiatives(doc, s, t)
+    evidence = t
+    if not initiatives:  # "De nya städerna var A, B och C." after the sentence that names the initiative
+        prev = doc.previous(s)
+        if prev is None or prev.block is not s.block or RX_NOT_A_FACT.search(prev.text):
+            return None
+        initiatives = _initiatives(doc, prev, prev.text)
+        if not initiatives or not RX_MEMBER.search(prev.text):
+            return None
+        evidence = f"{prev.text} {t}"
+    own = s.city_code or doc.own_code
+    codes = [m.code for m in find_municipalities(t, own)
+             if not re.search(r"(?:i|in|på|at|till|to|från|from)\s+$", t[max(0, m.start - 6):m.start], re.I)
+             or re.search(r"(?:ordförande|råd\w*)\s+i\s+$", t[max(0, m.start - 20):m.start])]
+    codes = list(dict.fromkeys(codes))
+    if RX_TWIN.search(t) and (pair := twin_pair(t, own)):
+        codes = [c for c in codes if c != pair[1]] or codes  # the twin's own membership comes from its pair
+    if not codes and RX_BOTH.match(t) and doc.previous(s) is not None:  # "Båda kommunerna har ingått i ..."
+        named = municipality_list(doc.previous(s).text)
+        codes = named if len(named) == 2 else []
+    group = group_reference(t)
+    if group is not None and len(codes) < 3:
+        resolved = resolve_group(doc, s, group)
+        if resolved is not None:
+            codes += [c for c in resolved.codes if c not in codes]
+            if resolved.pos != s.pos:
+                evidence = f"{evidence} {resolved.text}"
+    if not codes and own and group is None and (RX_SELF.search(t) or not RX_PLURAL_CITIES.search(t)):
+        codes = [own]
+    return (initiatives, codes, evidence) if codes else None
+
+
+def _when(doc: Document, s: Sent) -> tuple[date | None, int | None, str | None]:
+    """(joined_on, joined_year, cohort) a membership sentence states."""
+    t = s.text
+    ref = doc.page.published_on
+    signing = bool(RX_SIGN.search(t))
+    dates = [d for d in doc.dates(s) if not d.relative and (d.year_given or ref)]
+    if signing:  # a signing sentence that also says "part of the initiative": its date is the signing's
+        dates = [d for d in dates if RX_SINCE.search(t[max(0, d.start - 14):d.start])]
+    joined_on = dates[0].value if dates else None
+    year = joined_on.year if joined_on else None
+    if year is None:
+        years = [int(y) for y in RX_JOIN_YEAR.findall(t) if not re.search(rf"(?:till|by|mål\w*\s+\w+|år)\s+{y}", t) and y != "2030"]
+        year = years[0] if years and not signing else None
+    if year is None and ref:
+        rel, ago, month = RX_RELATIVE_YEAR.search(t), RX_AGO.search(t), RX_MONTH.search(t)
+        if rel:
+            year = ref.year if rel.group("this") else ref.year - 1
+        elif ago:
+            n = ago.group(1) or ago.group(2)
+            year = ref.year - (int(n) if n.isdigit() else _AGO_WORDS.get(n.lower(), 1))
+        elif month and not signing:
+            year = ref.year if MONTHS[month.group("m").lower()] <= ref.month else ref.year - 1
+    if RX_PIONEER.search(t):
+        return joined_on, year, "pilot-2020"
+    cohort = str(year) if year and year >= 2021 and (RX_NEW.search(t) or RX_MEMBER.search(t)) else None
+    return joined_on, year, cohort
+
+
+def _member_lists(doc: Document):
+    """Members listed under a heading or an intro naming the initiative: lines of names ("Wave 1
+    (since the start): A, B, C"), list items or table cells each naming one municipality."""
+    for group in doc.groups():
+        first = doc.sents[group.pos]
+        if "membership" in first.triggers and RX_MEMBER.search(first.text):
+            continue  # a sentence: read by _read
+        context = " ".join((doc.intro(first.block), *first.headings[:2]))
+        initiatives = _initiatives(doc, first, context)
+        if not initiatives or not RX_MEMBERS_HEADING.search(context) or RX_NOT_A_FACT.search(context) \
+                or RX_SIGN.search(first.headings[0] if first.headings else "") or RX_SIGN.search(doc.intro(first.block)):
             continue
-        seen.add(key)
-        kept.append(m)
-    return _with_twins(doc, kept, twins)
+        label = group.text.split(":")[0] if ":" in group.text[:80] else ""
+        heading_words = f"{label} {context}"
+        joined_on, year, cohort = _when(doc, first) if label else (None, None, None)
+        if cohort is None:
+            years = [int(y) for y in RX_JOIN_YEAR.findall(heading_words) if y != "2030"]
+            year = year or (years[0] if years else None)
+            cohort = "pilot-2020" if RX_PIONEER.search(label) else (str(year) if year and year >= 2021 else None)
+        members = [c for c in group.codes if not _not_member(doc, c, group)]
+        yield members, initiatives[0], f"{first.headings[0] if first.headings else context}: {group.text}", joined_on, year, cohort
+
+
+def _not_member(doc: Document, code: str, group) -> bool:
+    """A footnote or remark that takes one of the listed out ("Sala är ännu inte medlem")."""
+    for s in doc.sents[group.pos:]:
+        if re.search(r"\b(?:inte|ej|not)\b", s.text) and any(m.code == code for m in find_municipalities(s.text)) \
+                and re.search(r"\b(?:medlem|med\s+i|ingår|member|part\s+of)\b", s.text, re.I):
+            return True
+    return False
 
 
 RX_TWIN = re.compile(r"tvillingst(?:ad|äder)\w*|twin[\s-]+cit(?:y|ies)", re.IGNORECASE)
@@ -137,24 +253,3 @@ def twin_pair(text: str, own_code: str | None) -> tuple[str, str] | None:
     others = list(dict.fromkeys(m.code for m in munis if m.code != twin))
     member = others[0] if len(others) == 1 else (own_code if not others else None)
     return (member, twin) if member and member != twin else None
-
-
-def _with_twins(doc: Document, memberships: list[Membership], twins: dict[int, tuple[str, str]]) -> list[Membership]:
-    """Memberships of the Klimatneutrala städer 2030 initiative from twin-city sentences (`twins`:
-    sentence number -> twin_pair): the newer member gets its twin, both are members (only on pages
-    about the initiative)."""
-    if not doc.about_k2030 or doc.about_lookalike:
-        return memberships
-    out = list(memberships)
-    for pos, pair in twins.items():
-        s = doc.sents[pos]
-        if (RX_NOT_A_FACT.search(s.text) or RX_ANNOUNCE.search(s.text)):
-            continue
-        for code, twin in (pair, (pair[1], None)):
-            i = next((i for i, m in enumerate(out) if m.municipality_code == code and m.initiative_id == K2030_INITIATIVE), None)
-            if i is None:
-                out.append(Membership(code, K2030_INITIATIVE, s.text, twin_municipality_code=twin))
-            elif twin and out[i].twin_municipality_code is None:  # evidence: both sentences
-                evidence = out[i].evidence if s.text in out[i].evidence else f"{out[i].evidence} | {s.text}"
-                out[i] = replace(out[i], twin_municipality_code=twin, evidence=evidence)
-    return out

@@ -142,20 +142,32 @@ RX_PARTIES_LABEL = re.compile(
     re.IGNORECASE,
 )
 RX_INITIATIVE_K = re.compile(
-    r"Klimatneutrala\s+städer\s*2030|Climate[-\s]Neutral\s+Cities\s*2030|Viable\s+Cities(?:’|'|s)?\s+(?:satsning|initiativ|program)|"
-    r"\bsatsningen\b|\binitiativet\b|Viable\s+Cities",
+    r"Klimatneutrala\s+städer\s*2030|Climate[-\s]Neutral\s+Cities\s*2030|Viable\s+Cities(?:’|'|s)?\s+(?:satsning|initiativ)|"
+    r"\bsatsningen\b|\binitiativet\b|\bthe\s+initiative\b|2030-städer\w*|Viable\s+Cities",
     re.IGNORECASE,
 )
 RX_INITIATIVE_EU = re.compile(
     r"EU[-:]?s?\s*(?:städer)?mission\w*|Cities\s+Mission|EU\s+Mission|100\s+klimatneutrala\s+(?:och\s+smarta\s+)?städer|"
-    r"100\s+climate[-\s]neutral\s+(?:and\s+smart\s+)?cities|Mission\s+Cities|NetZeroCities|missionen\s+för\s+klimatneutrala",
+    r"100\s+climate[-\s]neutral\s+(?:and\s+smart\s+)?cities|Mission\s+Cities|missionen\s+för\s+klimatneutrala|"
+    r"(?:the|EU's)\s+mission\b|missionsstäder\w*|EU-mission\w*",
+    re.IGNORECASE,
+)
+# membership of the programme itself, not of its initiative: "medlem i innovationsprogrammet Viable Cities"
+RX_PROGRAMME_MEMBER = re.compile(
+    r"(?:medlem\w*|partner\w*|member\w*)\s+(?:i|of|in)\s+(?:det\s+)?(?:strategiska\s+)?(?:innovations)?(?:programmet\s+)?"
+    r"Viable\s+Cities\b(?!\s*(?:’|'|s)?\s*(?:satsning|initiativ))",
     re.IGNORECASE,
 )
 RX_MEMBER = re.compile(
-    r"\bingår\b|\bingick\b|\bingått\b|är\s+med\s+i|\bvar\s+med\b|varit\s+med|\banslö(?:t|ts)\b|\bansluter\b|\banslutit\b|\banslut(?:en|na)\b|"
-    r"\bgick\s+(?:\w+\s+){0,3}?med\s+i\b|\bgick\s+med\b|\bgår\s+med\b|\bblev\s+(?:\w+\s+){0,2}del\s+av|\b(?:är|blev|var|har\s+varit|has\s+been|became|is)\s+(?:[\w,]+\s+){0,4}?(?:en|one)\s+(?:av|of)\b|\bvaldes\s+(?:[\w,]+\s+){0,4}?ut\b|\bvalts\s+(?:[\w,]+\s+){0,3}?ut\b|"
-    r"\butsetts\b|\butsågs\b|\butvald\w*|\bselected\b|\bjoined\b|\bhas\s+been\s+part\b|\bis\s+(?:\w+\s+)?part\s+of\b|\bmedlem\w*|"
-    r"\bdeltar\b|\bantogs\b|\btillkom\w*|\bupptag\w*|\bdel\s+av\b|\btvillingstad\w*",
+    r"\bingår\b|\bingick\b|\bingått\b|är\s+med\b|\bvar\s+med\b|varit\s+med|\banslö(?:t|ts)\b|\bansluter\b|\banslutit\b|"
+    r"\banslut(?:en|na)\b|\bgick\s+(?:\w+\s+){0,3}?med\s+i\b|\bgick\s+med\b|\bgår\s+(?:\w+\s+){0,2}?(?:med|in)\b|"
+    r"\bblev\s+(?:\w+\s+){0,2}del\s+av|\b(?:är|blev|var|blir|har\s+varit|has\s+been|became|is|are|was|were)\s+"
+    r"(?:[\w,]+\s+){0,4}?(?:en|one)\s+(?:av|of)\b|\bvaldes\s+(?:[\w,]+\s+){0,4}?ut\b|\bvalts\s+(?:[\w,]+\s+){0,3}?ut\b|"
+    r"\butsetts\b|\butsågs\b|\butvald\w*|\bselected\b|\bjoin(?:s|ed)?\b|\b(?:has|have)\s+been\s+(?:part|involved)\b|"
+    r"\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:part|members?)\s+of\b|\b(?:are|is)\s+involved\b|\bmedlem\w*|"
+    r"\bdeltar\b|\bantogs\b|\btillkom\w*|\bupptag\w*|\bdel\s+av\b|\btvillingstad\w*|\bväxte\b|\bgrew\b|"
+    r"\bkom(?:mer|mit)?\s+(?:\w+\s+)?(?:in|med)\b|\b(?:är|var)\s+(?:de\s+)?(?:nya|new)\b|"
+    r"\bde\s+(?:nya\s+)?(?:städerna|kommunerna)\s+(?:är|var)\b|\bthe\s+(?:new\s+)?(?:cities|municipalities)\s+(?:are|were)\b",
     re.IGNORECASE,
 )
 RX_PIONEER = re.compile(
