@@ -49,8 +49,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
              "enligt", "kommunstyrelse", "kommunalråd", "oppositionsråd", "generaldirektör", "överdirektör",
              "programchef", "programdirektör", "director", "gd", "chair", "commissioner", "("),
     # find_memberships: an initiative's name (RX_INITIATIVE_K / _EU), or a twin city
-    "membership": ("klimatneutrala", "climate", "viable", "satsningen", "initiativet", "mission", "netzero",
-                   "tvilling", "twin"),
+    "membership": ("klimatneutrala", "climate", "viable", "satsningen", "initiativ", "mission", "netzero",
+                   "tvilling", "twin", "2030-städer", "pionjär", "pioneer", "vågen", "wave", "omgång"),
 }
 
 
@@ -356,6 +356,7 @@ class Group:
     pos: int  # the first sentence of it
     text: str  # the words that name them (evidence)
     context: str  # lower-case: the text, its intro and its headings (for "de nya", "pionjärerna")
+    union: bool = False  # two lists side by side taken together (only for a count: "the 23 cities")
 
 
 @dataclass(frozen=True)
@@ -476,5 +477,5 @@ def _groups(doc: Document) -> list[Group]:
     # two lists side by side ("Wave 1: ...", "Wave 2: ...") are also one group: "the 23 cities"
     for a, b in zip(out, out[1:]):
         if b.pos - a.pos <= 3 and not set(a.codes) & set(b.codes):
-            out.append(Group(a.codes + b.codes, a.pos, f"{a.text} {b.text}", f"{a.context} {b.context}"))
+            out.append(Group(a.codes + b.codes, a.pos, f"{a.text} {b.text}", f"{a.context} {b.context}", union=True))
     return out

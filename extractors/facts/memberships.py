@@ -129,14 +129,16 @@ def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
         return None
     initiatives = _initiatives(doc, s, t)
     evidence = t
-    if not initiatives:  # "De nya städerna var A, B och C." after the sentence that names the initiative
+    if not initiatives:  # "De nya städerna var A, B och C." after a sentence or heading naming the initiative
         prev = doc.previous(s)
-        if prev is None or prev.block is not s.block or RX_NOT_A_FACT.search(prev.text):
+        if prev is not None and (prev.block is s.block or prev.block.index == s.block.index - 1) \
+                and not RX_NOT_A_FACT.search(prev.text) and RX_MEMBER.search(prev.text):
+            initiatives = _initiatives(doc, prev, prev.text)
+            evidence = f"{prev.text} {t}"
+        if not initiatives and s.headings and RX_NEW.search(t):
+            initiatives = _initiatives(doc, s, s.headings[0])
+        if not initiatives:
             return None
-        initiatives = _initiatives(doc, prev, prev.text)
-        if not initiatives or not RX_MEMBER.search(prev.text):
-            return None
-        evidence = f"{prev.text} {t}"
     own = s.city_code or doc.own_code
     codes = [m.code for m in find_municipalities(t, own)
              if not re.search(r"(?:i|in|på|at|till|to|från|from)\s+$", t[max(0, m.start - 6):m.start], re.I)
@@ -192,7 +194,7 @@ def _member_lists(doc: Document):
     (since the start): A, B, C"), list items or table cells each naming one municipality."""
     for group in doc.groups():
         first = doc.sents[group.pos]
-        if "membership" in first.triggers and RX_MEMBER.search(first.text):
+        if group.union or _read(doc, first) is not None:
             continue  # a sentence: read by _read
         context = " ".join((doc.intro(first.block), *first.headings[:2]))
         initiatives = _initiatives(doc, first, context)
@@ -201,7 +203,7 @@ def _member_lists(doc: Document):
             continue
         label = group.text.split(":")[0] if ":" in group.text[:80] else ""
         heading_words = f"{label} {context}"
-        joined_on, year, cohort = _when(doc, first) if label else (None, None, None)
+        joined_on, year, cohort = _when(doc, first)
         if cohort is None:
             years = [int(y) for y in RX_JOIN_YEAR.findall(heading_words) if y != "2030"]
             year = year or (years[0] if years else None)

@@ -167,12 +167,18 @@ RX_MEMBER = re.compile(
     r"\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:part|members?)\s+of\b|\b(?:are|is)\s+involved\b|\bmedlem\w*|"
     r"\bdeltar\b|\bantogs\b|\btillkom\w*|\bupptag\w*|\bdel\s+av\b|\btvillingstad\w*|\bväxte\b|\bgrew\b|"
     r"\bkom(?:mer|mit)?\s+(?:\w+\s+)?(?:in|med)\b|\b(?:är|var)\s+(?:de\s+)?(?:nya|new)\b|"
-    r"\bde\s+(?:nya\s+)?(?:städerna|kommunerna)\s+(?:är|var)\b|\bthe\s+(?:new\s+)?(?:cities|municipalities)\s+(?:are|were)\b",
+    r"\bde\s+(?:\w+\s+)?(?:nya\s+)?(?:städerna|kommunerna|pionjärstäderna|pionjärkommunerna)\s+(?:i\s+\w+\s+)?(?:är|var)\b|"
+    r"\bthe\s+(?:\w+\s+)?(?:new\s+)?(?:cities|municipalities)\s+(?:in\s+\w+\s+)?(?:are|were)\b|"
+    r"\bbland\s+(?:de|dem)\b.{0,40}\bfinns\b",
     re.IGNORECASE,
 )
+# the first intake: "sedan starten", "de nio pionjärstäderna", "the first wave"; "pionjär" alone
+# is not enough (the 2024 intake has "nya pionjärstäder" of its own)
 RX_PIONEER = re.compile(
-    r"från\s+(?:första\s+)?(?:början|start(?:en)?)|sedan\s+start(?:en)?|pionjär\w*|\bpilot\w*|första\s+(?:vågen|omgången)|"
-    r"\bwave\s+1\b|de\s+nio\s+(?:första|ursprungliga)|en\s+av\s+de\s+nio|\bnine\s+pioneer|first\s+nine|from\s+the\s+(?:start|beginning)",
+    r"från\s+(?:första\s+)?(?:början|start(?:en)?)|sedan\s+start(?:en)?|\bpilot\w*|första\s+(?:vågen|omgången)|"
+    r"\bwave\s+1\b|\bomgång\s+1\b|de\s+nio\s+(?:första|ursprungliga|pionjär\w*)|en\s+av\s+de\s+nio|\bnine\s+pioneer|first\s+nine|"
+    r"from\s+the\s+(?:start|beginning)|since\s+the\s+(?:start|beginning)|(?:the\s+)?first\s+wave|the\s+nine\s+(?:original\s+)?cities|"
+    r"pionjär\w*\s+(?:från|sedan)\s+(?:2019|2020)",
     re.IGNORECASE,
 )
 RX_JOIN_YEAR = re.compile(
