@@ -364,7 +364,7 @@ class GroupReference:
     """"de nio städerna", "the 23 cities", "städerna i den första vågen", "de nya kommunerna"."""
 
     count: int | None
-    qualifier: str | None  # "pioneer" | "new"
+    qualifier: str | None  # "pioneer" | "new" | "old" (already members: "de städer som redan är med")
     start: int
     end: int
 
@@ -392,6 +392,9 @@ _NEW_WORDS = re.compile(r"\bnya\b|\bnew\b|anslö?t|anslutit|joined|kom\s+in|komm
                         r"second\s+round|växte")
 
 
+_RX_ALREADY = re.compile(r"\s+(?:som|that|which|who)\s+(?:\w+\s+)?(?:redan|already|sedan\s+tidigare)\b", re.IGNORECASE)
+
+
 def group_reference(text: str) -> GroupReference | None:
     """The first reference to a group of municipalities that needs a list to resolve: a
     definite or counted plural ("de nya städerna", "nio kommuner", "the 23 cities"); not "andra
@@ -409,7 +412,8 @@ def group_reference(text: str) -> GroupReference | None:
         wave = (m.group("wave") or "").lower()
         qualifier = "pioneer" if q in ("första", "ursprungliga", "first", "original", "pioneering") or \
             noun.startswith("pionjär") or "pioneer" in noun or wave in ("första", "first") else \
-            "new" if q in ("nya", "new") or wave in ("andra", "second") else None
+            "new" if q in ("nya", "new") or wave in ("andra", "second") else \
+            "old" if _RX_ALREADY.match(text[m.end():]) else None
         return GroupReference(count, qualifier, m.start(), m.end())
     return None
 
@@ -424,11 +428,13 @@ def resolve_group(doc: Document, s: Sent, ref: GroupReference) -> Group | None:
         if not fitting:
             fitting = [g for g in groups if abs(len(g.codes) - ref.count) == 1]
             fitting = fitting if len(fitting) == 1 else []
-    elif ref.qualifier:
+    elif ref.qualifier in ("pioneer", "new"):
         fitting = groups
     else:
         fitting = groups if len({g.codes for g in groups}) == 1 else []
-    if ref.qualifier:
+    if ref.qualifier == "old":
+        fitting = [g for g in fitting if not _NEW_WORDS.search(g.context)]
+    elif ref.qualifier:
         words = _PIONEER_WORDS if ref.qualifier == "pioneer" else _NEW_WORDS
         kind = [g for g in fitting if words.search(g.context)]
         other = _NEW_WORDS if ref.qualifier == "pioneer" else _PIONEER_WORDS

@@ -49,6 +49,8 @@ RX_RELATIVE_YEAR = re.compile(r"\b(?P<this>i\s+år|this\s+year|under\s+året)\b|
 RX_MONTH = re.compile(r"\b(?:i|in|sedan|since)\s+(?P<m>" + "|".join(m for m in MONTHS if len(m) > 3) + r")\b(?!\s+\d)",
                       re.IGNORECASE)
 RX_AGO = re.compile(r"\bför\s+(ett|två|tre|fyra|fem|\d+)\s+år\s+sedan\b|\b(a|one|two|three|\d+)\s+years?\s+ago\b", re.IGNORECASE)
+RX_INTAKE_YEAR = re.compile(r"(?P<y>(?:19|20)\d\d)\s+års\s+(?:utlysning|ansökningsomgång|omgång|intag)|"
+                            r"\bthe\s+(?P<y2>(?:19|20)\d\d)\s+(?:call|intake|round)", re.IGNORECASE)
 _AGO_WORDS = {"ett": 1, "a": 1, "one": 1, "två": 2, "two": 2, "tre": 3, "three": 3, "fyra": 4, "fem": 5}
 
 
@@ -108,14 +110,31 @@ def find_memberships(doc: Document) -> list[Membership]:
 
 
 def _initiatives(doc: Document, s: Sent, text: str) -> list[str]:
+    """The initiatives a text names as something to be a member of: Klimatneutrala städer 2030
+    ("satsningen", "the initiative"), the EU Mission when selection or membership is said of it
+    (not a programme run within it, such as a NetZeroCities twinning)."""
     found = []
     if RX_INITIATIVE_K.search(text) and not RX_PROGRAMME_MEMBER.search(text) and \
-            (re.search(r"Klimatneutrala\s+städer|Climate[-\s]Neutral\s+Cities|satsningen|the\s+initiative|initiativet|2030-städer",
-                       text, re.I) or (doc.about_k2030 and not RX_INITIATIVE_EU.search(text))):
+            re.search(r"Klimatneutrala\s+städer|Climate[-\s]Neutral\s+Cities|satsning|the\s+initiative|initiativ|2030-städer",
+                      text, re.I):
         found.append(K2030_INITIATIVE)
-    if RX_INITIATIVE_EU.search(text):
+    if RX_INITIATIVE_EU.search(text) and RX_EU_MEMBER.search(text):
         found.append(EU_INITIATIVE)
     return found
+
+
+RX_EU_MEMBER = re.compile(
+    r"utvald\w*|utsedd\w*|valdes|valts|selected|chosen|ingår|är\s+med|var\s+med|en\s+av\s+de\s+(?:sju|svenska|100|hundra)|"
+    r"one\s+of\s+the\s+(?:seven|swedish|100|hundred)|part\s+of|members?\b|medlem|missionsstad\w*|mission\s+cit(?:y|ies)",
+    re.IGNORECASE,
+)
+# where a sentence's membership clause ends: "A har varit med sedan 2021 och har, liksom B, ..."
+RX_CLAUSE_END = re.compile(
+    r",?\s+och\s+(?=(?:har|är|blir|kan|ska|var|får|ger|tar|vill|lyfter|has|is|was|will)\b)|,\s+men\s+|;\s+|\s+[–—]\s+(?=[a-zåäö])",
+    re.IGNORECASE,
+)
+RX_ONE_OF = re.compile(r"\b(?:är|blev|blir|var|har\s+varit)\s+(?:[\w,]+\s+){0,3}?en\s+av\s+de\b|\b(?:is|was|became|has\s+been)\s+one\s+of\s+the\b",
+                       re.IGNORECASE)
 
 
 def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
@@ -140,16 +159,28 @@ def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
         if not initiatives:
             return None
     own = s.city_code or doc.own_code
-    codes = [m.code for m in find_municipalities(t, own)
-             if not re.search(r"(?:i|in|på|at|till|to|från|from)\s+$", t[max(0, m.start - 6):m.start], re.I)
-             or re.search(r"(?:ordförande|råd\w*)\s+i\s+$", t[max(0, m.start - 20):m.start])]
+    end = len(t)
+    for boundary in RX_CLAUSE_END.finditer(t):
+        if boundary.start() > mm.end():
+            end = boundary.start()
+            break
+    clause = t[:end]
+    codes = [m.code for m in find_municipalities(clause, own)
+             if not re.search(r"(?:i|in|på|at|till|to|från|from)\s+$", clause[max(0, m.start - 6):m.start], re.I)
+             or re.search(r"(?:ordförande|råd\w*)\s+i\s+$", clause[max(0, m.start - 20):m.start])]
     codes = list(dict.fromkeys(codes))
-    if RX_TWIN.search(t) and (pair := twin_pair(t, own)):
-        codes = [c for c in codes if c != pair[1]] or codes  # the twin's own membership comes from its pair
+    twin = _twin_of(t, own)
+    if twin is not None:
+        codes = [c for c in codes if c != twin[1]] or codes  # the twin's own membership comes from its pair
     if not codes and RX_BOTH.match(t) and doc.previous(s) is not None:  # "Båda kommunerna har ingått i ..."
         named = municipality_list(doc.previous(s).text)
         codes = named if len(named) == 2 else []
-    group = group_reference(t)
+    group = group_reference(clause)
+    if group is not None and RX_ONE_OF.search(clause) and codes:
+        group = None  # "Lund är en av de nio kommunerna": Lund, not the nine
+    if group is not None and re.search(r"\bfrån\s+\w+\s+till\s+\w+\s+(?:städer|kommuner)|\bfrom\s+\w+\s+to\s+\w+\s+(?:cities|municipalities)",
+                                       clause, re.I):
+        group = None  # "växte från nio till 23 städer": a count, not a list
     if group is not None and len(codes) < 3:
         resolved = resolve_group(doc, s, group)
         if resolved is not None:
@@ -159,6 +190,19 @@ def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
     if not codes and own and group is None and (RX_SELF.search(t) or not RX_PLURAL_CITIES.search(t)):
         codes = [own]
     return (initiatives, codes, evidence) if codes else None
+
+
+def _twin_of(text: str, own: str | None) -> tuple[str, str] | None:
+    """twin_pair, and the genitive form: "A blir Bs tvillingstad" (B is A's twin)."""
+    pair = twin_pair(text, own)
+    if pair is not None or not RX_TWIN.search(text):
+        return pair
+    for m in find_municipalities(text, own, strict=False):
+        if re.match(r"s?\s+tvillingstad\b", text[m.end - 1 if text[m.end - 1] == "s" else m.end:]) and text[m.start:m.end].endswith("s"):
+            others = [x.code for x in find_municipalities(text, own) if x.code != m.code]
+            if others:
+                return others[0], m.code
+    return None
 
 
 def _when(doc: Document, s: Sent) -> tuple[date | None, int | None, str | None]:
@@ -172,8 +216,13 @@ def _when(doc: Document, s: Sent) -> tuple[date | None, int | None, str | None]:
     joined_on = dates[0].value if dates else None
     year = joined_on.year if joined_on else None
     if year is None:
-        years = [int(y) for y in RX_JOIN_YEAR.findall(t) if not re.search(rf"(?:till|by|mål\w*\s+\w+|år)\s+{y}", t) and y != "2030"]
-        year = years[0] if years and not signing else None
+        years = [int(m.group("y")) for m in RX_JOIN_YEAR.finditer(t) if m.group("y") != "2030"
+                 and not re.search(rf"(?:till|by|mål\w*\s+\w+|år)\s+{m.group('y')}", t)
+                 and (not signing or re.match(r"(?:sedan|since|starten|från)", m.group(0), re.I))]
+        year = years[0] if years else None
+    if year is None:
+        intake = RX_INTAKE_YEAR.search(t)
+        year = int(intake.group("y") or intake.group("y2")) if intake else None
     if year is None and ref:
         rel, ago, month = RX_RELATIVE_YEAR.search(t), RX_AGO.search(t), RX_MONTH.search(t)
         if rel:

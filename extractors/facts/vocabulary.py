@@ -165,7 +165,7 @@ RX_MEMBER = re.compile(
     r"(?:[\w,]+\s+){0,4}?(?:en|one)\s+(?:av|of)\b|\bvaldes\s+(?:[\w,]+\s+){0,4}?ut\b|\bvalts\s+(?:[\w,]+\s+){0,3}?ut\b|"
     r"\butsetts\b|\butsågs\b|\butvald\w*|\bselected\b|\bjoin(?:s|ed)?\b|\b(?:has|have)\s+been\s+(?:part|involved)\b|"
     r"\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:part|members?)\s+of\b|\b(?:are|is)\s+involved\b|\bmedlem\w*|"
-    r"\bdeltar\b|\bantogs\b|\btillkom\w*|\bupptag\w*|\bdel\s+av\b|\btvillingstad\w*|\bväxte\b|\bgrew\b|"
+    r"\bdeltar\b|\bantogs\b|\btillkom\w*|\bupptag\w*|\b(?:är|blev|blir|var|is|are)\s+(?:en\s+)?del\s+av\b|\btvillingstad\w*|\bväxte\b|\bgrew\b|"
     r"\bkom(?:mer|mit)?\s+(?:\w+\s+)?(?:in|med)\b|\b(?:är|var)\s+(?:de\s+)?(?:nya|new)\b|"
     r"\bde\s+(?:\w+\s+)?(?:nya\s+)?(?:städerna|kommunerna|pionjärstäderna|pionjärkommunerna)\s+(?:i\s+\w+\s+)?(?:är|var)\b|"
     r"\bthe\s+(?:\w+\s+)?(?:new\s+)?(?:cities|municipalities)\s+(?:in\s+\w+\s+)?(?:are|were)\b|"
@@ -182,7 +182,7 @@ RX_PIONEER = re.compile(
     re.IGNORECASE,
 )
 RX_JOIN_YEAR = re.compile(
-    r"(?:sedan|från|år|i|under|in|since|hösten|våren|sommaren|vintern|starten|januari|februari|mars|april|maj|juni|juli|"
+    r"(?:sedan|från|år|i|under|in|since|hösten|våren|sommaren|vintern|starten|omgången|vågen|intaget|round|wave|januari|februari|mars|april|maj|juni|juli|"
     r"augusti|september|oktober|november|december)\s+(?:starten\s+|hösten\s+|våren\s+|år\s+)?"
     r"(?P<y>(?:19|20)\d\d)\b",
     re.IGNORECASE,
