@@ -357,6 +357,7 @@ class Group:
     text: str  # the words that name them (evidence)
     context: str  # lower-case: the text, its intro and its headings (for "de nya", "pionjärerna")
     union: bool = False  # two lists side by side taken together (only for a count: "the 23 cities")
+    items: bool = False  # list items or table cells, not names in a sentence
 
 
 @dataclass(frozen=True)
@@ -468,7 +469,7 @@ def _groups(doc: Document) -> list[Group]:
                 first = doc.first_sentence(b)
                 if first is not None:
                     context = " ".join((doc.intro(b), *first.headings, *texts)).lower()
-                    out.append(Group(tuple(codes), first.pos, " ".join(texts), context))
+                    out.append(Group(tuple(codes), first.pos, " ".join(texts), context, items=True))
                 i = j
                 continue
         if not b.is_heading and len(_RX_LISTY.findall(b.text)) >= 2:

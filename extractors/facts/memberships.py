@@ -36,7 +36,7 @@ from extractors.facts.vocabulary import (
     RX_SINCE,
 )
 from klimatkontrakt.model import Membership
-from klimatkontrakt.normalise.dates import MONTHS
+from klimatkontrakt.normalise.dates import MONTHS, find_dates
 from klimatkontrakt.normalise.municipalities import find_municipalities
 
 EU_INITIATIVE = "eu-mission-cities"
@@ -133,7 +133,7 @@ RX_CLAUSE_END = re.compile(
     r",?\s+och\s+(?=(?:har|är|blir|kan|ska|var|får|ger|tar|vill|lyfter|has|is|was|will)\b)|,\s+men\s+|;\s+|\s+[–—]\s+(?=[a-zåäö])",
     re.IGNORECASE,
 )
-RX_ONE_OF = re.compile(r"\b(?:är|blev|blir|var|har\s+varit)\s+(?:[\w,]+\s+){0,3}?en\s+av\s+de\b|\b(?:is|was|became|has\s+been)\s+one\s+of\s+the\b",
+RX_ONE_OF = re.compile(r"\b(?:är|blev|blir|var|har\s+varit)\s+(?:[\w,]+\s+){0,5}?en\s+av\s+de\b|\b(?:is|was|became|has\s+been)\s+one\s+of\s+the\b",
                        re.IGNORECASE)
 
 
@@ -176,14 +176,13 @@ def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
         named = municipality_list(doc.previous(s).text)
         codes = named if len(named) == 2 else []
     group = group_reference(clause)
-    if group is not None and RX_ONE_OF.search(clause) and codes:
-        group = None  # "Lund är en av de nio kommunerna": Lund, not the nine
+    one_of = bool(RX_ONE_OF.search(clause) and codes)  # "Lund är en av de nio": Lund, and the nine if a fact box lists them
     if group is not None and re.search(r"\bfrån\s+\w+\s+till\s+\w+\s+(?:städer|kommuner)|\bfrom\s+\w+\s+to\s+\w+\s+(?:cities|municipalities)",
                                        clause, re.I):
         group = None  # "växte från nio till 23 städer": a count, not a list
     if group is not None and len(codes) < 3:
         resolved = resolve_group(doc, s, group)
-        if resolved is not None:
+        if resolved is not None and (resolved.items or not one_of):
             codes += [c for c in resolved.codes if c not in codes]
             if resolved.pos != s.pos:
                 evidence = f"{evidence} {resolved.text}"
@@ -247,12 +246,17 @@ def _member_lists(doc: Document):
             continue  # a sentence: read by _read
         context = " ".join((doc.intro(first.block), *first.headings[:2]))
         initiatives = _initiatives(doc, first, context)
-        if not initiatives or not RX_MEMBERS_HEADING.search(context) or RX_NOT_A_FACT.search(context) \
+        if not initiatives or not (RX_MEMBERS_HEADING.search(context) or RX_NEW.search(context)) or RX_NOT_A_FACT.search(context) \
                 or RX_SIGN.search(first.headings[0] if first.headings else "") or RX_SIGN.search(doc.intro(first.block)):
             continue
         label = group.text.split(":")[0] if ":" in group.text[:80] else ""
         heading_words = f"{label} {context}"
         joined_on, year, cohort = _when(doc, first)
+        heading_dates = [d for h in first.headings[:1] for d in find_dates(h) if d.year_given]
+        if joined_on is None and heading_dates:
+            joined_on = heading_dates[0].value
+            year = year or joined_on.year
+            cohort = cohort or (str(year) if year >= 2021 else None)
         if cohort is None:
             years = [int(y) for y in RX_JOIN_YEAR.findall(heading_words) if y != "2030"]
             year = year or (years[0] if years else None)
