@@ -10,9 +10,12 @@ from extractors.document import Document, Sent, dedupe, section_date
 from extractors.facts.vocabulary import RX_QUOTE_START
 from klimatkontrakt.model import Role
 from klimatkontrakt.normalise.agencies import find_agencies, resolve_agency
-from klimatkontrakt.normalise.municipalities import find_municipalities
+from klimatkontrakt.normalise.municipalities import find_municipalities, resolve_municipality
 from klimatkontrakt.normalise.people import (
+    LEADING_WORDS,
     NAME,
+    PARTY,
+    normalise_party,
     find_attributions,
     find_party_people,
     find_titled_people,
@@ -24,8 +27,21 @@ _MUNI_ROLES = {"ks-ordforande", "ks-vice-ordforande", "kommunalrad", "opposition
 _RX_GD_LIST = re.compile(rf"(?P<name>{NAME})\s*,\s*(?P<org>[A-ZÅÄÖ][\wåäö]+(?:\s+[A-Za-zåäö]+){{0,3}})")
 
 
+def _person_name(name: str) -> str | None:
+    """The name without a leading preposition ("Med Jonas Hedenius"); None for a municipality's
+    or an agency's name read as a person's ("Göteborgs Stad", "Swedish Energy Agency")."""
+    stripped = LEADING_WORDS.sub("", name)
+    name = stripped if " " in stripped else name
+    if find_agencies(name) or resolve_municipality(name) or re.search(r"\b(?:Stad|Agency|Administration|kommun)\b", name):
+        return None
+    return name
+
+
 def _role_record(doc: Document, s: Sent, p, as_of: date | None) -> Role | None:
     if not p.role and not p.party:
+        return None
+    name = _person_name(p.name)
+    if name is None:
         return None
     role_text = p.role or ""
     codes = [m.code for m in find_municipalities(role_text, s.city_code or doc.own_code, strict=False)]
@@ -33,13 +49,39 @@ def _role_record(doc: Document, s: Sent, p, as_of: date | None) -> Role | None:
     code = codes[0] if codes else None
     org = orgs[0] if orgs else None
     municipal = p.role_normalised in _MUNI_ROLES or bool(re.search(r"kommun|stad|municipal|city", role_text, re.I)) or (p.party and not org)
-    if code is None and org is None and municipal:
+    if org is None and p.role_normalised == "programchef" and (doc.is_viablecities or "Viable Cities" in s.text):
+        org = "viable-cities"
+    if code is None and org is None and (municipal or not doc.is_viablecities):
+        # an official of a municipal page serves the page's municipality
         code = s.city_code or doc.own_code
         if code is None:
             code = _nearby_municipality(doc, s)
-    if org is None and p.role_normalised == "programchef" and doc.is_viablecities:
-        org = "viable-cities"
-    return Role(p.name, s.text, p.role, p.role_normalised, p.party, code, org, as_of)
+    return Role(name, s.text, p.role, p.role_normalised, p.party, code, org, as_of)
+
+
+# "kommunstyrelseordförandena: Eva Ek (C), Kristianstad, Per Ny (S), Lund och ..."
+RX_TITLE_LIST = re.compile(
+    r"(?P<title>kommunstyrelse(?:ns)?\s*ordförandena|kommunstyrelseordförandena|kommunalråden|oppositionsråden|"
+    r"the\s+chairs?\s+of\s+the\s+municipal\s+(?:executive\s+)?boards?|mayors)\s*(?:[\w\s]{0,30}?)[:,–]\s*",
+    re.IGNORECASE,
+)
+RX_TITLE_LIST_ITEM = re.compile(rf"(?P<name>{NAME})\s*{PARTY}\s*,\s*(?P<place>[A-ZÅÄÖ][\wåäö-]+(?:\s+[a-zåäö]+)?)")
+
+
+def _title_list(doc: Document, s: Sent, as_of: date | None) -> list[Role]:
+    m = RX_TITLE_LIST.search(s.text)
+    if not m:
+        return []
+    title = m.group("title")
+    role = "kommunstyrelsens ordförande" if "ordförande" in title.lower() or "chair" in title.lower() or "mayor" in title.lower() \
+        else title.lower().removesuffix("en")
+    out = []
+    for item in RX_TITLE_LIST_ITEM.finditer(s.text, m.end()):
+        code = resolve_municipality(item.group("place"))
+        name = _person_name(normalise_ws(item.group("name")))
+        if code and name:
+            out.append(Role(name, s.text, role, normalise_role(role), normalise_party(item.group("party")), code, None, as_of))
+    return out
 
 
 def _nearby_municipality(doc: Document, s: Sent, back: int = 2) -> str | None:
@@ -111,9 +153,11 @@ def find_roles(doc: Document) -> list[Role]:
         as_of = section_date(doc, s) or doc.page.published_on
         found = [*find_attributions(s.text), *find_titled_people(s.text), *find_party_people(s.text)] \
             if "role" in s.triggers else []
+        listed = _title_list(doc, s, as_of) if "role" in s.triggers else []
+        out += listed
         for p, _ in found:
             r = _role_record(doc, s, p, as_of)
-            if r:
+            if r and not any(x.person_name == r.person_name for x in listed):
                 out.append(r)
         # an attribution on its own line after a quote: "Namn Namnsson (S), kommunstyrelsens ordförande"
         if len(s.text) <= 160 and s.block.text.startswith(s.text[:20]) and s.pos > 0:
@@ -127,7 +171,8 @@ def find_roles(doc: Document) -> list[Role]:
         if "role" not in s.triggers:
             continue
         for name, role, org in find_agency_people(s.text):
-            out.append(Role(name, s.text, role, normalise_role(role), None, None, org, as_of))
+            if _person_name(name):
+                out.append(Role(_person_name(name), s.text, role, normalise_role(role), None, None, org, as_of))
         # "generaldirektörerna ...: Namn Namnsson, Energimyndigheten; ..."
         if re.search(r"generaldirektör\w*|directors?[\s-]general", s.text, re.I):
             for m in _RX_GD_LIST.finditer(s.text):
@@ -135,7 +180,16 @@ def find_roles(doc: Document) -> list[Role]:
                 org = org if isinstance(org, str) or org is None else org.organisation_id
                 if org and org != "viable-cities":
                     out.append(Role(m.group("name"), s.text, "generaldirektör", "generaldirektor", None, None, org, as_of))
-    # "Namn (S)" again without the title, or read with a place before it ("i Umeå Stina Ek (C)")
-    titled = {r.person_name for r in out if r.role}
-    out = [r for r in out if r.role or not any(r.person_name == t or r.person_name.endswith(f" {t}") for t in titled)]
-    return dedupe(out, lambda r: (r.person_name, r.role_normalised or r.role, r.municipality_code, r.organisation_id))
+    return _one_per_role(out)
+
+
+def _one_per_role(found: list[Role]) -> list[Role]:
+    """One row per person and role: a person named again without the title, or with another
+    wording of it, is the same role; a row without a normalised role is kept only when the
+    person has no other ("i Umeå Stina Ek (C)" read as "Umeå Stina Ek")."""
+    titled = {r.person_name for r in found if r.role}
+    found = [r for r in found if r.role or not any(r.person_name == t or r.person_name.endswith(f" {t}") for t in titled)]
+    normalised = {(r.person_name, r.organisation_id or r.municipality_code) for r in found if r.role_normalised}
+    found = [r for r in found if r.role_normalised or (r.person_name, r.organisation_id or r.municipality_code) not in normalised]
+    return dedupe(found, lambda r: (r.person_name, r.role_normalised or "", r.municipality_code, r.organisation_id)
+                  if r.role_normalised else (r.person_name, r.municipality_code, r.organisation_id))

@@ -57,12 +57,16 @@ _ROLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                    r"generaldirektörer", re.IGNORECASE)),
     ("programchef", re.compile(r"programchef|programme\s+director|program\s+director|programme\s+manager|"
                                r"program\s+manager", re.IGNORECASE)),
+    ("kommundirektor", re.compile(r"kommundirektör|stadsdirektör|city\s+manager|municipal\s+(?:director|manager)|"
+                                  r"chief\s+executive\s+of\s+the\s+(?:municipality|city)", re.IGNORECASE)),
+    ("projektledare", re.compile(r"projektledare|processledare|project\s+(?:manager|leader)|process\s+leader",
+                                 re.IGNORECASE)),
 )
 
 
 def normalise_role(role: str | None) -> str | None:
     """Role as written -> ks-ordforande | ks-vice-ordforande | kommunalrad | oppositionsrad |
-    generaldirektor | programchef, else None."""
+    generaldirektor | programchef | kommundirektor | projektledare, else None."""
     if not role:
         return None
     for key, rx in _ROLE_RULES:
@@ -96,8 +100,11 @@ _FORMS = (
 
 NOT_NAMES = frozenset({
     "Viable Cities", "European Viable", "Klimatkontrakt", "Klimatneutrala", "Climate City",
-    "Foto", "Bild", "Photo",
+    "Foto", "Bild", "Photo", "Swedish", "City of", "Region",
 })
+# capitalised words that start a sentence or a phrase, not a name: "Med Jonas Hedenius"
+LEADING_WORDS = re.compile(r"^(?:Med|Och|Även|Också|Enligt|Av|För|Bland|Där|Då|Nu|Här|Hos|Från|Till|Vid|Under|Efter|"
+                           r"With|And|By|For|From|At|Also|Then|Now|Here|According)\s+")
 
 
 @dataclass(frozen=True)
@@ -187,9 +194,19 @@ _TITLED = re.compile(
     r"\b(?P<role>(?i:kommunstyrelsens\s+(?:(?:förste\s+|andre\s+)?vice\s+)?ordförande|kommunalrådet|kommunalråd|"
     r"oppositionsrådet|oppositionsråd|(?:municipal|city)\s+(?:executive\s+)?(?:board|council)\s+chair(?:man|woman|person)?|"
     r"chair(?:man|woman|person)?\s+of\s+the\s+(?:municipal|city)\s+(?:executive\s+)?(?:board|council)|"
-    r"municipal\s+commissioner))"
+    r"municipal\s+commissioner|kommundirektör(?:en)?|stadsdirektör(?:en)?|miljöchef(?:en)?|miljödirektör(?:en)?|"
+    r"klimatstrateg(?:en)?|klimatchef(?:en)?|hållbarhetschef(?:en)?|projektledare(?:n)?|processledare(?:n)?|"
+    r"samordnare(?:n)?|city\s+manager|project\s+manager|project\s+leader))"
     r"(?P<place>\s+(?:i|för|på)\s+[A-ZÅÄÖ][\wåäö\-]+(?:\s+(?:kommun|stad|Stad))?)?"
     r"(?:\s*,)?\s+(?P<who>" + NAME + r")(?:\s*" + PARTY + r")?"
+)
+
+
+# "Tove Lindahl, projektledare för Klimatneutrala Lund 2030, leder arbetet": an official after the name
+_NAME_TITLE = re.compile(
+    rf"(?<![\w(])(?P<name>{NAME})\s*,\s*(?P<role>(?:kommunens\s+|stadens\s+)?(?i:kommundirektör|stadsdirektör|miljöchef|"
+    r"miljödirektör|klimatstrateg|klimatchef|hållbarhetschef|projektledare|processledare|samordnare|programchef|"
+    r"city\s+manager|project\s+manager|project\s+leader|programme\s+director)[^,.;:()!?\n]{0,70}?)(?=\s*[,.;:!?]|$)"
 )
 
 
@@ -204,6 +221,11 @@ def find_titled_people(sentence: str) -> list[tuple[PersonMention, int]]:
             continue
         role = re.sub(r"\s+", " ", m.group("role") + (m.group("place") or "")).strip()
         out.append((PersonMention(name, normalise_party(m.group("party")), role, normalise_role(role)), m.start("who")))
+    for m in _NAME_TITLE.finditer(sentence):
+        name = re.sub(r"\s+", " ", m.group("name")).strip()
+        if not any(name.startswith(n) for n in NOT_NAMES):
+            role = re.sub(r"\s+", " ", m.group("role")).strip()
+            out.append((PersonMention(name, None, role, normalise_role(role)), m.start("name")))
     return out
 
 
