@@ -15,14 +15,17 @@ from datetime import date
 from extractors.common import Page
 from klimatkontrakt.model import Project
 from klimatkontrakt.normalise import find_municipalities, parse_iso
+from klimatkontrakt.normalise.dates import find_dates
 
 _FIELDS = {
     "project_manager": r"projektledare|project manager|projektansvarig",
     "total_budget_sek": r"total budget|totalbudget|budget",
-    "grant_sek": r"(?:sökt|beviljat|beviljade)\s+(?:bidrag|stöd)|bidrag|grant(?:\s+(?:requested|awarded))?",
-    "starts_on": r"startdatum|start date|projektstart",
-    "ends_on": r"slutdatum|end date|projektslut",
+    "grant_sek": r"(?:sökt|beviljat|beviljade)\s+(?:bidrag|stöd|belopp)|bidrag|"
+                 r"grant(?:\s+(?:requested|awarded|applied\s+for|amount))?|(?:applied|awarded)\s+grant",
+    "starts_on": r"startdatum|start date|projektstart|start",
+    "ends_on": r"slutdatum|end date|projektslut|slut|end",
     "partners": r"partners?|projektparter|parter",
+    "coordinator": r"koordinerande\s+part|projektägare|huvudsökande|coordinat(?:or|ing\s+(?:party|partner))|lead\s+partner|project\s+owner",
 }
 _LABEL = re.compile(
     r"^\s*(?P<label>" + "|".join(f"(?:{p})" for p in _FIELDS.values()) + r")\s*:\s*(?P<value>.+?)\s*$",
@@ -47,12 +50,16 @@ def find_projects(page: Page) -> list[Project]:
     if "project_manager" not in values or not ({"total_budget_sek", "grant_sek", "starts_on"} & set(values)):
         return []
     name = page.title or ""
-    codes = [m.code for m in find_municipalities(name)] if name else []
+    # the municipality the name is about ("Klimatneutrala Ludvika 2030 – tvillingstad till Borlänge":
+    # Ludvika), else the coordinating party's
+    codes = {m.code for m in find_municipalities(re.split(r"\s+[–—-]\s+|:\s", name)[0])} if name else set()
+    if len(codes) != 1:
+        codes = {m.code for m in find_municipalities(values.get("coordinator", ""))}
     return [
         Project(
             name=name,
             evidence=" | ".join(lines),
-            municipality_code=codes[0] if len(set(codes)) == 1 else None,
+            municipality_code=next(iter(codes)) if len(codes) == 1 else None,
             project_manager=values.get("project_manager"),
             total_budget_sek=_amount(values.get("total_budget_sek")),
             grant_sek=_amount(values.get("grant_sek")),
@@ -92,4 +99,8 @@ def _amount(text: str | None) -> int | None:
 
 
 def _iso(text: str | None) -> date | None:
-    return parse_iso(text.strip()[:10]) if text else None
+    """An ISO date, or one written out with its year ("1 januari 2025")."""
+    if not text:
+        return None
+    found = [d for d in find_dates(text) if d.year_given]
+    return parse_iso(text.strip()[:10]) or (found[0].value if found else None)
