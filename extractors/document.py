@@ -222,8 +222,13 @@ class Document:
         details), as {"time": ..., "place": ...}."""
         if "labels" not in self.memo:
             found: dict[str, str] = {}
-            for b in self.page.blocks[:200]:
-                for line in b.text.split("\n"):
+            blocks = self.page.blocks[:200]
+            for i, b in enumerate(blocks):
+                lines = b.text.split("\n")
+                if len(lines) == 1 and i + 1 < len(blocks) and _RX_LABEL.match(f"{b.text.strip()} {blocks[i + 1].text}") \
+                        and b.text.strip().endswith(":"):
+                    lines = [f"{b.text.strip()} {blocks[i + 1].text}"]  # <dt>Tid:</dt><dd>...</dd>
+                for line in lines:
                     m = _RX_LABEL.match(line.strip())
                     if m:
                         kind = "time" if m.group("time") else "place"

@@ -29,7 +29,7 @@ RX_CONTRACT_WORD = re.compile(
 )
 RX_LOOKALIKE = re.compile(
     r"lokal(?:a|t)?\s+klimatkontrakt|klimatkontrakt\w*\s+(?:med|för)\s+(?:\w+\s+)?(?:företag|näringsliv|organisation)|"
-    r"Klimatkontrakt\s+(?!20\d\d)[A-ZÅÄÖ][a-zåäö]+|klimatavtal|borgmästaravtal|Covenant\s+of\s+Mayors|"
+    r"Klimatkontrakt\s+(?!20\d\d)(?-i:[A-ZÅÄÖ])[a-zåäö]+|klimatavtal|borgmästaravtal|Covenant\s+of\s+Mayors|"
     r"klimatpakt|klimatprotokoll|klimatallians|klimatlöfte|local\s+climate\s+contract|"
     r"(?:företag(?:en)?|organisationer(?:na)?|företagare)\s+(?:\w+\s+){0,3}(?:har\s+)?"
     r"(?:skrivit|skriver|skrev|signerat|signerar|signerade|undertecknat|undertecknade)",
@@ -49,8 +49,8 @@ RX_AWARD = re.compile(r"tilldela\w*|\bfick\b|\bfått\b|\bfår\b|erhåll\w*|award
 RX_LOI = re.compile(r"avsiktsförklaring\w*|letters?\s+of\s+intent|declarations?\s+of\s+intent|intent\s+declaration",
                     re.IGNORECASE)
 RX_SIGN = re.compile(
-    r"\bsigner(?:a|ar|ade|at|ades|as|ats|ingen|ing|ande)\b|\bsign(?:s|ed|ing|ature)?\b|"
-    r"\bskr(?:iver|ev|ivit|iva|ivs|evs|ivits)\s+(?:[\w,()–-]+\s+){0,10}?(?:under|på)\b(?!\s+(?:att|med|sig|om))\b|"
+    r"\bsigner(?:a|ar|ade|at|ades|as|ats|ingen|ing|ande)\b|\bsign(?:s|ed|ing|ature)\b|\bsign\b(?!\s+(?:that|of)\b)|"
+    r"\bskr(?:iver|ev|ivit|iva|ivs|evs|ivits)\s+(?:[\w,():–-]+\s+){0,14}?(?:under|på)\b(?!\s+(?:att|med|sig|om))\b|"
     r"\bunder(?:teckn\w+|skrift\w*)|\btecknar\b|\btecknade\b|\btecknat\b|\btecknades\b|\btecknas\b|"
     r"\bförny(?:ar|ade|at|a|ades|as)\b|\brenew(?:s|ed|ing)?\b|för\s+(?:andra|tredje|fjärde|femte|sjätte)\s+året\s+i\s+rad|"
     r"\bputs?\s+(?:their|its)\s+signature",
@@ -71,7 +71,8 @@ RX_NOT_A_FACT = re.compile(
     rf"\bgenom\s+att\s+(?:skriva|signera)|\bhow\s+to\s+sign|\bsignera\s+nästa|\bskrivas\s+med\b|\butredas\b|"
     rf"\binför\s+(?:signering|undertecknande)|\btidigare\s+(?:fick|fått|har\s+fått|tilldelats)|\bpreviously\s+(?:received|got|was\s+awarded)|"
     rf"^\W*(?:to\s+sign|att\s+(?:skriva|signera|underteckna|teckna))\b|"
-    rf"\bansök\w*\s+om|\bsöker\s+om|\bapplied\s+for|\bapplies\s+for|\blämna\w*\s+in\b|\bsubmitted\b",
+    rf"\bansök\w*\s+om|\bsöker\s+om|\bapplied\s+for|\bapplies\s+for|\b(?:betyder|innebär|innebära|tro|tror)\s+att\b|"
+    rf"\b(?:siktar|planerar|hoppas|önskar|avser|vill)\b(?:\s+\S+){{0,10}}?\s+(?:att\s+)?(?:kunna\s+)?{_SIGN_INFINITIVE}",
     re.IGNORECASE,
 )
 # an announcement of a coming signing: "kommer att signera", "ska skriva under", "will sign"
