@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from extractors.common import normalise_ws
-from extractors.document import Document, Sent, dedupe, group_reference, neighbours, resolve_group
+from extractors.document import NUMBER_WORDS, Document, Sent, dedupe, group_reference, neighbours, resolve_group
 from extractors.facts.vocabulary import (
     EU_CCC,
     EU_LABEL,
@@ -32,6 +32,7 @@ from extractors.facts.vocabulary import (
     LOI,
     RX_ANNOUNCE,
     RX_AWARD,
+    RX_AWARDED,
     RX_CLAUSE,
     RX_CONTRACT_WORD,
     RX_DOCUMENT_ITEM,
@@ -39,6 +40,7 @@ from extractors.facts.vocabulary import (
     RX_EU_CONTEXT,
     RX_EU_LABEL,
     RX_EVCD,
+    RX_GENERIC_PASSIVE,
     RX_K2030_CONTEXT,
     RX_K2030_EXPLICIT,
     RX_LOI,
@@ -126,6 +128,10 @@ def modality(doc: Document, s: Sent, signed_on: date | None, text: str | None = 
     t = s.text if text is None else text
     if RX_NOT_A_FACT.search(t) or s.text.rstrip().endswith("?"):
         return None
+    if signed_on is None and RX_GENERIC_PASSIVE.search(t) and not RX_SIGN_PAST.search(t):
+        return None
+    if RX_EU_LABEL.search(t) and RX_AWARD.search(t) and not RX_AWARDED.search(t) and signed_on is None:
+        return None  # "Städer vars kontrakt godkänns får EU:s Mission Label": how it is awarded
     if RX_ANNOUNCE.search(t):
         return ANNOUNCED
     published = doc.page.published_on
@@ -214,6 +220,14 @@ def _parties(doc: Document, s: Sent, text: str) -> tuple[list[str], list[str], s
     munis, orgs = parties_in(doc, s, text)
     extra: list[str] = []
     group = group_reference(text)
+    if group is not None and munis and RX_ONE_OF.search(text):
+        group = None  # "Enköping är en av de nio kommunerna som ...": Enköping
+    agencies = RX_AGENCY_GROUP.search(text)
+    if agencies and len(orgs) < 2:
+        listed = _agency_list(doc, s, agencies)
+        if listed:
+            orgs += [o for o in listed[0] if o not in orgs]
+            extra.append(listed[1])
     if group is not None:
         resolved = resolve_group(doc, s, group)
         if resolved is not None:
@@ -241,10 +255,33 @@ def _parties(doc: Document, s: Sent, text: str) -> tuple[list[str], list[str], s
 
 # "they" as the signer: the municipalities of the sentence before
 RX_PRONOUN_SUBJECT = re.compile(
+    r"^(?:Samtliga|Alla|Båda|All\s+of\s+them|Both)\b|"
     r"\b(?:de|dessa|they|these)\s+(?:har|hade|skrev|signerade|undertecknade|tecknade|förnyade|ska|kommer|will|have|had|"
     r"signed|also|även|också|var|were|are|är)\b|"
     r"\b(?:skrev|signerade|undertecknade|tecknade|förnyade|signed|har|hade)\s+(?:de|dessa|they)\b",
 )
+
+
+RX_ONE_OF = re.compile(r"\b(?:är|blev|var|har\s+varit)\s+(?:[\w,]+\s+){0,5}?en\s+av\s+de\b|\b(?:is|was|has\s+been)\s+one\s+of\s+the\b",
+                       re.IGNORECASE)
+# "de sex myndigheterna", "the six government agencies": the agencies a list on the page names
+RX_AGENCY_GROUP = re.compile(
+    r"\b(?:de|the|alla|all)\s+(?P<n>\d|fyra|fem|sex|four|five|six)\s+(?:statliga\s+|government\s+|national\s+)?"
+    r"(?:myndigheterna|agencies)\b", re.IGNORECASE)
+
+
+def _agency_list(doc: Document, s: Sent, ref: re.Match) -> tuple[list[str], str] | None:
+    """The nearest block of the page that names as many agencies as the reference counts."""
+    n = ref.group("n")
+    count = int(n) if n.isdigit() else NUMBER_WORDS[n.lower()]
+    best = None
+    for b in doc.page.blocks:
+        found = list(dict.fromkeys(a.organisation_id for a in find_agencies(b.text) if a.organisation_id != "viable-cities"))
+        if len(found) == count:
+            distance = abs(b.index - s.block.index)
+            if best is None or distance < best[0]:
+                best = (distance, found, b.text)
+    return (best[1], best[2]) if best else None
 
 
 # ---- when, which version -----------------------------------------------------------------------
@@ -330,10 +367,11 @@ def _clauses(doc: Document, s: Sent, contract: str) -> list[tuple[str, str]]:
     """(contract, text) of each signing a sentence holds: one, or one per clause when its clauses
     each sign ("... skriver under kontraktet, medan de nya städerna skriver under en avsiktsförklaring")."""
     parts = RX_CLAUSE.split(s.text)
-    if len(parts) < 2 or not all(RX_SIGN.search(p) for p in parts):
+    signing = [p for p in parts if RX_SIGN.search(p)]
+    if len(parts) < 2 or not signing:
         return [(contract, s.text)]
     out = []
-    for part in parts:
+    for part in signing:
         own = LOI if RX_LOI.search(part) else EU_CCC if RX_EU_CCC.search(part) and not RX_K2030_EXPLICIT.search(part) \
             else K2030 if RX_K2030_EXPLICIT.search(part) or contract == LOI else contract
         out.append((own, part))
@@ -423,7 +461,8 @@ def document_lists(doc: Document) -> list[Statement]:
     intro naming the contract or its version: one listed signing per item."""
     out: list[Statement] = []
     for items in doc.lists():
-        if not all(b.links for b in items) or not any(RX_DOCUMENT_ITEM.search(b.text) for b in items):
+        if len(items) < 2 or not all(b.links for b in items) or not any(RX_DOCUMENT_ITEM.search(b.text) for b in items) \
+                or any(RX_LOOKALIKE.search(b.text) for b in items):
             continue
         first = doc.first_sentence(items[0])
         if first is None:
@@ -440,8 +479,8 @@ def document_lists(doc: Document) -> list[Statement]:
             code, _ = resolve_party(RX_DOCUMENT_ITEM.sub(" ", b.text))
             if code and code not in munis:
                 munis.append(code)
-        if not munis:
-            continue
+        if len(munis) < max(2, len(items) * 2 // 3):
+            continue  # a list of links that are not each a party's contract
         heading = next((h for h in first.headings if version_of(h) or RX_LOI.search(h)), first.heading)
         out.append(Statement(contract, munis, [], normalise_ws(f"{heading or ''}: " + ", ".join(b.text for b in items)),
                              LISTED, None, version_of(context), None, doc.occasion(first)))
@@ -463,7 +502,8 @@ def resolve_party(text: str) -> tuple[str | None, str | None]:
     if code:
         return code, None
     munis = find_municipalities(t, strict=False)
-    if len(munis) == 1 and (re.search(r"kommun|[Ss]tad|municipality|City|Region", t) or munis[0].start == 0):
+    if len(munis) == 1 and (munis[0].start == 0 or re.match(r"\s*(?:kommun|[Ss]tad|municipality|City)\b", t[munis[0].end:])
+                            or re.search(r"(?:City|Municipality)\s+of\s+$", t[:munis[0].start])):
         return munis[0].code, None
     return None, None
 
@@ -494,6 +534,7 @@ def _occasion_version(doc: Document, occasion: int) -> str | None:
     """The one version of the contract that the occasion's sentences name ("I 2023 års version
     har städerna ..."), if they name exactly one."""
     found = {_year(v): v for x in doc.sents if x.section_id == occasion and "version" in x.text.lower()
+             and not (x.block.links and len(x.block.text) < 120)  # a download button, not a statement
              and (v := version_of(x.text)) and not RX_NOT_A_FACT.search(x.text)}
     return next(iter(found.values())) if len(found) == 1 else None
 

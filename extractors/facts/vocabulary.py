@@ -83,14 +83,21 @@ RX_ANNOUNCE = re.compile(
     re.IGNORECASE,
 )
 # where a sentence holds two signings: "..., medan de nya städerna skriver under en avsiktsförklaring"
-RX_CLAUSE = re.compile(r",?\s+(?:medan|while|whereas|samtidigt\s+som)\s+|;\s+", re.IGNORECASE)
+RX_CLAUSE = re.compile(r",?\s+(?:medan|while|whereas|samtidigt\s+som)\s+|;\s+|,\s+där\s+(?=\w+\s+\w+)", re.IGNORECASE)
 # "samma dag", "the same day", "under eftermiddagen": the day of the date written just before
 RX_SAME_DAY = re.compile(
     r"\b(?:samma\s+dag|same\s+day|vid\s+samma\s+tillfälle|på\s+samma\s+gång|senare\s+(?:samma\s+dag|under\s+dagen)|"
     r"(?:under|på)\s+(?:för|efter)middagen|under\s+dagen|under\s+ceremonin|"
-    r"(?:during|in)\s+the\s+(?:afternoon|morning|day|ceremony)|later\s+that\s+day)\b",
+    r"(?:during|in)\s+the\s+(?:afternoon|morning|day|ceremony)|later\s+that\s+day|samtidigt|at\s+the\s+same\s+time)\b",
     re.IGNORECASE,
 )
+# a present passive without a day: how the contract is signed in general ("Kontraktet tecknas
+# mellan kommunen och staten"), not a report
+RX_GENERIC_PASSIVE = re.compile(r"\b(?:tecknas|undertecknas|signeras|skrivs\s+(?:\w+\s+)?under|is\s+signed|are\s+signed)\b",
+                                re.IGNORECASE)
+# an award reported, not described: "tilldelades", "fick", "har fått", "received", "was awarded"
+RX_AWARDED = re.compile(r"\b(?:tilldelades|tilldelats|fick|fått|erhöll|erhållit|delades\s+ut|received|got|was\s+awarded|"
+                        r"were\s+awarded|has\s+been\s+awarded|awarded)\b", re.IGNORECASE)
 # a signing verb in a past tense (a report, even when the page was written before the date)
 RX_SIGN_PAST = re.compile(
     r"\b(?:skrev|skrevs|signerade|signerades|undertecknade|undertecknades|tecknade|tecknades|förnyade|förnyades|"
