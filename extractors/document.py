@@ -436,8 +436,9 @@ def resolve_group(doc: Document, s: Sent, ref: GroupReference) -> Group | None:
             fitting = fitting if len(fitting) == 1 else []
     elif ref.qualifier in ("pioneer", "new"):
         fitting = groups
-    else:
-        fitting = groups if len({g.codes for g in groups}) == 1 else []
+    else:  # "städerna": the one list of the sentence's section
+        here = [g for g in groups if doc.sents[g.pos].section_id == s.section_id]
+        fitting = here if len({g.codes for g in here}) == 1 else []
     if ref.qualifier == "old":
         fitting = [g for g in fitting if not _NEW_WORDS.search(g.context)]
     elif ref.qualifier:

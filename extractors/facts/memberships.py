@@ -67,8 +67,8 @@ class _Member:
     twin: str | None = None
 
     def add(self, evidence: str, joined_on: date | None, joined_year: int | None, cohort: str | None) -> None:
-        if evidence not in self.evidence:
-            self.evidence.append(evidence)
+        if not any(evidence in e for e in self.evidence):
+            self.evidence = [e for e in self.evidence if e not in evidence] + [evidence]
         self.joined_on = self.joined_on or joined_on
         self.joined_year = self.joined_year or joined_year or (joined_on.year if joined_on else None)
         self.cohort = self.cohort or cohort
@@ -88,6 +88,10 @@ def find_memberships(doc: Document) -> list[Membership]:
             continue
         initiatives, codes, evidence = reading
         joined_on, joined_year, cohort = _when(doc, s)
+        prev = doc.previous(s)
+        if joined_on is None and joined_year is None and prev is not None and prev.text in evidence:
+            joined_on, joined_year, prev_cohort = _when(doc, prev)  # "Den 2 oktober gick elva med. Bland dem finns A."
+            cohort = cohort or prev_cohort
         for code in codes:
             for initiative in initiatives:
                 add(code, initiative, evidence, joined_on, joined_year, cohort)
@@ -124,7 +128,7 @@ def _initiatives(doc: Document, s: Sent, text: str) -> list[str]:
 
 
 RX_EU_MEMBER = re.compile(
-    r"utvald\w*|utsedd\w*|valdes|valts|selected|chosen|ingår|är\s+med|var\s+med|en\s+av\s+de\s+(?:sju|svenska|100|hundra)|"
+    r"utvald\w*|utsedd\w*|valdes|valts|selected|chosen|ingår|ingått|ingick|är\s+med|var\s+med|en\s+av\s+de\s+(?:sju|svenska|100|hundra)|"
     r"one\s+of\s+the\s+(?:seven|swedish|100|hundred)|part\s+of|members?\b|medlem|missionsstad\w*|mission\s+cit(?:y|ies)",
     re.IGNORECASE,
 )

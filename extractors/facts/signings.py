@@ -378,6 +378,9 @@ def _clauses(doc: Document, s: Sent, contract: str) -> list[tuple[str, str]]:
     return out
 
 
+RX_TEASER = re.compile(r"^(?:Läs\s+(?:mer|också|även)|Read\s+(?:more|also)|Se\s+även|See\s+also)\b", re.IGNORECASE)
+
+
 def statements(doc: Document) -> list[Statement]:
     """Every sentence that reports or announces a signing, read in document order (headlines
     last: they repeat the body without its date). A statement naming no party still dates its
@@ -386,8 +389,8 @@ def statements(doc: Document) -> list[Statement]:
     last_date: date | None = None
     ordered = [x for x in doc.sents if not x.block.is_heading] + [x for x in doc.sents if x.block.is_heading]
     for s in ordered:
-        if s.block.caption:
-            continue  # a photo caption may show another year's signing
+        if s.block.caption or RX_TEASER.match(s.text) or RX_PARTIES_LABEL.match(s.text):
+            continue  # a photo caption may show another year's signing; a teaser links elsewhere; party blocks apart
         contract = classify(doc, s)
         if contract is None:
             continue
@@ -429,9 +432,10 @@ def party_blocks(doc: Document) -> list[Statement]:
         if rest:
             items += _split_items(rest)
         j = i + 1
+        in_list = j < len(blocks) and blocks[j].list_no
         while j < len(blocks) and not rest:
             nb = blocks[j]
-            if nb.is_heading or len(nb.text) > 400 or RX_QUOTE_START.match(nb.text):
+            if nb.is_heading or len(nb.text) > 400 or RX_QUOTE_START.match(nb.text) or (in_list and nb.list_no != in_list):
                 break
             parts = _split_items(RX_PARTY_LINE.sub("", nb.text))
             if not any(resolve_party(p) != (None, None) for p in parts):
@@ -568,7 +572,8 @@ def _occasions(doc: Document, found: list[Statement]) -> list[Statement]:
 
 def read_signings(doc: Document) -> tuple[list[Signing], dict[int, date]]:
     """The page's signings, and the day of each signing occasion it dates (for the events)."""
-    found = _occasions(doc, statements(doc) + party_blocks(doc) + document_lists(doc))
+    # listed first: a party both listed and reported by a sentence pointing to the list is listed
+    found = _occasions(doc, party_blocks(doc) + document_lists(doc) + statements(doc))
     days: dict[int, date] = {}
     for st in found:
         if st.signed_on and st.contract in (K2030, LOI) and (st.at_event or st.occasion not in days):
