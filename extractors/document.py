@@ -292,8 +292,14 @@ def _count(rx: re.Pattern[str], text: str, starts: tuple[str, ...], stop: int | 
 
 
 def neighbours(doc: Document, s: Sent, before: int = 2, after: int = 1) -> str:
+    """The sentence with the ones around it and its heading, each ending in a full stop (a
+    heading has none: "... klimatkontrakt" and "Den 8 december ..." are two sentences)."""
     lo, hi = max(0, s.pos - before), min(len(doc.sents), s.pos + after + 1)
-    return " ".join(x.text for x in doc.sents[lo:hi]) + " " + (s.heading or "")
+    return " ".join(_stop(x.text) for x in doc.sents[lo:hi]) + " " + _stop(s.heading or "")
+
+
+def _stop(text: str) -> str:
+    return text if not text or text[-1] in ".!?:;" else f"{text}."
 
 
 def dates_near(text: str, anchor: int, ref: date | None) -> list[DateMatch]:

@@ -80,6 +80,7 @@ class Statement:
     occasion: int = 0  # statements of one occasion share a date and a version
     own_date: bool = False  # the date is this statement's own (written in its sentence)
     at_event: bool = False  # the sentence names European Viable Cities Day
+    generic: bool = False  # "Kontraktet tecknas mellan ...": a signing only when the occasion has a day
 
 
 # ---- which contract a sentence signs -------------------------------------------------------
@@ -109,7 +110,8 @@ def classify(doc: Document, s: Sent) -> str | None:
     before = neighbours(doc, s, 2, 0)
     anaphora = re.search(r"\bversion(?:en)?\b|första\s+gången|\bdet\b|\bden\b", t, re.I) and RX_K2030_CONTEXT.search(before)
     # "På nationell nivå skriver generaldirektörerna för ... under": the contract of the sentences before
-    elliptic = doc.about_k2030 and (RX_K2030_EXPLICIT.search(before) or RX_CONTRACT_WORD.search(before))
+    elliptic = doc.about_k2030 and (RX_K2030_EXPLICIT.search(before) or RX_CONTRACT_WORD.search(before)
+                                    or (version_of(t) and not doc.about_lookalike))
     if RX_CONTRACT_WORD.search(t) or anaphora or elliptic:
         near = neighbours(doc, s, 3, 1)
         if RX_LOOKALIKE.search(near) and not RX_K2030_CONTEXT.search(t):
@@ -127,8 +129,6 @@ def modality(doc: Document, s: Sent, signed_on: date | None, text: str | None = 
     "hoppas", "varje år"), which state none."""
     t = s.text if text is None else text
     if RX_NOT_A_FACT.search(t) or s.text.rstrip().endswith("?"):
-        return None
-    if signed_on is None and RX_GENERIC_PASSIVE.search(t) and not RX_SIGN_PAST.search(t):
         return None
     if RX_EU_LABEL.search(t) and RX_AWARD.search(t) and not RX_AWARDED.search(t) and signed_on is None:
         return None  # "Städer vars kontrakt godkänns får EU:s Mission Label": how it is awarded
@@ -403,10 +403,14 @@ def statements(doc: Document) -> list[Statement]:
             if stated_as is None:
                 continue
             munis, orgs, evidence = _parties(doc, s, text)
+            if clause_contract == LOI:
+                orgs = []  # a municipality's letter of intent, made "med Viable Cities": the municipality's
             version = _version(doc, s) if clause_contract in (K2030, EU_CCC) else None
             out.append(Statement(clause_contract, munis, orgs, evidence, stated_as, signed_on, version,
                                  _event_name(s.text, signed_on), doc.occasion(s), own_date,
-                                 at_event=bool(RX_EVCD.search(s.text))))
+                                 at_event=bool(RX_EVCD.search(s.text)),
+                                 generic=signed_on is None and bool(RX_GENERIC_PASSIVE.search(text))
+                                 and not RX_SIGN_PAST.search(text)))
         if own_date and not s.block.is_heading:
             last_date = signed_on
     return out
@@ -559,6 +563,8 @@ def _occasions(doc: Document, found: list[Statement]) -> list[Statement]:
         events = {x.event for x in same if x.event and x.event[-1].isdigit()}
         dated_parties = {p for x in same if x.own_date for p in (*x.munis, *x.orgs)}
         for st in same:
+            if st.generic and day is None:
+                continue  # how the contract is signed in general, on a page that dates no signing of it
             if st.signed_on is None and day is not None:
                 st = replace(st, signed_on=day, munis=[c for c in st.munis if c not in dated_parties],
                              orgs=[o for o in st.orgs if o not in dated_parties])

@@ -29,7 +29,7 @@ RX_CONTRACT_WORD = re.compile(
 )
 RX_LOOKALIKE = re.compile(
     r"lokal(?:a|t)?\s+klimatkontrakt|klimatkontrakt\w*\s+(?:med|för)\s+(?:\w+\s+)?(?:företag|näringsliv|organisation)|"
-    r"Klimatkontrakt\s+(?!20\d\d)(?-i:[A-ZÅÄÖ])[a-zåäö]+|klimatavtal|borgmästaravtal|Covenant\s+of\s+Mayors|"
+    r"(?-i:Klimatkontrakt)\s+(?!20\d\d)(?!(?-i:Den|Det|De|Nu|I|Vi|Här|Där|Då|Som|Med|Och)\b)(?-i:[A-ZÅÄÖ])[a-zåäö]+|klimatavtal|borgmästaravtal|Covenant\s+of\s+Mayors|"
     r"klimatpakt|klimatprotokoll|klimatallians|klimatlöfte|local\s+climate\s+contract|"
     r"(?:företag(?:en)?|organisationer(?:na)?|företagare)\s+(?:\w+\s+){0,3}(?:har\s+)?"
     r"(?:skrivit|skriver|skrev|signerat|signerar|signerade|undertecknat|undertecknade)",
