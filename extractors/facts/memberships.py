@@ -69,9 +69,11 @@ class _Member:
     def add(self, evidence: str, joined_on: date | None, joined_year: int | None, cohort: str | None) -> None:
         if not any(evidence in e for e in self.evidence):
             self.evidence = [e for e in self.evidence if e not in evidence] + [evidence]
-        self.joined_on = self.joined_on or joined_on
-        self.joined_year = self.joined_year or joined_year or (joined_on.year if joined_on else None)
-        self.cohort = self.cohort or cohort
+        # the earliest date and year stated; the first intake when any sentence says so
+        self.joined_on = min(filter(None, (self.joined_on, joined_on)), default=None)
+        years = [y for y in (self.joined_year, joined_year, joined_on.year if joined_on else None) if y]
+        self.joined_year = min(years, default=None)
+        self.cohort = "pilot-2020" if "pilot-2020" in (self.cohort, cohort) else self.cohort or cohort
 
 
 def find_memberships(doc: Document) -> list[Membership]:
@@ -89,7 +91,7 @@ def find_memberships(doc: Document) -> list[Membership]:
         initiatives, codes, evidence = reading
         joined_on, joined_year, cohort = _when(doc, s)
         prev = doc.previous(s)
-        if joined_on is None and joined_year is None and prev is not None and prev.text in evidence:
+        if joined_on is None and joined_year is None and cohort is None and prev is not None and prev.text in evidence:
             joined_on, joined_year, prev_cohort = _when(doc, prev)  # "Den 2 oktober gick elva med. Bland dem finns A."
             cohort = cohort or prev_cohort
         for code in codes:
@@ -98,6 +100,13 @@ def find_memberships(doc: Document) -> list[Membership]:
     for codes, initiative, evidence, joined_on, joined_year, cohort in _member_lists(doc):
         for code in codes:
             add(code, initiative, evidence, joined_on, joined_year, cohort)
+    for s in doc.sents:  # "Uppsala, som har varit med i satsningen sedan starten"
+        if "membership" in s.triggers:
+            for m in RX_RELATIVE_MEMBER.finditer(s.text):
+                code = next((x.code for x in find_municipalities(m.group("city"), s.city_code or doc.own_code)), None)
+                if code and _initiatives(doc, s, m.group(0)):
+                    joined_on, joined_year, cohort = _when(doc, s, m.group(0))
+                    add(code, _initiatives(doc, s, m.group(0))[0], s.text, joined_on, joined_year, cohort)
     if doc.about_k2030 and not doc.about_lookalike:
         for s in doc.sents:
             if "membership" not in s.triggers or not RX_TWIN.search(s.text) or RX_NOT_A_FACT.search(s.text):
@@ -109,8 +118,34 @@ def find_memberships(doc: Document) -> list[Membership]:
             joined_on, joined_year, cohort = _when(doc, s)
             add(twin, K2030_INITIATIVE, s.text)
             add(newer, K2030_INITIATIVE, s.text, joined_on, joined_year, cohort if cohort != "pilot-2020" else None).twin = twin
+    _orient_twins(members)
     return [Membership(m.code, m.initiative, " | ".join(m.evidence), m.joined_on, m.joined_year, m.cohort, m.twin)
             for m in members.values()]
+
+
+def _orient_twins(members: dict[tuple[str, str], _Member]) -> None:
+    """The twin goes on the newer member's row: when the page says the member joined before its
+    twin ("sedan starten", an earlier year), the wording had them the other way round."""
+    for m in list(members.values()):
+        other = members.get((m.twin, m.initiative)) if m.twin else None
+        if other is None or other.twin:
+            continue
+        if _joined_before(m, other):
+            other.twin, m.twin = m.code, None
+
+
+def _joined_before(a: _Member, b: _Member) -> bool:
+    if a.cohort == "pilot-2020" and b.cohort != "pilot-2020":
+        return True
+    return bool(a.joined_year and b.joined_year and a.joined_year < b.joined_year)
+
+
+# a member named with a relative clause: "Uppsala, som har varit med i satsningen sedan starten"
+RX_RELATIVE_MEMBER = re.compile(
+    r"(?P<city>[A-ZÅÄÖ][\wåäö-]+(?:\s+(?:kommun|stad|Stad))?),\s+(?:som|which|that)\s+(?:har\s+varit|har|är|var|has\s+been|is|was)\s+"
+    r"(?:\w+\s+){0,2}?(?:med|ingått|ingår|part\s+of|involved\s+in|a\s+member\s+of)\s+(?:i\s+|in\s+)?[^,.;]{3,80}?"
+    r"(?:sedan|since|från|from)\s+(?:starten|the\s+start|början|the\s+beginning|(?:19|20)\d\d)[^,.;]{0,20}",
+)
 
 
 def _initiatives(doc: Document, s: Sent, text: str) -> list[str]:
@@ -208,12 +243,12 @@ def _twin_of(text: str, own: str | None) -> tuple[str, str] | None:
     return None
 
 
-def _when(doc: Document, s: Sent) -> tuple[date | None, int | None, str | None]:
-    """(joined_on, joined_year, cohort) a membership sentence states."""
-    t = s.text
+def _when(doc: Document, s: Sent, text: str | None = None) -> tuple[date | None, int | None, str | None]:
+    """(joined_on, joined_year, cohort) a membership sentence (or a part of it) states."""
+    t = s.text if text is None else text
     ref = doc.page.published_on
     signing = bool(RX_SIGN.search(t))
-    dates = [d for d in doc.dates(s) if not d.relative and (d.year_given or ref)]
+    dates = [d for d in (doc.dates(s) if text is None else find_dates(t, ref)) if not d.relative and (d.year_given or ref)]
     if signing:  # a signing sentence that also says "part of the initiative": its date is the signing's
         dates = [d for d in dates if RX_SINCE.search(t[max(0, d.start - 14):d.start])]
     joined_on = dates[0].value if dates else None
@@ -246,8 +281,8 @@ def _member_lists(doc: Document):
     (since the start): A, B, C"), list items or table cells each naming one municipality."""
     for group in doc.groups():
         first = doc.sents[group.pos]
-        if group.union or _read(doc, first) is not None:
-            continue  # a sentence: read by _read
+        if group.union or _read(doc, first) is not None or (not group.items and not _names_only(group.text)):
+            continue  # a sentence: read by _read; prose naming cities is no list of members
         context = " ".join((doc.intro(first.block), *first.headings[:2]))
         initiatives = _initiatives(doc, first, context)
         if not initiatives or not (RX_MEMBERS_HEADING.search(context) or RX_NEW.search(context)) or RX_NOT_A_FACT.search(context) \
@@ -267,6 +302,14 @@ def _member_lists(doc: Document):
             cohort = "pilot-2020" if RX_PIONEER.search(label) else (str(year) if year and year >= 2021 else None)
         members = [c for c in group.codes if not _not_member(doc, c, group)]
         yield members, initiatives[0], f"{first.headings[0] if first.headings else context}: {group.text}", joined_on, year, cohort
+
+
+def _names_only(text: str) -> bool:
+    """A line that is a list of names ("Wave 1 (since the start): A, B och C"), not prose about them."""
+    rest = text.split(":", 1)[1] if ":" in text[:80] else text
+    for m in reversed(find_municipalities(rest)):
+        rest = rest[:m.start] + rest[m.end:]
+    return len(re.findall(r"[A-Za-zÅÄÖåäö]{3,}", re.sub(r"\b(?:och|and|samt|kommun|stad)\b", " ", rest))) <= 3
 
 
 def _not_member(doc: Document, code: str, group) -> bool:
