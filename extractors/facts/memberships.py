@@ -109,9 +109,11 @@ def find_memberships(doc: Document) -> list[Membership]:
                     add(code, _initiatives(doc, s, m.group(0))[0], s.text, joined_on, joined_year, cohort)
     if doc.about_k2030 and not doc.about_lookalike:
         for s in doc.sents:
-            if "membership" not in s.triggers or not RX_TWIN.search(s.text) or RX_NOT_A_FACT.search(s.text):
-                continue
-            pair = twin_pair(s.text, s.city_code or doc.own_code)
+            if "membership" not in s.triggers or not RX_TWIN.search(s.text) or RX_NOT_A_FACT.search(s.text) \
+                    or (re.search(r"NetZeroCities|EU:s\s+mission|EU\s+Mission", s.text, re.I)
+                        and not re.search(r"Klimatneutrala\s+städer|Climate[-\s]Neutral\s+Cities", s.text, re.I)):
+                continue  # a twinning in another programme
+            pair = _twin_of(s.text, s.city_code or doc.own_code)
             if pair is None:
                 continue
             newer, twin = pair
@@ -163,7 +165,7 @@ def _initiatives(doc: Document, s: Sent, text: str) -> list[str]:
 
 
 RX_EU_MEMBER = re.compile(
-    r"utvald\w*|utsedd\w*|valdes|valts|selected|chosen|ingår|ingått|ingick|är\s+med|var\s+med|en\s+av\s+de\s+(?:sju|svenska|100|hundra)|"
+    r"utvald\w*|utsedd\w*|valdes|valts|selected|chosen|ingår|ingått|ingick|är\s+med|var\s+med|en\s+av\s+(?:de\s+)?(?:sju|svenska|100|hundra)|"
     r"one\s+of\s+the\s+(?:seven|swedish|100|hundred)|part\s+of|members?\b|medlem|missionsstad\w*|mission\s+cit(?:y|ies)",
     re.IGNORECASE,
 )
@@ -182,8 +184,16 @@ def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
     if "membership" not in s.triggers and not RX_MEMBER.search(t):
         return None
     mm = RX_MEMBER.search(t)
-    if not mm or RX_NOT_A_FACT.search(t) or RX_ANNOUNCE.search(t) or RX_LOOKALIKE.search(t) or t.rstrip().endswith("?") \
-            or re.search(r"\binte\s+(?:\w+\s+)?(?:med|en\s+av|del|part|member)|\bnot\s+(?:\w+\s+)?(?:part|a\s+member|one)", t, re.I):
+    if not mm:
+        return None
+    end = len(t)
+    for boundary in RX_CLAUSE_END.finditer(t):
+        if boundary.start() > mm.end():
+            end = boundary.start()
+            break
+    clause = t[:end]
+    if RX_NOT_A_FACT.search(clause) or RX_ANNOUNCE.search(clause) or RX_LOOKALIKE.search(t) or t.rstrip().endswith("?") \
+            or re.search(r"\binte\s+(?:\w+\s+)?(?:med|en\s+av|del|part|member)|\bnot\s+(?:\w+\s+)?(?:part|a\s+member|one)", clause, re.I):
         return None
     initiatives = _initiatives(doc, s, t)
     evidence = t
@@ -198,12 +208,6 @@ def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
         if not initiatives:
             return None
     own = s.city_code or doc.own_code
-    end = len(t)
-    for boundary in RX_CLAUSE_END.finditer(t):
-        if boundary.start() > mm.end():
-            end = boundary.start()
-            break
-    clause = t[:end]
     codes = [m.code for m in find_municipalities(clause, own)
              if not re.search(r"(?:i|in|på|at|till|to|från|from)\s+$", clause[max(0, m.start - 6):m.start], re.I)
              or re.search(r"(?:ordförande|råd\w*)\s+i\s+$", clause[max(0, m.start - 20):m.start])]
@@ -246,9 +250,11 @@ def _twin_of(text: str, own: str | None) -> tuple[str, str] | None:
 def _when(doc: Document, s: Sent, text: str | None = None) -> tuple[date | None, int | None, str | None]:
     """(joined_on, joined_year, cohort) a membership sentence (or a part of it) states."""
     t = s.text if text is None else text
+    if text is None:
+        t = RX_RELATIVE_MEMBER.sub(lambda m: m.group("city"), t)  # "..., som har varit med sedan starten" is the other's
     ref = doc.page.published_on
     signing = bool(RX_SIGN.search(t))
-    dates = [d for d in (doc.dates(s) if text is None else find_dates(t, ref)) if not d.relative and (d.year_given or ref)]
+    dates = [d for d in (doc.dates(s) if t == s.text else find_dates(t, ref)) if not d.relative and (d.year_given or ref)]
     if signing:  # a signing sentence that also says "part of the initiative": its date is the signing's
         dates = [d for d in dates if RX_SINCE.search(t[max(0, d.start - 14):d.start])]
     joined_on = dates[0].value if dates else None

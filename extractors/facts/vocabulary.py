@@ -71,7 +71,7 @@ RX_NOT_A_FACT = re.compile(
     rf"\bgenom\s+att\s+(?:skriva|signera)|\bhow\s+to\s+sign|\bsignera\s+nästa|\bskrivas\s+med\b|\butredas\b|"
     rf"\binför\s+(?:signering|undertecknande)|\btidigare\s+(?:fick|fått|har\s+fått|tilldelats)|\bpreviously\s+(?:received|got|was\s+awarded)|"
     rf"^\W*(?:to\s+sign|att\s+(?:skriva|signera|underteckna|teckna))\b|"
-    rf"\bansök\w*\s+om|\bsöker\s+om|\bapplied\s+for|\bapplies\s+for|\b(?:betyder|innebär|innebära|tro|tror)\s+att\b|"
+    rf"\binte\s+(?:detsamma|samma\s+sak)\s+som|\bnot\s+the\s+same\s+as|\bansök\w*\s+om|\bsöker\s+om|\bapplied\s+for|\bapplies\s+for|\b(?:betyder|innebär|innebära|tro|tror)\s+att\b|"
     rf"\b(?:siktar|planerar|hoppas|önskar|avser|vill)\b(?:\s+\S+){{0,10}}?\s+(?:att\s+)?(?:kunna\s+)?{_SIGN_INFINITIVE}",
     re.IGNORECASE,
 )
@@ -177,7 +177,8 @@ RX_MEMBER = re.compile(
     r"\bkom(?:mer|mit)?\s+(?:\w+\s+)?(?:in|med)\b|\b(?:är|var)\s+(?:de\s+)?(?:nya|new)\b|"
     r"\bde\s+(?:\w+\s+)?(?:nya\s+)?(?:städerna|kommunerna|pionjärstäderna|pionjärkommunerna)\s+(?:i\s+\w+\s+)?(?:är|var)\b|"
     r"\bthe\s+(?:\w+\s+)?(?:new\s+)?(?:cities|municipalities)\s+(?:in\s+\w+\s+)?(?:are|were)\b|"
-    r"\bbland\s+(?:de|dem)\b.{0,40}\bfinns\b",
+    r"\bbland\s+(?:de|dem)\b.{0,40}\bfinns\b|"
+    r"\b(?:är|var|blev|are|were)\s+(?:\w+\s+)?(?:pionjärerna|pionjärkommunerna|pionjärstäderna|medlemmarna|deltagarna|the\s+pioneers)\s+(?:i|in)\b",
     re.IGNORECASE,
 )
 # the first intake: "sedan starten", "de nio pionjärstäderna", "the first wave"; "pionjär" alone
@@ -186,7 +187,7 @@ RX_PIONEER = re.compile(
     r"från\s+(?:första\s+)?(?:början|start(?:en)?)|sedan\s+start(?:en)?|\bpilot\w*|första\s+(?:vågen|omgången)|"
     r"\bwave\s+1\b|\bomgång\s+1\b|de\s+nio\s+(?:första|ursprungliga|pionjär\w*)|en\s+av\s+de\s+nio|\bnine\s+pioneer|first\s+nine|"
     r"from\s+the\s+(?:start|beginning)|since\s+the\s+(?:start|beginning)|(?:the\s+)?first\s+wave|the\s+nine\s+(?:original\s+)?cities|"
-    r"pionjär\w*\s+(?:från|sedan)\s+(?:2019|2020)",
+    r"pionjär\w*\s+(?:från|sedan)\s+(?:2019|2020)|\bnio\b.{0,60}\bpionjär\w*|\bnine\b.{0,60}\bpioneer",
     re.IGNORECASE,
 )
 RX_JOIN_YEAR = re.compile(
