@@ -264,7 +264,7 @@ def _normalise(table: str, record, munis: set[str], orgs: set[str], url: str) ->
             "signing_id": hash_id("signings", contract, muni or org, key_date),
             "contract": contract, "contract_version": version, "municipality_code": muni,
             "organisation_id": org, "signed_on": record.signed_on, "event_id": None,
-            "_event_name": _clean(record.event_name),
+            "_event_name": _clean(record.event_name), "stated_as": _clean(getattr(record, "stated_as", None)),
         }
     elif table == "events":
         name = _clean(record.name)
