@@ -233,6 +233,7 @@ class Document:
                     if m:
                         kind = "time" if m.group("time") else "place"
                         found.setdefault(kind, m.group("value").strip())
+                        found.setdefault(f"{kind}-line", " ".join(line.split()))
             self.memo["labels"] = found
         return self.memo["labels"]
 

@@ -16,7 +16,13 @@ from dataclasses import replace
 from datetime import date
 
 from extractors.document import Document, Sent
-from extractors.facts.vocabulary import EVCD, RX_EVCD, RX_NOT_A_FACT, RX_ONLINE, RX_SINCE
+from extractors.facts.vocabulary import (
+    EVCD,
+    RX_EVCD,
+    RX_NOT_A_FACT,
+    RX_ONLINE,
+    RX_SINCE,
+)
 from klimatkontrakt.model import Event
 from klimatkontrakt.normalise.dates import find_dates
 from klimatkontrakt.normalise.municipalities import find_municipalities
@@ -78,7 +84,7 @@ def _day(doc: Document, s: Sent, at: int, year: int | None, occasion_days: dict[
         found = [d for d in find_dates(when, date(year, 11, 1) if year else doc.page.published_on)
                  if year is None or d.value.year == year]
         if found:
-            return found[0].value, found[0].start_time, f"{s.text} {when}"
+            return found[0].value, found[0].start_time, labels.get("time-line", when)
     day = occasion_days.get(doc.occasion(s))
     if day is not None and (year is None or day.year == year):
         return day, None, s.text

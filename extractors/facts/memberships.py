@@ -18,7 +18,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from extractors.document import Document, Sent, group_reference, municipality_list, resolve_group
+from extractors.document import (
+    Document,
+    Sent,
+    group_reference,
+    municipality_list,
+    resolve_group,
+)
 from extractors.facts.vocabulary import (
     K2030_INITIATIVE,
     RX_ANNOUNCE,
@@ -40,6 +46,7 @@ from klimatkontrakt.normalise.dates import MONTHS, find_dates
 from klimatkontrakt.normalise.municipalities import find_municipalities
 
 EU_INITIATIVE = "eu-mission-cities"
+RX_AMONG = re.compile(r"\b(?:bland\s+(?:dem|dessa|andra|annat)|däribland|among\s+them|including)\b", re.IGNORECASE)
 RX_BOTH = re.compile(r"^(?:Båda|De\s+två|Both|The\s+two)\s+(?:kommunerna|städerna|municipalities|cities)\b", re.IGNORECASE)
 RX_NEW = re.compile(r"\b(?:nya|new|anslöt|ansluter|anslutit|joined|joins?|kom\s+in|kommer\s+in|tillkom\w*)\b", re.IGNORECASE)
 RX_MEMBERS_HEADING = re.compile(
@@ -229,6 +236,10 @@ def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
             codes += [c for c in resolved.codes if c not in codes]
             if resolved.pos != s.pos:
                 evidence = f"{evidence} {resolved.text}"
+    nxt = doc.following(s)
+    if not codes and group is not None and nxt is not None and nxt.block is s.block and RX_AMONG.search(nxt.text):
+        codes = municipality_list(nxt.text)  # "Den 2 oktober gick elva nya kommuner med. Bland dem finns A, B och C."
+        evidence = f"{evidence} {nxt.text}"
     if not codes and own and group is None and (RX_SELF.search(t) or not RX_PLURAL_CITIES.search(t)):
         codes = [own]
     return (initiatives, codes, evidence) if codes else None

@@ -10,15 +10,18 @@ from extractors.document import Document, Sent, dedupe, section_date
 from extractors.facts.vocabulary import RX_QUOTE_START
 from klimatkontrakt.model import Role
 from klimatkontrakt.normalise.agencies import find_agencies, resolve_agency
-from klimatkontrakt.normalise.municipalities import find_municipalities, resolve_municipality
+from klimatkontrakt.normalise.municipalities import (
+    find_municipalities,
+    resolve_municipality,
+)
 from klimatkontrakt.normalise.people import (
     LEADING_WORDS,
     NAME,
     PARTY,
-    normalise_party,
     find_attributions,
     find_party_people,
     find_titled_people,
+    normalise_party,
     normalise_role,
     parse_person,
 )

@@ -24,7 +24,15 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from extractors.common import normalise_ws
-from extractors.document import NUMBER_WORDS, Document, Sent, dedupe, group_reference, neighbours, resolve_group
+from extractors.document import (
+    NUMBER_WORDS,
+    Document,
+    Sent,
+    dedupe,
+    group_reference,
+    neighbours,
+    resolve_group,
+)
 from extractors.facts.vocabulary import (
     EU_CCC,
     EU_LABEL,
@@ -40,6 +48,7 @@ from extractors.facts.vocabulary import (
     RX_EU_CONTEXT,
     RX_EU_LABEL,
     RX_EVCD,
+    RX_FUTURE_TIME,
     RX_GENERIC_PASSIVE,
     RX_K2030_CONTEXT,
     RX_K2030_EXPLICIT,
@@ -54,13 +63,17 @@ from extractors.facts.vocabulary import (
     RX_SELF,
     RX_SIGN,
     RX_SIGN_PAST,
+    RX_SIGN_PRESENT,
     RX_SINCE,
     RX_VERSION,
 )
 from klimatkontrakt.model import Signing
 from klimatkontrakt.normalise.agencies import find_agencies, resolve_agency
 from klimatkontrakt.normalise.dates import DateMatch, find_dates
-from klimatkontrakt.normalise.municipalities import find_municipalities, resolve_municipality
+from klimatkontrakt.normalise.municipalities import (
+    find_municipalities,
+    resolve_municipality,
+)
 
 REPORTED, ANNOUNCED, LISTED = "reported", "announced", "listed"
 
@@ -81,6 +94,7 @@ class Statement:
     own_date: bool = False  # the date is this statement's own (written in its sentence)
     at_event: bool = False  # the sentence names European Viable Cities Day
     generic: bool = False  # "Kontraktet tecknas mellan ...": a signing only when the occasion has a day
+    past: bool = False  # written in a past tense
 
 
 # ---- which contract a sentence signs -------------------------------------------------------
@@ -137,6 +151,8 @@ def modality(doc: Document, s: Sent, signed_on: date | None, text: str | None = 
     published = doc.page.published_on
     if signed_on and published and signed_on > published and not RX_SIGN_PAST.search(t):
         return ANNOUNCED  # "skriver under på torsdag": a present tense for a day still to come
+    if signed_on is None and RX_SIGN_PRESENT.search(t) and RX_FUTURE_TIME.search(t) and not RX_SIGN_PAST.search(t):
+        return ANNOUNCED  # "skriver under ... i december" on a page of October
     return REPORTED
 
 
@@ -410,7 +426,7 @@ def statements(doc: Document) -> list[Statement]:
                                  _event_name(s.text, signed_on), doc.occasion(s), own_date,
                                  at_event=bool(RX_EVCD.search(s.text)),
                                  generic=signed_on is None and bool(RX_GENERIC_PASSIVE.search(text))
-                                 and not RX_SIGN_PAST.search(text)))
+                                 and not RX_SIGN_PAST.search(text), past=bool(RX_SIGN_PAST.search(text))))
         if own_date and not s.block.is_heading:
             last_date = signed_on
     return out
@@ -561,13 +577,17 @@ def _occasions(doc: Document, found: list[Statement]) -> list[Statement]:
         if not versions and same[0].contract == K2030 and (version := _occasion_version(doc, same[0].occasion)):
             versions = {_year(version): version}
         events = {x.event for x in same if x.event and x.event[-1].isdigit()}
-        dated_parties = {p for x in same if x.own_date for p in (*x.munis, *x.orgs)}
+        # parties with a day of their own (a chair who signed afterwards) are not given the occasion's
+        dated_parties = {p for x in same if x.own_date and x.signed_on != day for p in (*x.munis, *x.orgs)}
         for st in same:
             if st.generic and day is None:
                 continue  # how the contract is signed in general, on a page that dates no signing of it
             if st.signed_on is None and day is not None:
+                published = doc.page.published_on
+                coming = st.stated_as == REPORTED and not st.past and published is not None and day > published
                 st = replace(st, signed_on=day, munis=[c for c in st.munis if c not in dated_parties],
-                             orgs=[o for o in st.orgs if o not in dated_parties])
+                             orgs=[o for o in st.orgs if o not in dated_parties],
+                             stated_as=ANNOUNCED if coming else st.stated_as)
             if st.version is None and len(versions) == 1:
                 st = replace(st, version=next(iter(versions.values())))
             if st.event is None and len(events) == 1 and st.signed_on == day:

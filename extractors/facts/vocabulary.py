@@ -98,6 +98,14 @@ RX_GENERIC_PASSIVE = re.compile(r"\b(?:tecknas|undertecknas|signeras|skrivs\s+(?
 # an award reported, not described: "tilldelades", "fick", "har fått", "received", "was awarded"
 RX_AWARDED = re.compile(r"\b(?:tilldelades|tilldelats|fick|fått|erhöll|erhållit|delades\s+ut|received|got|was\s+awarded|"
                         r"were\s+awarded|has\s+been\s+awarded|awarded)\b", re.IGNORECASE)
+# a coming time without a day: "skriver under ... i december", "nästa år", "later this year"
+RX_FUTURE_TIME = re.compile(
+    r"\b(?:nästa|kommande|senare\s+i\s+år|i\s+höst|i\s+vinter|till\s+hösten|next|later\s+this\s+year|upcoming|coming)\b|"
+    r"\bi\s+(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december)\b(?!\s+\d)|"
+    r"\bin\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d)",
+    re.IGNORECASE,
+)
+RX_SIGN_PRESENT = re.compile(r"\b(?:skriver|signerar|undertecknar|tecknar|förnyar|signs|renews)\b", re.IGNORECASE)
 # a signing verb in a past tense (a report, even when the page was written before the date)
 RX_SIGN_PAST = re.compile(
     r"\b(?:skrev|skrevs|signerade|signerades|undertecknade|undertecknades|tecknade|tecknades|förnyade|förnyades|"
