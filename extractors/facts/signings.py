@@ -95,6 +95,7 @@ class Statement:
     at_event: bool = False  # the sentence names European Viable Cities Day
     generic: bool = False  # "Kontraktet tecknas mellan ...": a signing only when the occasion has a day
     past: bool = False  # written in a past tense
+    dated_by: bool = False  # its day came from another statement of the occasion
 
 
 # ---- which contract a sentence signs -------------------------------------------------------
@@ -307,25 +308,25 @@ def _dates(doc: Document, s: Sent) -> list[DateMatch]:
     return [d for d in doc.dates(s) if not RX_SINCE.search(s.text[max(0, d.start - 14):d.start])]
 
 
-def _signed_on(doc: Document, s: Sent) -> tuple[date | None, bool]:
-    """(date, whether the sentence itself writes it): the date nearest the signing verb, else
-    one in the previous sentence of the block, the next sentence saying when "it" happened, or
-    the sentence's headings."""
+def _signed_on(doc: Document, s: Sent) -> tuple[date | None, bool, Sent | None]:
+    """(date, whether the sentence itself writes it, the neighbour that does): the date nearest
+    the signing verb, else one in the previous sentence of the block or the next ("Det skedde på
+    European Viable Cities Day den 8 december."), else the sentence's headings."""
     verb = RX_SIGN.search(s.text) or RX_AWARD.search(s.text)
     anchor = verb.start() if verb else 0
     found = sorted(_dates(doc, s), key=lambda d: abs(d.start - anchor))
     if found:
-        return found[0].value, True
+        return found[0].value, True, None
     for other in (doc.previous(s), doc.following(s)):
         if other is not None and other.block is s.block and not RX_SIGN.search(other.text):
             found = _dates(doc, other)
             if len(found) == 1:
-                return found[0].value, False
+                return found[0].value, False, other
     for heading in doc.heading_dates(s):
-        return heading, False
+        return heading, False, None
     if RX_EVCD.search(s.text) or RX_EVCD.search(doc.page.title or ""):
-        return _event_day(doc, s), False
-    return None, False
+        return _event_day(doc, s), False, None
+    return None, False, None
 
 
 def _event_day(doc: Document, s: Sent) -> date | None:
@@ -410,7 +411,7 @@ def statements(doc: Document) -> list[Statement]:
         contract = classify(doc, s)
         if contract is None:
             continue
-        signed_on, own_date = _signed_on(doc, s)
+        signed_on, own_date, dating = _signed_on(doc, s)
         if signed_on is None and RX_SAME_DAY.search(s.text):
             signed_on = last_date or _date_before(doc, s)
             own_date = signed_on is not None
@@ -419,11 +420,14 @@ def statements(doc: Document) -> list[Statement]:
             if stated_as is None:
                 continue
             munis, orgs, evidence = _parties(doc, s, text)
+            if dating is not None:  # the sentence that dates it is evidence too
+                evidence = f"{evidence} {dating.text}"
             if clause_contract == LOI:
                 orgs = []  # a municipality's letter of intent, made "med Viable Cities": the municipality's
             version = _version(doc, s) if clause_contract in (K2030, EU_CCC) else None
             out.append(Statement(clause_contract, munis, orgs, evidence, stated_as, signed_on, version,
-                                 _event_name(s.text, signed_on), doc.occasion(s), own_date,
+                                 _event_name(s.text if dating is None else f"{s.text} {dating.text}", signed_on),
+                                 doc.occasion(s), own_date,
                                  at_event=bool(RX_EVCD.search(s.text)),
                                  generic=signed_on is None and bool(RX_GENERIC_PASSIVE.search(text))
                                  and not RX_SIGN_PAST.search(text), past=bool(RX_SIGN_PAST.search(text))))
@@ -534,19 +538,22 @@ def resolve_party(text: str) -> tuple[str | None, str | None]:
 
 # ---- one signing occasion, one date ------------------------------------------------------------
 
-def _occasion_date(same: list[Statement]) -> date | None:
-    """The day of an occasion: the one date its statements write, else the one written beside
-    European Viable Cities Day, else the one most of them write."""
-    own = [x.signed_on for x in same if x.own_date and x.signed_on]
-    if len(set(own)) == 1:
-        return own[0]
-    at_event = {x.signed_on for x in same if x.own_date and x.signed_on and x.at_event}
-    if len(at_event) == 1:
-        return next(iter(at_event))
-    counts = sorted(((own.count(d), d) for d in set(own)), reverse=True)
-    if counts and (len(counts) == 1 or counts[0][0] > counts[1][0]):
-        return counts[0][1]
-    return None
+def _occasion_date(same: list[Statement]) -> tuple[date | None, str | None]:
+    """(day, the sentence that writes it) of an occasion: the one date its statements write, else
+    the one written beside European Viable Cities Day, else the one most of them write."""
+    own = [x for x in same if x.own_date and x.signed_on]
+    days = [x.signed_on for x in own]
+    day = None
+    if len(set(days)) == 1:
+        day = days[0]
+    elif len(at_event := {x.signed_on for x in own if x.at_event}) == 1:
+        day = next(iter(at_event))
+    else:
+        counts = sorted(((days.count(d), d) for d in set(days)), reverse=True)
+        if counts and (len(counts) == 1 or counts[0][0] > counts[1][0]):
+            day = counts[0][1]
+    source = next((x.evidence for x in own if x.signed_on == day), None)
+    return day, source
 
 
 def _year(version: str) -> str:
@@ -572,7 +579,7 @@ def _occasions(doc: Document, found: list[Statement]) -> list[Statement]:
     for st in found:
         by_occasion.setdefault((st.occasion, st.contract), []).append(st)
     for same in by_occasion.values():
-        day = _occasion_date(same)
+        day, day_source = _occasion_date(same)
         versions = {_year(x.version): x.version for x in same if x.version}
         if not versions and same[0].contract == K2030 and (version := _occasion_version(doc, same[0].occasion)):
             versions = {_year(version): version}
@@ -585,9 +592,11 @@ def _occasions(doc: Document, found: list[Statement]) -> list[Statement]:
             if st.signed_on is None and day is not None:
                 published = doc.page.published_on
                 coming = st.stated_as == REPORTED and not st.past and published is not None and day > published
+                # the fact rests on both sentences: the one naming the party and the one dating it
+                evidence = st.evidence if day_source in st.evidence else f"{st.evidence} {day_source.split('. ')[0]}"
                 st = replace(st, signed_on=day, munis=[c for c in st.munis if c not in dated_parties],
                              orgs=[o for o in st.orgs if o not in dated_parties],
-                             stated_as=ANNOUNCED if coming else st.stated_as)
+                             stated_as=ANNOUNCED if coming else st.stated_as, evidence=evidence, dated_by=True)
             if st.version is None and len(versions) == 1:
                 st = replace(st, version=next(iter(versions.values())))
             if st.event is None and len(events) == 1 and st.signed_on == day:
@@ -605,6 +614,9 @@ def read_signings(doc: Document) -> tuple[list[Signing], dict[int, date]]:
         if st.signed_on and st.contract in (K2030, LOI) and (st.at_event or st.occasion not in days):
             days[st.occasion] = st.signed_on if st.at_event or st.occasion not in days else days[st.occasion]
     rows: list[Signing] = []
+    # of the statements of one signing, the row is read from a list first, then from the one
+    # that writes its day itself
+    found.sort(key=lambda st: 0 if st.stated_as == LISTED else 1 if st.own_date else 2)
     for st in found:
         for code in st.munis:
             rows.append(Signing(st.contract, st.evidence, municipality_code=code, signed_on=st.signed_on,

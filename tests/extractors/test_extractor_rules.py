@@ -59,12 +59,11 @@ def test_lookalikes_give_no_klimatkontrakt_2030_signing():
     assert [s.contract for s in e.signings] == ["eu-climate-city-contract"]
 
 
-def test_future_and_habitual_signings_are_not_facts():
-    for body in (
-        "<p>Den 8 december kommer kommunen att signera Klimatkontrakt 2030.</p>",
-        "<p>Kommunen skriver under Klimatkontrakt 2030 varje år.</p>",
-    ):
-        assert run(sitevision(body)).signings == ()
+def test_habitual_signings_are_not_facts_and_future_ones_are_announced():
+    assert run(sitevision("<p>Kommunen skriver under Klimatkontrakt 2030 varje år.</p>")).signings == ()
+    # a coming signing is an announcement (issue "Read real Swedish prose": stated_as), not nothing
+    [coming] = run(sitevision("<p>Den 8 december kommer kommunen att signera Klimatkontrakt 2030.</p>")).signings
+    assert (coming.stated_as, coming.signed_on) == ("announced", date(2024, 12, 8))
 
 
 def test_letter_of_intent_and_year_inference():
