@@ -47,7 +47,9 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "role": ("säger", "sa ", "sade", "menar", "berättar", "konstaterar", "tillägger", "avslutar", "framhåller",
              "betonar", "understryker", "förklarar", "says", "said", "adds", "added", "explains", "concludes",
              "enligt", "kommunstyrelse", "kommunalråd", "oppositionsråd", "generaldirektör", "överdirektör",
-             "programchef", "programdirektör", "director", "gd", "chair", "commissioner", "("),
+             "programchef", "programdirektör", "director", "gd", "chair", "commissioner", "(",
+             # officials titled before or after the name (find_titled_people)
+             "direktör", "chef", "strateg", "ledare", "samordnare", "manager", "leader"),
     # find_memberships: an initiative's name (RX_INITIATIVE_K / _EU), or a twin city
     "membership": ("klimatneutrala", "climate", "viable", "satsningen", "initiativ", "mission", "netzero",
                    "tvilling", "twin", "2030-städer", "pionjär", "pioneer", "vågen", "wave", "omgång"),
