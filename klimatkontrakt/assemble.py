@@ -382,6 +382,9 @@ def _short(record) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
+STATED_AS_ORDER = ("reported", "listed", "announced")  # what a signing's documents say of it, strongest first
+
+
 def _claim_rank(claim: dict) -> tuple:
     doc = claim["doc"]
     published = doc["published_on"]
@@ -410,6 +413,9 @@ def _merge(claims: list[dict]) -> tuple[dict[str, list[dict]], list[dict]]:
                     row[key] = value
         row["document_id"] = chosen[0]["doc"]["document_id"]
         row["evidence"] = chosen[0]["evidence"]
+        if table == "signings":  # a signing one page announces and another reports has been reported
+            stated = {c["row"].get("stated_as") for c in chosen}
+            row["stated_as"] = next((s for s in STATED_AS_ORDER if s in stated), row.get("stated_as"))
         facts[table].append(row)
         for c in chosen:
             doc_id = c["doc"]["document_id"]

@@ -23,8 +23,9 @@ import pandas as pd
 from klimatkontrakt.assemble import hash_id
 from klimatkontrakt import schema as sch
 
-# Fields whose differences are expected (wording, page dates) rather than contradictions.
-_IGNORED = {"evidence", "as_of", "event_name", "name", "role", "kind"}
+# Fields whose differences are expected (wording, page dates, how a page states a signing: an
+# announcement before and a report after the ceremony agree) rather than contradictions.
+_IGNORED = {"evidence", "as_of", "event_name", "name", "role", "kind", "stated_as"}
 RULE_VALUE = "fact row takes the claim of the earliest published document, then the smallest URL"
 RULE_DATE = "each date is kept as its own fact; no single date is chosen"
 

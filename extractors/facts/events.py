@@ -27,19 +27,21 @@ from klimatkontrakt.model import Event
 from klimatkontrakt.normalise.dates import find_dates
 from klimatkontrakt.normalise.municipalities import find_municipalities
 
-# "hölls i Stockholm", "sändes från Europahuset i Stockholm", "at Norra Latin in Stockholm"
+# "hölls i Stockholm", "samlades på Europahuset i Stockholm", "at Norra Latin in Stockholm"; where the day was
+# broadcast from ("sändes från Uppsala") is its studio, not necessarily where it was held
 RX_PLACE = re.compile(
-    r"(?:\bi|\bin|\bpå|\bat|\bfrån|\bfrom)\s+(?P<place>(?:[A-ZÅÄÖ][\wåäöé-]+(?:\s+[A-ZÅÄÖ][\wåäöé-]+)?"
+    r"\s*(?:\bi|\bin|\bpå|\bat|\bfrån|\bfrom)\s+(?P<place>(?:[A-ZÅÄÖ][\wåäöé-]+(?:\s+[A-ZÅÄÖ][\wåäöé-]+)?"
     r"(?:,\s*|\s+i\s+|\s+in\s+))?[A-ZÅÄÖ][\wåäöé-]+)"
 )
 RX_HELD = re.compile(
-    r"\b(?:hölls|hålls|hölls|sändes|sänds|arrangerades|arrangeras|ägde\s+rum|äger\s+rum|skedde|sker|samlades|samlas|"
-    r"samlade|träffades|träffas|ceremoni\w*|signeringen|held|took\s+place|takes\s+place|gathered|hosted|broadcast|"
-    r"European\s+Viable\s+Cities\s+Day(?:\s+(?:19|20)\d\d)?)\b",
+    r"\b(?:hölls|hålls|arrangerades|arrangeras|ägde\s+rum|äger\s+rum|skedde|sker|samlades|samlas|"
+    r"samlade|träffades|träffas|held|took\s+place|takes\s+place|gathered|hosted)\b|"
+    r"(?:ceremoni\w*|signeringen|European\s+Viable\s+Cities\s+Day(?:\s+(?:19|20)\d\d)?)(?=\s+(?:i|in|på|at)\s)",
     re.IGNORECASE,
 )
 RX_CLOCK = re.compile(r"(?:\bkl\.?|\bklockan|\bat|\bfrån|\bfrom|\bstartade|\bstarted)\s*(?P<h>[01]?\d|2[0-3])[.:](?P<m>[0-5]\d)",
                       re.IGNORECASE)
+RX_SIGNING_ONLINE = re.compile(r"signering\w*|undertecknande\w*|skrev\s+\w+\s+under|signed|signing", re.IGNORECASE)
 RX_THEN = re.compile(r"^(?:Det|Detta|Där|Då|It|This|Ceremonin|The\s+ceremony|Dagen|The\s+day)\b")
 
 
@@ -108,15 +110,16 @@ def _location(doc: Document, s: Sent, labels: dict[str, str]) -> str | None:
         return "online" if RX_ONLINE.search(where) else where.rstrip(".")
     nearby = [s, *(x for x in (doc.following(s), doc.previous(s)) if x is not None and x.block is s.block)]
     for x in nearby:
-        if RX_ONLINE.search(x.text):
+        online = RX_ONLINE.search(x.text)
+        # "Signeringen gjordes digitalt": the signing was, not necessarily the day
+        if online and not RX_SIGNING_ONLINE.search(x.text[max(0, online.start() - 40):online.start()]):
             return "online"
     for x in nearby:
-        if not RX_HELD.search(x.text):
-            continue
-        for m in RX_PLACE.finditer(x.text):
-            place = m.group("place")
-            if find_municipalities(place) and not re.search(r"(?:ordförande|råd|chair\w*|director\w*)\s*$",
-                                                            x.text[:m.start()], re.I):
+        for held in RX_HELD.finditer(x.text):
+            m = RX_PLACE.match(x.text, held.end()) or RX_PLACE.search(x.text[held.end():held.end() + 40])
+            place = m.group("place") if m else None
+            if place and find_municipalities(place) and not re.search(r"(?:ordförande|råd|chair\w*|director\w*)\s*$",
+                                                                     x.text[:held.start()], re.I):
                 return place
     return None
 
