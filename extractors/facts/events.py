@@ -61,8 +61,17 @@ def find_events(doc: Document, occasion_days: dict[int, date] | None = None) -> 
         if day is None:
             continue
         _merge(by_year, Event(f"European Viable Cities Day {day.year}", evidence, EVCD, day, None,
-                              start_time or _clock(doc, s), _location(doc, s, labels if on_event_page else {})))
+                              start_time or _clock(doc, s), _location(doc, [s, *_around(doc, s)],
+                                                                     labels if on_event_page else {})))
+    if len(by_year) == 1:  # the page's one event: where it was held may be said anywhere on it
+        year, event = next(iter(by_year.items()))
+        if event.location is None:
+            by_year[year] = replace(event, location=_location(doc, doc.sents, {}))
     return list(by_year.values())
+
+
+def _around(doc: Document, s: Sent) -> list[Sent]:
+    return [x for x in (doc.following(s), doc.previous(s)) if x is not None and x.block is s.block]
 
 
 def _day(doc: Document, s: Sent, at: int, year: int | None, occasion_days: dict[int, date],
@@ -102,13 +111,13 @@ def _clock(doc: Document, s: Sent) -> str | None:
     return None
 
 
-def _location(doc: Document, s: Sent, labels: dict[str, str]) -> str | None:
-    """"online", or the place the event was held, from the mention, the sentence after it, or
-    an event page's "Plats:" line; a place must name a municipality (not a venue alone)."""
+def _location(doc: Document, nearby: list[Sent], labels: dict[str, str]) -> str | None:
+    """"online", or the place the event was held, from the given sentences (the mention and
+    those around it) or an event page's "Plats:" line; a place must name a municipality (not a
+    venue alone)."""
     where = labels.get("place")
     if where:
         return "online" if RX_ONLINE.search(where) else where.rstrip(".")
-    nearby = [s, *(x for x in (doc.following(s), doc.previous(s)) if x is not None and x.block is s.block)]
     for x in nearby:
         online = RX_ONLINE.search(x.text)
         # "Signeringen gjordes digitalt": the signing was, not necessarily the day
