@@ -15,7 +15,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from extractors.document import Document, Sent
+from extractors.document import Document, Sent, literal_trie
 from extractors.facts.vocabulary import (
     EVCD,
     RX_EVCD,
@@ -41,6 +41,10 @@ RX_HELD = re.compile(
 )
 RX_CLOCK = re.compile(r"(?:\bkl\.?|\bklockan|\bat|\bfrån|\bfrom|\bstartade|\bstarted)\s*(?P<h>[01]?\d|2[0-3])[.:](?P<m>[0-5]\d)",
                       re.IGNORECASE)
+# the cheap test before RX_HELD and RX_ONLINE on every sentence of a page: each of their matches holds one
+_VENUE_WORDS = literal_trie(("höll", "håll", "ägde", "äger rum", "arrang", "samla", "träffa", "held", "took place",
+                             "takes place", "gather", "host", "ceremoni", "signeringen", "viable", "online", "digital",
+                             "webb", "webinar", "live", "youtube", "zoom", "teams", "skedde", "sker"))
 RX_SIGNING_ONLINE = re.compile(r"signering\w*|undertecknande\w*|skrev\s+\w+\s+under|signed|signing", re.IGNORECASE)
 RX_THEN = re.compile(r"^(?:Det|Detta|Där|Då|It|This|Ceremonin|The\s+ceremony|Dagen|The\s+day)\b")
 
@@ -66,7 +70,8 @@ def find_events(doc: Document, occasion_days: dict[int, date] | None = None) -> 
     if len(by_year) == 1:  # the page's one event: where it was held may be said anywhere on it
         year, event = next(iter(by_year.items()))
         if event.location is None:
-            by_year[year] = replace(event, location=_location(doc, doc.sents, {}))
+            held = [x for x in doc.sents if _VENUE_WORDS.search(x.text.lower())]
+            by_year[year] = replace(event, location=_location(doc, held, {}))
     return list(by_year.values())
 
 

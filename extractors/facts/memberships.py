@@ -18,13 +18,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from extractors.document import (
-    Document,
-    Sent,
-    group_reference,
-    municipality_list,
-    resolve_group,
-)
+from extractors.document import GROUP_NOUNS, Document, Sent, group_reference, municipality_list, resolve_group
+from extractors.patterns import literal_trie
 from extractors.facts.vocabulary import (
     K2030_INITIATIVE,
     RX_ANNOUNCE,
@@ -47,6 +42,7 @@ from klimatkontrakt.normalise.municipalities import find_municipalities
 
 EU_INITIATIVE = "eu-mission-cities"
 RX_AMONG = re.compile(r"\b(?:bland\s+(?:dem|dessa|andra|annat)|däribland|among\s+them|including)\b", re.IGNORECASE)
+_AMONG_WORDS = literal_trie(("bland", "däribland", "among", "including"))  # every RX_AMONG match holds one
 RX_BOTH = re.compile(r"^(?:Båda|De\s+två|Both|The\s+two)\s+(?:kommunerna|städerna|municipalities|cities)\b", re.IGNORECASE)
 RX_NEW = re.compile(r"\b(?:nya|new|anslöt|ansluter|anslutit|joined|joins?|kom\s+in|kommer\s+in|tillkom\w*)\b", re.IGNORECASE)
 RX_MEMBERS_HEADING = re.compile(
@@ -111,9 +107,12 @@ def find_memberships(doc: Document) -> list[Membership]:
         if "membership" in s.triggers:
             for m in RX_RELATIVE_MEMBER.finditer(s.text):
                 code = next((x.code for x in find_municipalities(m.group("city"), s.city_code or doc.own_code)), None)
-                if code and _initiatives(doc, s, m.group(0)):
+                prev = doc.previous(s)
+                initiatives = _initiatives(doc, s, m.group(0)) or _initiatives(doc, s, s.text) or \
+                    (_initiatives(doc, prev, prev.text) if prev is not None and prev.block is s.block else [])
+                if code and initiatives:  # "..., som har varit med sedan starten": the initiative named just before
                     joined_on, joined_year, cohort = _when(doc, s, m.group(0))
-                    add(code, _initiatives(doc, s, m.group(0))[0], s.text, joined_on, joined_year, cohort)
+                    add(code, initiatives[0], s.text, joined_on, joined_year, cohort)
     if doc.about_k2030 and not doc.about_lookalike:
         for s in doc.sents:
             if "membership" not in s.triggers or not RX_TWIN.search(s.text) or RX_NOT_A_FACT.search(s.text) \
@@ -152,8 +151,8 @@ def _joined_before(a: _Member, b: _Member) -> bool:
 # a member named with a relative clause: "Uppsala, som har varit med i satsningen sedan starten"
 RX_RELATIVE_MEMBER = re.compile(
     r"(?P<city>[A-ZÅÄÖ][\wåäö-]+(?:\s+(?:kommun|stad|Stad))?),\s+(?:som|which|that)\s+(?:har\s+varit|har|är|var|has\s+been|is|was)\s+"
-    r"(?:\w+\s+){0,2}?(?:med|ingått|ingår|part\s+of|involved\s+in|a\s+member\s+of)\s+(?:i\s+|in\s+)?[^,.;]{3,80}?"
-    r"(?:sedan|since|från|from)\s+(?:starten|the\s+start|början|the\s+beginning|(?:19|20)\d\d)[^,.;]{0,20}",
+    r"(?:\w+\s+){0,2}?(?:med|ingått|ingår|part\s+of|involved\s+in|a\s+member\s+of)(?:\s+(?:i\s+|in\s+)?[^,.;]{3,80}?)?"
+    r"\s+(?:sedan|since|från|from)\s+(?:starten|the\s+start|början|the\s+beginning|(?:19|20)\d\d)[^,.;]{0,20}",
 )
 
 
@@ -188,8 +187,9 @@ RX_ONE_OF = re.compile(r"\b(?:är|blev|blir|var|har\s+varit)\s+(?:[\w,]+\s+){0,5
 def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
     """(initiatives, members, evidence) of a sentence stating memberships, else None."""
     t = s.text
-    if "membership" not in s.triggers and not RX_MEMBER.search(t):
-        return None
+    named = "membership" in s.triggers and (RX_INITIATIVE_K.search(t) or RX_INITIATIVE_EU.search(t))
+    if not named and not _after_the_initiative(doc, s):
+        return None  # names no initiative, nor follows a sentence or heading that does (cheap: most sentences)
     mm = RX_MEMBER.search(t)
     if not mm:
         return None
@@ -258,6 +258,19 @@ def _twin_of(text: str, own: str | None) -> tuple[str, str] | None:
     return None
 
 
+def _after_the_initiative(doc: Document, s: Sent) -> bool:
+    """Whether the sentence lists municipalities (names, or a group: "De nya städerna var A, B
+    och C") after a sentence or under a heading that names an initiative."""
+    low = s.text.lower()
+    if s.text.count(",") < 2 and not GROUP_NOUNS.search(low) and not _AMONG_WORDS.search(low):
+        return False
+    prev = doc.previous(s)
+    if prev is not None and "membership" in prev.triggers and (RX_INITIATIVE_K.search(prev.text)
+                                                               or RX_INITIATIVE_EU.search(prev.text)):
+        return True
+    return bool(s.headings) and "membership" in doc.triggers(s.headings[0])
+
+
 def _when(doc: Document, s: Sent, text: str | None = None) -> tuple[date | None, int | None, str | None]:
     """(joined_on, joined_year, cohort) a membership sentence (or a part of it) states."""
     t = s.text if text is None else text
@@ -296,6 +309,9 @@ def _when(doc: Document, s: Sent, text: str | None = None) -> tuple[date | None,
 def _member_lists(doc: Document):
     """Members listed under a heading or an intro naming the initiative: lines of names ("Wave 1
     (since the start): A, B, C"), list items or table cells each naming one municipality."""
+    if not any("membership" in doc.triggers(b.text) for b in doc.page.blocks
+               if b.is_heading or (len(b.text) < 300 and b.text.rstrip().endswith(":"))):
+        return  # no heading or intro names an initiative: no list of its members (cheap: most pages)
     for group in doc.groups():
         first = doc.sents[group.pos]
         if group.union or _read(doc, first) is not None or (not group.items and not _names_only(group.text)):

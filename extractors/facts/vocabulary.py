@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from extractors.patterns import Gated
+
 K2030 = "klimatkontrakt-2030"
 LOI = "letter-of-intent"
 EU_CCC = "eu-climate-city-contract"
@@ -59,7 +61,7 @@ RX_SIGN = re.compile(
 _SIGN_INFINITIVE = r"(?:signera|skriva|underteckna|teckna|förnya|sign|renew|ansluta|gå\s+med)"
 # a sentence that names a signing without stating one: a negation, a condition, a hope or a plan,
 # a habit, a means ("genom att skriva under"), an earlier award ("tidigare fick"), an application
-RX_NOT_A_FACT = re.compile(
+_NOT_A_FACT = re.compile(
     rf"\b(?:ännu|fortfarande|aldrig)\s+inte\b|\binte\s+(?:ännu\s+|heller\s+|har\s+|ens\s+)?(?:signera\w*|skriv\w*|underteck\w*|teckna\w*)|"
     rf"\binte\s+har\s+(?:signerat|skrivit)|"
     rf"\b(?:skriver|skrev|signerar|signerade|undertecknar|undertecknade|tecknar|tecknade|förnyar|förnyade|har|hade|"
@@ -75,6 +77,13 @@ RX_NOT_A_FACT = re.compile(
     rf"\b(?:siktar|planerar|hoppas|önskar|avser|vill)\b(?:\s+\S+){{0,10}}?\s+(?:att\s+)?(?:kunna\s+)?{_SIGN_INFINITIVE}",
     re.IGNORECASE,
 )
+RX_NOT_A_FACT = Gated(_NOT_A_FACT, (
+    "inte", "ej", "aldrig", "not", "never", "kan", "kunde", "skulle", "may", "might", "could", "would", "räknar",
+    "siktar", "avser", "hoppas", "förväntas", "planer", "vill", "önskar", "expect", "plan", "intend", "hope", "aim",
+    "varje", "årligen", "every", "annually", "each", "brukar", "genom", "how", "nästa", "skrivas", "utredas", "inför",
+    "tidigare", "previously", "to sign", "att skriva", "att signera", "att underteckna", "att teckna", "ansök",
+    "söker", "applied", "applies", "betyder", "innebär", "tro",
+))
 # an announcement of a coming signing: "kommer att signera", "ska skriva under", "will sign"
 RX_ANNOUNCE = re.compile(
     rf"\bkommer\s+(?:\w+\s+){{0,6}}?att\s+(?:\w+\s+){{0,2}}?{_SIGN_INFINITIVE}|"
@@ -174,7 +183,7 @@ RX_PROGRAMME_MEMBER = re.compile(
     r"Viable\s+Cities\b(?!\s*(?:’|'|s)?\s*(?:satsning|initiativ))",
     re.IGNORECASE,
 )
-RX_MEMBER = re.compile(
+_MEMBER = re.compile(
     r"\bingår\b|\bingick\b|\bingått\b|är\s+med\b|\bvar\s+med\b|varit\s+med|\banslö(?:t|ts)\b|\bansluter\b|\banslutit\b|"
     r"\banslut(?:en|na)\b|\bgick\s+(?:\w+\s+){0,3}?med\s+i\b|\bgick\s+med\b|\bgår\s+(?:\w+\s+){0,2}?(?:med|in)\b|"
     r"\bblev\s+(?:\w+\s+){0,2}del\s+av|\b(?:är|blev|var|blir|har\s+varit|has\s+been|became|is|are|was|were)\s+"
@@ -189,6 +198,12 @@ RX_MEMBER = re.compile(
     r"\b(?:är|var|blev|are|were)\s+(?:\w+\s+)?(?:pionjärerna|pionjärkommunerna|pionjärstäderna|medlemmarna|deltagarna|the\s+pioneers)\s+(?:i|in)\b",
     re.IGNORECASE,
 )
+RX_MEMBER = Gated(_MEMBER, (
+    "ingår", "ingick", "ingått", "med", "anslö", "anslut", "gick", "går", "blev", "en av", "one of", "valdes",
+    "valts", "utsetts", "utsågs", "utvald", "selected", "join", "part", "involved", "member", "medlem", "deltar",
+    "antogs", "tillkom", "upptag", "del av", "tvillingstad", "växte", "grew", "kom", "nya", "new", "städerna",
+    "kommunerna", "pionjär", "cities", "municipalities", "bland", "deltagarna", "pioneers",
+))
 # the first intake: "sedan starten", "de nio pionjärstäderna", "the first wave"; "pionjär" alone
 # is not enough (the 2024 intake has "nya pionjärstäder" of its own)
 RX_PIONEER = re.compile(
