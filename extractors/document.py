@@ -377,13 +377,18 @@ NUMBER_WORDS = {
     "twenty-four": 24, "twenty-five": 25, "forty-eight": 48,
 }
 _NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-_RX_GROUP = re.compile(
-    rf"(?:\b(?P<det>de|dessa|alla|samtliga|the|all|these|those)\s+)?(?:(?P<n>\d{{1,2}}|{_NUMBER})\s+)?"
-    rf"(?:(?P<q>nya|första|ursprungliga|new|first|original|pioneering)\s+)?"
-    rf"(?:(?:svenska|swedish|deltagande|participating|utvalda|selected|medverkande)\s+)?"
-    rf"(?P<noun>pionjärstäderna|pionjärkommunerna|pionjärerna|pionjärstäder|städernas|kommunernas|städerna|kommunerna|"
-    rf"pioneer\s+cities|pioneers|cities'|cities|municipalities|städer|kommuner)(?!\w)"
-    rf"(?:\s+(?:i|in|of)\s+(?:den\s+|the\s+)?(?P<wave>första|andra|first|second)\s+(?:vågen|omgången|wave|round))?",
+# a group reference is a noun ("städerna", "cities") with the words before it that count or qualify
+# it; the noun is found first (a literal scan), the words before it by a pattern anchored at the noun
+_RX_GROUP_NOUN = re.compile(
+    r"(?<![\w-])(?P<noun>pionjärstäderna|pionjärkommunerna|pionjärerna|pionjärstäder|städernas|kommunernas|städerna|"
+    r"kommunerna|pioneer\s+cities|pioneers|cities'|cities|municipalities|städer|kommuner)(?!\w)"
+    r"(?:\s+(?:i|in|of)\s+(?:den\s+|the\s+)?(?P<wave>första|andra|first|second)\s+(?:vågen|omgången|wave|round))?",
+    re.IGNORECASE,
+)
+_RX_GROUP_WORDS = re.compile(
+    rf"(?:\b(?P<det>de|dessa|alla|samtliga|the|all|these|those)\s+)?(?:(?<![\w-])(?P<n>\d{{1,2}}|{_NUMBER})\s+)?"
+    rf"(?:(?<![\w-])(?P<q>nya|första|ursprungliga|new|first|original|pioneering)\s+)?"
+    rf"(?:(?<![\w-])(?:svenska|swedish|deltagande|participating|utvalda|selected|medverkande)\s+)?$",
     re.IGNORECASE,
 )
 GROUP_NOUNS = literal_trie(("städer", "kommuner", "cities", "municipalities", "pionjär", "pioneer"))
@@ -391,8 +396,6 @@ _PIONEER_WORDS = re.compile(r"pionjär|\bnio\b|\b9\b|första|ursprungliga|sedan\
                             r"from\s+the\s+start|original")
 _NEW_WORDS = re.compile(r"\bnya\b|\bnew\b|anslö?t|anslutit|joined|kom\s+in|kommer\s+in|tillkom|andra\s+omgången|"
                         r"second\s+round|växte")
-
-
 _RX_ALREADY = re.compile(r"\s+(?:som|that|which|who)\s+(?:\w+\s+)?(?:redan|already|sedan\s+tidigare)\b", re.IGNORECASE)
 
 
@@ -402,22 +405,22 @@ def group_reference(text: str) -> GroupReference | None:
     städer" nor a bare "kommuner"."""
     if not GROUP_NOUNS.search(text.lower()) and not any(trap in text for trap in _CASE_TRAPS):
         return None  # every reference holds one of the nouns (cheap: most sentences hold none)
-    for m in _RX_GROUP.finditer(text):
+    for m in _RX_GROUP_NOUN.finditer(text):
+        words = _RX_GROUP_WORDS.search(text, max(0, m.start() - 80), m.start())
         noun = m.group("noun").lower()
-        definite = noun.endswith(("na", "erna", "nas", "'")) or m.group("det") or noun.startswith("pionjär") or "pioneer" in noun
-        if not (definite or m.group("n")):
+        det, n, q = words.group("det"), words.group("n"), (words.group("q") or "").lower()
+        definite = noun.endswith(("na", "erna", "nas", "'")) or det or noun.startswith("pionjär") or "pioneer" in noun
+        if not (definite or n):
             continue
         if re.match(r"\s+(?:och|and)\s+(?:regioner|företag)", text[m.end():]):
             continue
-        n = m.group("n")
         count = (int(n) if n.isdigit() else NUMBER_WORDS[n.lower()]) if n else None
-        q = (m.group("q") or "").lower()
         wave = (m.group("wave") or "").lower()
         qualifier = "pioneer" if q in ("första", "ursprungliga", "first", "original", "pioneering") or \
             noun.startswith("pionjär") or "pioneer" in noun or wave in ("första", "first") else \
             "new" if q in ("nya", "new") or wave in ("andra", "second") else \
             "old" if _RX_ALREADY.match(text[m.end():]) else None
-        return GroupReference(count, qualifier, m.start(), m.end())
+        return GroupReference(count, qualifier, words.start(), m.end())
     return None
 
 

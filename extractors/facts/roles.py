@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from extractors.common import normalise_ws
 from extractors.document import Document, Sent, dedupe, section_date
@@ -30,6 +31,7 @@ _MUNI_ROLES = {"ks-ordforande", "ks-vice-ordforande", "kommunalrad", "opposition
 _RX_GD_LIST = re.compile(rf"(?P<name>{NAME})\s*,\s*(?P<org>[A-ZÅÄÖ][\wåäö]+(?:\s+[A-Za-zåäö]+){{0,3}})")
 
 
+@lru_cache(maxsize=4096)
 def _person_name(name: str) -> str | None:
     """The name without a leading preposition ("Med Jonas Hedenius"); None for a municipality's
     or an agency's name read as a person's ("Göteborgs Stad", "Swedish Energy Agency")."""
