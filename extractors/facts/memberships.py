@@ -150,9 +150,10 @@ def _joined_before(a: _Member, b: _Member) -> bool:
 
 # a member named with a relative clause: "Uppsala, som har varit med i satsningen sedan starten"
 RX_RELATIVE_MEMBER = re.compile(
-    r"(?P<city>[A-ZÅÄÖ][\wåäö-]+(?:\s+(?:kommun|stad|Stad))?),\s+(?:som|which|that)\s+(?:har\s+varit|har|är|var|has\s+been|is|was)\s+"
-    r"(?:\w+\s+){0,2}?(?:med|ingått|ingår|part\s+of|involved\s+in|a\s+member\s+of)(?:\s+(?:i\s+|in\s+)?[^,.;]{3,80}?)?"
-    r"\s+(?:sedan|since|från|from)\s+(?:starten|the\s+start|början|the\s+beginning|(?:19|20)\d\d)[^,.;]{0,20}",
+    r"(?P<city>[A-ZÅÄÖ][\wåäö-]+(?:\s+(?:kommun|stad|Stad))?),\s+(?:som|which|that)\s+(?:har\s+varit|har|är|var|kom|"
+    r"har\s+kommit|gick|has\s+been|is|was|joined)\s+(?:\w+\s+){0,2}?(?:med|ingått|ingår|part\s+of|involved\s+in|"
+    r"a\s+member\s+of|in)?(?:\s+(?:i\s+|in\s+)?[^,.;]{3,80}?)?"
+    r"\s+(?:(?:sedan|since|från|from)\s+(?:starten|the\s+start|början|the\s+beginning|(?:19|20)\d\d)|(?:19|20)\d\d)[^,.;]{0,20}",
 )
 
 
@@ -177,7 +178,7 @@ RX_EU_MEMBER = re.compile(
 )
 # where a sentence's membership clause ends: "A har varit med sedan 2021 och har, liksom B, ..."
 RX_CLAUSE_END = re.compile(
-    r",?\s+och\s+(?=(?:har|är|blir|kan|ska|var|får|ger|tar|vill|lyfter|has|is|was|will)\b)|,\s+men\s+|;\s+|\s+[–—]\s+(?=[a-zåäö])",
+    r",?\s+och\s+(?=(?:som|har|är|blir|kan|ska|var|får|ger|tar|vill|lyfter|has|is|was|will)\b)|,\s+men\s+|;\s+|\s+[–—]\s+(?=[a-zåäö])",
     re.IGNORECASE,
 )
 RX_ONE_OF = re.compile(r"\b(?:är|blev|blir|var|har\s+varit)\s+(?:[\w,]+\s+){0,5}?en\s+av\s+de\b|\b(?:is|was|became|has\s+been)\s+one\s+of\s+the\b",
@@ -200,7 +201,8 @@ def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
             break
     clause = t[:end]
     if RX_NOT_A_FACT.search(clause) or RX_ANNOUNCE.search(clause) or RX_LOOKALIKE.search(t) or t.rstrip().endswith("?") \
-            or re.search(r"\binte\s+(?:\w+\s+)?(?:med|en\s+av|del|part|member)|\bnot\s+(?:\w+\s+)?(?:part|a\s+member|one)", clause, re.I):
+            or re.search(r"\binte\s+(?:\w+\s+)?(?:med|en\s+av|del|part|member)|\bnot\s+(?:\w+\s+)?(?:part|a\s+member|one)|"
+                         r"\b(?:valdes|blev|kom|was|were)\s+(?:\w+\s+)?(?:inte|ej|not)\b", t, re.I):
         return None
     initiatives = _initiatives(doc, s, t)
     evidence = t
@@ -240,8 +242,13 @@ def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
     if not codes and group is not None and nxt is not None and nxt.block is s.block and RX_AMONG.search(nxt.text):
         codes = municipality_list(nxt.text)  # "Den 2 oktober gick elva nya kommuner med. Bland dem finns A, B och C."
         evidence = f"{evidence} {nxt.text}"
-    if not codes and own and group is None and (RX_SELF.search(t) or not RX_PLURAL_CITIES.search(t)):
+    unresolved = group is not None and not codes
+    if not codes and own and (group is None or unresolved and RX_SELF.search(clause)) \
+            and (RX_SELF.search(t) or not RX_PLURAL_CITIES.search(t)):
         codes = [own]
+    if not codes and not own and RX_SELF.search(clause[:40]) and doc.previous(s) is not None:
+        named = municipality_list(doc.previous(s).text)  # "Malmö finns med i båda. Staden är en av de nio ..."
+        codes = named if len(named) == 1 else []
     return (initiatives, codes, evidence) if codes else None
 
 
@@ -279,8 +286,11 @@ def _when(doc: Document, s: Sent, text: str | None = None) -> tuple[date | None,
     ref = doc.page.published_on
     signing = bool(RX_SIGN.search(t))
     dates = [d for d in (doc.dates(s) if t == s.text else find_dates(t, ref)) if not d.relative and (d.year_given or ref)]
-    if signing:  # a signing sentence that also says "part of the initiative": its date is the signing's
-        dates = [d for d in dates if RX_SINCE.search(t[max(0, d.start - 14):d.start])]
+    if signing:  # a signing sentence that also says "part of the initiative": its date is the signing's,
+        # unless it follows "sedan" or the membership verb ("the cities that joined the initiative on 1 October")
+        member = RX_MEMBER.search(t)
+        dates = [d for d in dates if RX_SINCE.search(t[max(0, d.start - 14):d.start])
+                 or (member and 0 <= d.start - member.end() <= 40 and not RX_SIGN.search(t[member.end():d.start]))]
     joined_on = dates[0].value if dates else None
     year = joined_on.year if joined_on else None
     if year is None:

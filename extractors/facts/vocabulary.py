@@ -73,7 +73,7 @@ _NOT_A_FACT = re.compile(
     rf"\bgenom\s+att\s+(?:skriva|signera)|\bhow\s+to\s+sign|\bsignera\s+nästa|\bskrivas\s+med\b|\butredas\b|"
     rf"\binför\s+(?:signering|undertecknande)|\btidigare\s+(?:fick|fått|har\s+fått|tilldelats)|\bpreviously\s+(?:received|got|was\s+awarded)|"
     rf"^\W*(?:to\s+sign|att\s+(?:skriva|signera|underteckna|teckna))\b|"
-    rf"\binte\s+(?:detsamma|samma\s+sak)\s+som|\bnot\s+the\s+same\s+as|\bansök\w*\s+om|\bsöker\s+om|\bapplied\s+for|\bapplies\s+for|\b(?:betyder|innebär|innebära|tro|tror)\s+att\b|"
+    rf"\binte\s+(?:detsamma|samma\s+sak)\s+som|\bnot\s+the\s+same\s+as|\bansök\w*\s+(?:\w+\s+){{0,3}}?om|\bsöker\s+om|\bapplied\s+for|\bapplies\s+for|\b(?:betyder|innebär|innebära|tro|tror)\s+att\b|"
     rf"\b(?:siktar|planerar|hoppas|önskar|avser|vill)\b(?:\s+\S+){{0,10}}?\s+(?:att\s+)?(?:kunna\s+)?{_SIGN_INFINITIVE}",
     re.IGNORECASE,
 )
@@ -214,7 +214,7 @@ RX_PIONEER = re.compile(
     re.IGNORECASE,
 )
 RX_JOIN_YEAR = re.compile(
-    r"(?:sedan|från|år|i|under|in|since|hösten|våren|sommaren|vintern|autumn|spring|summer|winter|starten|omgången|vågen|intaget|round|wave|januari|februari|mars|april|maj|juni|juli|"
+    r"(?:sedan|från|år|i|under|in|since|hösten|våren|sommaren|vintern|autumn|spring|summer|winter|starten|omgången,?|vågen,?|intaget|round,?|wave,?|januari|februari|mars|april|maj|juni|juli|"
     r"augusti|september|oktober|november|december)\s+(?:starten\s+|hösten\s+|våren\s+|år\s+)?"
     r"(?P<y>(?:19|20)\d\d)\b",
     re.IGNORECASE,
