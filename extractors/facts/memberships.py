@@ -117,7 +117,7 @@ def find_memberships(doc: Document) -> list[Membership]:
         for s in doc.sents:
             if "membership" not in s.triggers or not RX_TWIN.search(s.text) or RX_NOT_A_FACT.search(s.text) \
                     or (re.search(r"NetZeroCities|EU:s\s+mission|EU\s+Mission", s.text, re.I)
-                        and not re.search(r"Klimatneutrala\s+städer|Climate[-\s]Neutral\s+Cities", s.text, re.I)):
+                        and not re.search(r"Klimatneutrala\s+städer\s*2030|Climate[-\s]Neutral\s+Cities\s*2030", s.text, re.I)):
                 continue  # a twinning in another programme
             pair = _twin_of(s.text, s.city_code or doc.own_code)
             if pair is None:
@@ -125,7 +125,8 @@ def find_memberships(doc: Document) -> list[Membership]:
             newer, twin = pair
             joined_on, joined_year, cohort = _when(doc, s)
             add(twin, K2030_INITIATIVE, s.text)
-            add(newer, K2030_INITIATIVE, s.text, joined_on, joined_year, cohort if cohort != "pilot-2020" else None).twin = twin
+            member = add(newer, K2030_INITIATIVE, s.text, joined_on, joined_year, cohort if cohort != "pilot-2020" else None)
+            member.twin = member.twin or twin
     _orient_twins(members)
     return [Membership(m.code, m.initiative, " | ".join(m.evidence), m.joined_on, m.joined_year, m.cohort, m.twin)
             for m in members.values()]
@@ -202,6 +203,7 @@ def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
     clause = t[:end]
     if RX_NOT_A_FACT.search(clause) or RX_ANNOUNCE.search(clause) or RX_LOOKALIKE.search(t) or t.rstrip().endswith("?") \
             or re.search(r"\binte\s+(?:\w+\s+)?(?:med|en\s+av|del|part|member)|\bnot\s+(?:\w+\s+)?(?:part|a\s+member|one)|"
+                         r"\b(?:ingen|inget|inga|heller|no)\s+(?:\w+\s+){0,2}?(?:plats|medlem\w*|del|place|member\w*)\b|"
                          r"\b(?:valdes|blev|kom|was|were)\s+(?:\w+\s+)?(?:inte|ej|not)\b", t, re.I):
         return None
     initiatives = _initiatives(doc, s, t)

@@ -214,7 +214,8 @@ RX_PIONEER = re.compile(
     re.IGNORECASE,
 )
 RX_JOIN_YEAR = re.compile(
-    r"(?:sedan|från|år|i|under|in|since|hösten|våren|sommaren|vintern|autumn|spring|summer|winter|starten|omgången,?|vågen,?|intaget|round,?|wave,?|januari|februari|mars|april|maj|juni|juli|"
+    r"(?:sedan|från|år|i|under|in|since|hösten|våren|sommaren|vintern|autumn|spring|summer|winter|starten|omgången,?|vågen,?|intaget|round,?|wave,?|"
+    r"valdes|valts|utsågs|anslöt|selected|joined|januari|februari|mars|april|maj|juni|juli|"
     r"augusti|september|oktober|november|december)\s+(?:starten\s+|hösten\s+|våren\s+|år\s+)?"
     r"(?P<y>(?:19|20)\d\d)\b",
     re.IGNORECASE,
