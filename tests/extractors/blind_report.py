@@ -1,8 +1,9 @@
 """Precision and recall per fact kind on the blind set (`tests/extractors/blind/`, see its GUIDE.md).
 
 Run: `uv run python tests/extractors/blind_report.py` (add `--diff` for each case's misses and
-extras, `--case STEM` for one case). The goldens were written by helpers who never saw the
-extractors or their output; this script only reads them.
+extras, `--case STEM` for one case, `--set holdout` for the held-out set in `blind_holdout/`, which
+the rules were never tuned on). The goldens were written by helpers who never saw the extractors
+or their output; this script only reads them.
 
 Facts are compared as multisets of key tuples. Signings are split by party: `signings` (a
 municipality signs) and `agencies` (an agency or Viable Cities signs). The version is compared by
@@ -23,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from extractors import REGISTRY  # noqa: E402
 from klimatkontrakt.model import Source, as_dict  # noqa: E402
 
-BLIND = Path(__file__).parent / "blind"
+SETS = {"blind": Path(__file__).parent / "blind", "holdout": Path(__file__).parent / "blind_holdout"}
+BLIND = SETS["blind"]
 KINDS = ("signings", "agencies", "events", "roles", "memberships", "projects")
 KEYS = {
     "signings": ("contract", "municipality_code", "signed_on", "version_year"),
@@ -125,7 +127,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--diff", action="store_true", help="print each case's missed and extra facts")
     ap.add_argument("--case", action="append", help="only this case (repeatable)")
+    ap.add_argument("--set", choices=sorted(SETS), default="blind", help="which blind set (default: blind)")
     args = ap.parse_args()
+    global BLIND
+    BLIND = SETS[args.set]
     stems = args.case or cases()
     if args.diff:
         for stem in stems:
@@ -138,7 +143,7 @@ def main() -> None:
                 print(stem)
                 print("\n".join(lines))
     s = scores(stems)
-    print(f"blind set: {len(stems)} pages")
+    print(f"{args.set} set: {len(stems)} pages")
     print(f"{'kind':<12} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8}")
     for kind in (*KINDS, "all"):
         v = s[kind]
