@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from extractors.common import Block, Page, normalise_ws, split_sentences
-from extractors.patterns import _CASE_TRAPS, literal_trie
 from extractors.facts.vocabulary import (
     RX_EVCD,
     RX_K2030_CONTEXT,
@@ -33,6 +32,7 @@ from klimatkontrakt.normalise.municipalities import (
     find_municipalities,
     resolve_municipality,
 )
+from klimatkontrakt.normalise.patterns import _CASE_TRAPS, literal_trie
 
 # ---- triggers: the cheap test before a rule's patterns (see the module docstring) ---------
 

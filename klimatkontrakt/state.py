@@ -64,14 +64,14 @@ Validators = dict[str, tuple[str | None, str | None]]
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """SHA-256 over the code and data that decide what an extractor returns for a page: the
-    `extractors` package, `klimatkontrakt/normalise`, `model.py`, `reference.py` and the
-    reference CSVs."""
+    `extractors` package, `klimatkontrakt/normalise` (with its vocabulary.toml), `model.py`,
+    `reference.py` and the reference CSVs."""
     import extractors
 
     package = Path(klimatkontrakt.__file__).resolve().parent
     files: list[Path] = []
     files += sorted(Path(extractors.__file__).resolve().parent.rglob("*.py"))
-    files += sorted((package / "normalise").rglob("*.py"))
+    files += sorted((package / "normalise").rglob("*.py")) + sorted((package / "normalise").rglob("*.toml"))
     files += [package / "model.py", package / "reference.py"]
     try:
         files += sorted(reference.reference_dir().glob("*.csv"))

@@ -18,35 +18,24 @@ from datetime import date
 from extractors.document import Document, Sent, literal_trie
 from extractors.facts.vocabulary import (
     EVCD,
+    RX_CLOCK,
     RX_EVCD,
+    RX_HELD,
     RX_NOT_A_FACT,
     RX_ONLINE,
+    RX_PLACE,
+    RX_SIGNING_ONLINE,
     RX_SINCE,
+    RX_THEN,
 )
 from klimatkontrakt.model import Event
 from klimatkontrakt.normalise.dates import find_dates
 from klimatkontrakt.normalise.municipalities import find_municipalities
 
-# "hölls i Stockholm", "samlades på Europahuset i Stockholm", "at Norra Latin in Stockholm"; where the day was
-# broadcast from ("sändes från Uppsala") is its studio, not necessarily where it was held
-RX_PLACE = re.compile(
-    r"\s*(?:\bi|\bin|\bpå|\bat|\bfrån|\bfrom)\s+(?P<place>(?:[A-ZÅÄÖ][\wåäöé-]+(?:\s+[A-ZÅÄÖ][\wåäöé-]+)?"
-    r"(?:,\s*|\s+i\s+|\s+in\s+))?[A-ZÅÄÖ][\wåäöé-]+)"
-)
-RX_HELD = re.compile(
-    r"\b(?:hölls|hålls|arrangerades|arrangeras|ägde\s+rum|äger\s+rum|skedde|sker|samlades|samlas|"
-    r"samlade|träffades|träffas|held|took\s+place|takes\s+place|gathered|hosted)\b|"
-    r"(?:ceremoni\w*|signeringen|European\s+Viable\s+Cities\s+Day(?:\s+(?:19|20)\d\d)?)(?=\s+(?:i|in|på|at)\s)",
-    re.IGNORECASE,
-)
-RX_CLOCK = re.compile(r"(?:\bkl\.?|\bklockan|\bat|\bfrån|\bfrom|\bstartade|\bstarted)\s*(?P<h>[01]?\d|2[0-3])[.:](?P<m>[0-5]\d)",
-                      re.IGNORECASE)
 # the cheap test before RX_HELD and RX_ONLINE on every sentence of a page: each of their matches holds one
 _VENUE_WORDS = literal_trie(("höll", "håll", "ägde", "äger rum", "arrang", "samla", "träffa", "held", "took place",
                              "takes place", "gather", "host", "ceremoni", "signeringen", "viable", "online", "digital",
                              "webb", "webinar", "live", "youtube", "zoom", "teams", "skedde", "sker"))
-RX_SIGNING_ONLINE = re.compile(r"signering\w*|undertecknande\w*|skrev\s+\w+\s+under|signed|signing", re.IGNORECASE)
-RX_THEN = re.compile(r"^(?:Det|Detta|Där|Då|It|This|Ceremonin|The\s+ceremony|Dagen|The\s+day)\b")
 
 
 def find_events(doc: Document, occasion_days: dict[int, date] | None = None) -> list[Event]:

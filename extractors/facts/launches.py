@@ -6,19 +6,14 @@ import re
 
 from extractors.common import normalise_ws
 from extractors.document import Document, dates_near, dedupe
-from extractors.facts.vocabulary import RX_K2030_EXPLICIT, RX_LOOKALIKE, RX_ONLINE
+from extractors.facts.vocabulary import (
+    RX_K2030_EXPLICIT,
+    RX_LAUNCH,
+    RX_LAUNCHED,
+    RX_LOOKALIKE,
+    RX_ONLINE,
+)
 from klimatkontrakt.model import Event
-
-RX_LAUNCH = re.compile(
-    r"\blanser(?:a|ar|ade|ades|as|ats|ing|ingen|ingsevent\w*|ingsträff\w*)\b|\bkick[\s-]?off\w*|\bstartskott\w*|"
-    r"\buppstart(?:en|smöte\w*|sträff\w*|skonferens\w*)?\b|\blaunch(?:ed|es|ing)?\b",
-    re.IGNORECASE,
-)
-RX_LAUNCHED = re.compile(
-    r"Klimatneutrala\s+städer\s*2030|Klimatkontrakt\s*2030|Climate[-\s]Neutral\s+Cities\s*2030|"
-    r"Climate\s+City\s+Contract\s*2030|Viable\s+Cities",
-    re.IGNORECASE,
-)
 
 
 def find_launches(doc: Document) -> list[Event]:

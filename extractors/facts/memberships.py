@@ -18,42 +18,50 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from extractors.document import GROUP_NOUNS, Document, Sent, group_reference, municipality_list, resolve_group
-from extractors.patterns import literal_trie
+from extractors.document import (
+    GROUP_NOUNS,
+    Document,
+    Sent,
+    group_reference,
+    municipality_list,
+    resolve_group,
+)
 from extractors.facts.vocabulary import (
     K2030_INITIATIVE,
+    RX_AGO,
+    RX_AMONG,
     RX_ANNOUNCE,
+    RX_BOTH,
+    RX_CLAUSE_END,
+    RX_EU_MEMBER,
     RX_INITIATIVE_EU,
     RX_INITIATIVE_K,
+    RX_INTAKE_YEAR,
     RX_JOIN_YEAR,
     RX_LOOKALIKE,
     RX_MEMBER,
+    RX_MEMBERS_HEADING,
+    RX_MONTH,
+    RX_NEW,
     RX_NOT_A_FACT,
+    RX_ONE_OF,
     RX_PIONEER,
     RX_PLURAL_CITIES,
     RX_PROGRAMME_MEMBER,
+    RX_RELATIVE_MEMBER,
+    RX_RELATIVE_YEAR,
     RX_SELF,
     RX_SIGN,
     RX_SINCE,
+    RX_TWIN,
 )
 from klimatkontrakt.model import Membership
 from klimatkontrakt.normalise.dates import MONTHS, find_dates
 from klimatkontrakt.normalise.municipalities import find_municipalities
+from klimatkontrakt.normalise.patterns import literal_trie
 
 EU_INITIATIVE = "eu-mission-cities"
-RX_AMONG = re.compile(r"\b(?:bland\s+(?:dem|dessa|andra|annat)|däribland|among\s+them|including)\b", re.IGNORECASE)
 _AMONG_WORDS = literal_trie(("bland", "däribland", "among", "including"))  # every RX_AMONG match holds one
-RX_BOTH = re.compile(r"^(?:Båda|De\s+två|Both|The\s+two)\s+(?:kommunerna|städerna|municipalities|cities)\b", re.IGNORECASE)
-RX_NEW = re.compile(r"\b(?:nya|new|anslöt|ansluter|anslutit|joined|joins?|kom\s+in|kommer\s+in|tillkom\w*)\b", re.IGNORECASE)
-RX_MEMBERS_HEADING = re.compile(
-    r"\b(?:städer(?:na)?|kommuner(?:na)?|cities|municipalities|deltagare|members|medlemmar|fakta)\b", re.IGNORECASE)
-RX_RELATIVE_YEAR = re.compile(r"\b(?P<this>i\s+år|this\s+year|under\s+året)\b|\b(?P<last>i\s+fjol|förra\s+året|last\s+year)\b",
-                              re.IGNORECASE)
-RX_MONTH = re.compile(r"\b(?:i|in|sedan|since)\s+(?P<m>" + "|".join(m for m in MONTHS if len(m) > 3) + r")\b(?!\s+\d)",
-                      re.IGNORECASE)
-RX_AGO = re.compile(r"\bför\s+(ett|två|tre|fyra|fem|\d+)\s+år\s+sedan\b|\b(a|one|two|three|\d+)\s+years?\s+ago\b", re.IGNORECASE)
-RX_INTAKE_YEAR = re.compile(r"(?P<y>(?:19|20)\d\d)\s+års\s+(?:utlysning|ansökningsomgång|omgång|intag)|"
-                            r"\bthe\s+(?P<y2>(?:19|20)\d\d)\s+(?:call|intake|round)", re.IGNORECASE)
 _AGO_WORDS = {"ett": 1, "a": 1, "one": 1, "två": 2, "two": 2, "tre": 3, "three": 3, "fyra": 4, "fem": 5}
 
 
@@ -149,13 +157,6 @@ def _joined_before(a: _Member, b: _Member) -> bool:
     return bool(a.joined_year and b.joined_year and a.joined_year < b.joined_year)
 
 
-# a member named with a relative clause: "Uppsala, som har varit med i satsningen sedan starten"
-RX_RELATIVE_MEMBER = re.compile(
-    r"(?P<city>[A-ZÅÄÖ][\wåäö-]+(?:\s+(?:kommun|stad|Stad))?),\s+(?:som|which|that)\s+(?:har\s+varit|har|är|var|kom|"
-    r"har\s+kommit|gick|has\s+been|is|was|joined)\s+(?:\w+\s+){0,2}?(?:med|ingått|ingår|part\s+of|involved\s+in|"
-    r"a\s+member\s+of|in)?(?:\s+(?:i\s+|in\s+)?[^,.;]{3,80}?)?"
-    r"\s+(?:(?:sedan|since|från|from)\s+(?:starten|the\s+start|början|the\s+beginning|(?:19|20)\d\d)|(?:19|20)\d\d)[^,.;]{0,20}",
-)
 
 
 def _initiatives(doc: Document, s: Sent, text: str) -> list[str]:
@@ -172,18 +173,6 @@ def _initiatives(doc: Document, s: Sent, text: str) -> list[str]:
     return found
 
 
-RX_EU_MEMBER = re.compile(
-    r"utvald\w*|utsedd\w*|valdes|valts|selected|chosen|ingår|ingått|ingick|är\s+med|var\s+med|en\s+av\s+(?:de\s+)?(?:sju|svenska|100|hundra)|"
-    r"one\s+of\s+the\s+(?:seven|swedish|100|hundred)|part\s+of|members?\b|medlem|missionsstad\w*|mission\s+cit(?:y|ies)",
-    re.IGNORECASE,
-)
-# where a sentence's membership clause ends: "A har varit med sedan 2021 och har, liksom B, ..."
-RX_CLAUSE_END = re.compile(
-    r",?\s+och\s+(?=(?:som|har|är|blir|kan|ska|var|får|ger|tar|vill|lyfter|has|is|was|will)\b)|,\s+men\s+|;\s+|\s+[–—]\s+(?=[a-zåäö])",
-    re.IGNORECASE,
-)
-RX_ONE_OF = re.compile(r"\b(?:är|blev|blir|var|har\s+varit)\s+(?:[\w,]+\s+){0,5}?en\s+av\s+de\b|\b(?:is|was|became|has\s+been)\s+one\s+of\s+the\b",
-                       re.IGNORECASE)
 
 
 def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
@@ -366,7 +355,6 @@ def _not_member(doc: Document, code: str, group) -> bool:
     return False
 
 
-RX_TWIN = re.compile(r"tvillingst(?:ad|äder)\w*|twin[\s-]+cit(?:y|ies)", re.IGNORECASE)
 _RX_TWIN_BEFORE = re.compile(
     r"\s+(?:som|är|blir|blev|har\s+blivit|is|becomes|became|as)\s+(?:(?:vår|er|deras|dess|sin|ny|en|the|its|our|their|a|new)\s+)*$",
     re.IGNORECASE)

@@ -8,7 +8,11 @@ from functools import lru_cache
 
 from extractors.common import normalise_ws
 from extractors.document import Document, Sent, dedupe, section_date
-from extractors.facts.vocabulary import RX_QUOTE_START
+from extractors.facts.vocabulary import (
+    RX_AGENCY_TITLE,
+    RX_QUOTE_START,
+    RX_TITLE_LIST,
+)
 from klimatkontrakt.model import Role
 from klimatkontrakt.normalise.agencies import find_agencies, resolve_agency
 from klimatkontrakt.normalise.municipalities import (
@@ -64,12 +68,6 @@ def _role_record(doc: Document, s: Sent, p, as_of: date | None) -> Role | None:
     return Role(name, s.text, p.role, p.role_normalised, p.party, code, org, as_of)
 
 
-# "kommunstyrelseordförandena: Eva Ek (C), Kristianstad, Per Ny (S), Lund och ..."
-RX_TITLE_LIST = re.compile(
-    r"(?P<title>kommunstyrelse(?:ns)?\s*ordförandena|kommunstyrelseordförandena|kommunalråden|oppositionsråden|"
-    r"the\s+chairs?\s+of\s+the\s+municipal\s+(?:executive\s+)?boards?|mayors)\s*(?:[\w\s]{0,30}?)[:,–]\s*",
-    re.IGNORECASE,
-)
 RX_TITLE_LIST_ITEM = re.compile(rf"(?P<name>{NAME})\s*{PARTY}\s*,\s*(?P<place>[A-ZÅÄÖ][\wåäö-]+(?:\s+[a-zåäö]+)?)")
 
 
@@ -102,12 +100,6 @@ def _nearby_municipality(doc: Document, s: Sent, back: int = 2) -> str | None:
     return None
 
 
-RX_AGENCY_TITLE = re.compile(
-    r"\b(?:(?:biträdande|ställföreträdande|tillförordnad|t\.f\.)\s+)?(?:generaldirektör(?:en)?|överdirektör(?:en)?|"
-    r"programchef(?:en)?|programdirektör(?:en)?|GD)\b|"
-    r"\b(?:(?:deputy|acting)\s+)?(?:director[\s-]+general|programme\s+director|program\s+director)\b",
-    re.IGNORECASE,
-)
 _RX_NAME_AFTER = re.compile(rf"\s*,?\s*(?P<name>{NAME})(?:\s*\(|[\s,.;:!?–—]|$)")
 _RX_NAME_BEFORE = re.compile(rf"(?P<name>{NAME})\s*,\s*$")
 _RX_ORG_LINK = re.compile(r"\s+(?:för|på|vid|hos|of|at)\s+(?:the\s+)?", re.IGNORECASE)

@@ -1,8 +1,19 @@
 """Pure normalisers: Swedish/English dates, municipality names -> codes, agency names -> ids,
 parties and roles. No IO beyond reading the vendored reference CSVs once (cached)."""
 
-from klimatkontrakt.normalise.agencies import find_agencies, resolve_agency, split_agency_list
-from klimatkontrakt.normalise.dates import DateMatch, find_dates, infer_year, parse_date, parse_datetime, parse_iso
+from klimatkontrakt.normalise.agencies import (
+    find_agencies,
+    resolve_agency,
+    split_agency_list,
+)
+from klimatkontrakt.normalise.dates import (
+    DateMatch,
+    find_dates,
+    infer_year,
+    parse_date,
+    parse_datetime,
+    parse_iso,
+)
 from klimatkontrakt.normalise.municipalities import (
     find_municipalities,
     municipality_codes,

@@ -12,23 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from klimatkontrakt.normalise.vocabulary import agency_forms
 from klimatkontrakt.reference import agencies, agencies_by_id
-
-# forms seen in prose beyond the reference aliases
-EXTRA_FORMS: dict[str, tuple[str, ...]] = {
-    "energimyndigheten": ("Statens energimyndighet", "Swedish Energy Agency"),
-    "formas": ("Formas, ett forskningsråd för hållbar utveckling",
-               "Formas – ett forskningsråd för hållbar utveckling",
-               "Formas, a research council for sustainable development"),
-    "vinnova": ("Vinnova (Verket för innovationssystem)", "Sweden's Innovation Agency",
-                "Swedish Innovation Agency"),
-    "tillvaxtverket": ("Swedish Agency for Economic and Regional Growth",),
-    "trafikverket": ("Swedish Transport Administration",),
-    "naturvardsverket": ("Swedish Environmental Protection Agency", "Swedish EPA"),
-    "boverket": ("Swedish National Board of Housing, Building and Planning",),
-    "viable-cities": ("programmet Viable Cities", "innovationsprogrammet Viable Cities",
-                      "the Viable Cities programme", "Viable Cities programme"),
-}
 
 
 @dataclass(frozen=True)
@@ -49,7 +34,7 @@ def _forms() -> dict[str, str]:
     """Normalised form -> organisation_id."""
     out: dict[str, str] = {}
     for a in agencies():
-        for form in (a.name_sv, a.name_en, *a.aliases, *EXTRA_FORMS.get(a.organisation_id, ())):
+        for form in (a.name_sv, a.name_en, *a.aliases, *agency_forms().get(a.organisation_id, ())):
             if form:
                 out.setdefault(_norm(form), a.organisation_id)
     return out
@@ -63,7 +48,7 @@ def _form_regex(form: str) -> str:
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
     forms = sorted(
-        {f for a in agencies() for f in (a.name_sv, a.name_en, *a.aliases, *EXTRA_FORMS.get(a.organisation_id, ())) if f},
+        {f for a in agencies() for f in (a.name_sv, a.name_en, *a.aliases, *agency_forms().get(a.organisation_id, ())) if f},
         key=len,
         reverse=True,
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from klimatkontrakt.normalise.vocabulary import role_titles
+
 PARTIES: dict[str, str] = {
     "S": "S", "SAP": "S", "SOCIALDEMOKRATERNA": "S", "SOCIAL DEMOCRATS": "S",
     "M": "M", "MODERATERNA": "M", "MODERATES": "M",
@@ -36,40 +38,12 @@ def normalise_party(party: str | None) -> str | None:
     return PARTIES.get(compact, compact)
 
 
-_ROLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("ks-vice-ordforande", re.compile(
-        r"(?:(?:förste|första|andre|andra|1:e|2:e)\s+)?vice\s+(?:ordförande|chair\w*|president)"
-        r"|(?:deputy|vice)[\s-]+(?:chair|mayor)|(?:vice\s+)?kommunstyrelsens\s+(?:förste\s+|andre\s+)?vice"
-        r"|vice\s+KSO|\b1:e\s+vice", re.IGNORECASE)),
-    ("oppositionsrad", re.compile(r"oppositions(?:borgar|kommunal)?r[åa]d|opposition\s+(?:leader|councillor|commissioner)",
-                                  re.IGNORECASE)),
-    ("ks-ordforande", re.compile(
-        r"kommunstyrelse(?:ns|n)?s?\s+ordförande|ordförande\s+(?:i|för)\s+kommunstyrelsen|\bKSO\b|\bKS-ordförande"
-        r"|regionstyrelsens\s+ordförande|finansborgarråd|"
-        r"chair(?:man|woman|person)?\s+of\s+the\s+(?:municipal|city|local)\s+(?:executive\s+)?(?:board|council)"
-        r"|(?:municipal|city|local)\s+(?:executive\s+)?(?:board|council)\s+chair(?:man|woman|person)?"
-        r"|(?:municipal|city)\s+(?:executive\s+)?(?:board|council)\W+(?:\w+\W+){0,3}chair(?:man|woman|person)?"
-        r"|\bmayor\b", re.IGNORECASE)),
-    ("kommunalrad", re.compile(
-        r"kommun(?:al)?r[åa]d|\w*borgarr[åa]d|regionr[åa]d|municipal\s+(?:commissioner|councillor|councilor)"
-        r"|\bcouncill?or\b|city\s+commissioner", re.IGNORECASE)),
-    ("generaldirektor", re.compile(r"general\s*direktör|generaldirektören|\bGD\b|director[\s-]+general|"
-                                   r"generaldirektörer", re.IGNORECASE)),
-    ("programchef", re.compile(r"programchef|programme\s+director|program\s+director|programme\s+manager|"
-                               r"program\s+manager", re.IGNORECASE)),
-    ("kommundirektor", re.compile(r"kommundirektör|stadsdirektör|city\s+manager|municipal\s+(?:director|manager)|"
-                                  r"chief\s+executive\s+of\s+the\s+(?:municipality|city)", re.IGNORECASE)),
-    ("projektledare", re.compile(r"projektledare|processledare|project\s+(?:manager|leader)|process\s+leader",
-                                 re.IGNORECASE)),
-)
-
-
 def normalise_role(role: str | None) -> str | None:
     """Role as written -> ks-ordforande | ks-vice-ordforande | kommunalrad | oppositionsrad |
     generaldirektor | programchef | kommundirektor | projektledare, else None."""
     if not role:
         return None
-    for key, rx in _ROLE_RULES:
+    for key, rx in role_titles():
         if rx.search(role):
             return key
     return None

@@ -50,3 +50,26 @@ def test_a_literal_trie_finds_the_longest_word_where_a_flat_alternation_does():
     for pos in range(len(text)):
         a, b = flat.search(text, pos), trie.search(text, pos)
         assert (a and (a.start(), a.group())) == (b and (b.start(), b.group())), pos
+
+
+def test_every_gated_vocabulary_pattern_finds_what_the_pattern_alone_finds():
+    """A gate (vocabulary.toml `gate`) may only skip texts the pattern cannot match: over every
+    sentence of the fixture and blind pages, and the look-alike texts above, the gated search
+    equals the full pattern's."""
+    from pathlib import Path
+
+    from extractors.common import parse_page, split_sentences
+    from klimatkontrakt.normalise.patterns import Gated
+    from klimatkontrakt.normalise.vocabulary import patterns
+
+    here = Path(__file__).parent
+    texts = list(TEXTS)
+    for html in [*(here / "fixtures").glob("*.html"), *(here / "blind").glob("*.html")]:
+        for block in parse_page("https://example.org/", html.read_text(encoding="utf-8")).blocks:
+            texts += split_sentences(block.text)
+    gated = {name: p for name, p in patterns().items() if isinstance(p, Gated)}
+    assert gated, "no gated pattern in the vocabulary"
+    for name, p in gated.items():
+        for text in texts:
+            got, full = p.search(text), p.pattern.search(text)
+            assert (got and got.span()) == (full and full.span()), (name, text)

@@ -1,0 +1,48 @@
+"""The rules' words as data: `vocabulary.toml` beside this module, compiled once.
+
+One file holds every word list the fact rules and the normalisers match (contract names, signing
+verbs, modality, dates, initiatives, events, role titles, agencies' long forms), so a new wording
+seen on a real page is one line of data, and its review is a review of words, not of code.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from klimatkontrakt.normalise.patterns import Gated
+
+PATH = Path(__file__).with_name("vocabulary.toml")
+_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE}
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict:
+    return tomllib.loads(PATH.read_text(encoding="utf-8"))
+
+
+def _compile(entry: dict) -> re.Pattern[str] | Gated:
+    flags = 0
+    for letter in entry.get("flags", ""):
+        flags |= _FLAGS[letter]
+    pattern = re.compile("|".join(entry["alternatives"]), flags)
+    return Gated(pattern, tuple(entry["gate"])) if "gate" in entry else pattern
+
+
+@lru_cache(maxsize=1)
+def patterns() -> dict[str, re.Pattern[str] | Gated]:
+    """[pattern.<name>] tables, compiled: name -> pattern (behind its gate, if it has one)."""
+    return {name: _compile(entry) for name, entry in vocabulary()["pattern"].items()}
+
+
+@lru_cache(maxsize=1)
+def role_titles() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """[role."<normalised>"] tables in file order: the first whose pattern a role matches names it."""
+    return tuple((key, _compile(entry)) for key, entry in vocabulary()["role"].items())
+
+
+def agency_forms() -> dict[str, tuple[str, ...]]:
+    """organisation_id -> the forms of its name seen in prose beyond reference/agencies.csv."""
+    return {org: tuple(forms) for org, forms in vocabulary()["agency_forms"].items()}
