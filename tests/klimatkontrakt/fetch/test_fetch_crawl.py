@@ -159,3 +159,26 @@ def test_reading_ahead_crawls_what_reading_each_page_at_once_crawls(server, sett
     assert server.url_for("/new") in [p.url for p in ahead.pages]  # fetched twice: as /old and as /new
     for field in ("relevant_urls", "links", "text_hashes", "depths", "stats"):
         assert getattr(ahead, field) == getattr(at_once, field), field
+
+
+def test_the_crawler_drill_page_gives_its_signing(server, settings):
+    """The page of the issue "Read real Swedish prose": a municipal news page of 6 December 2024,
+    crawled from a local server and read by the municipal extractor, gives its signing (it gave
+    none before the document-level rules: the signer is not the subject, the year is the page's)."""
+    from datetime import date
+
+    from extractors import get_extractor
+
+    server.expect_request("/nyheter/klimatkontrakt.5.1a2b3c.html").respond_with_response(Response(
+        '<!doctype html><html lang="sv"><head><title>Vi förnyar klimatkontraktet</title>'
+        '<meta property="article:published_time" content="2024-12-06T10:00:00+01:00"></head><body>'
+        '<main><h1>Vi förnyar klimatkontraktet</h1><div class="sv-text-portlet-content"><p>Fredag den 6 december '
+        'skrev kommunstyrelsens ordförande Nils Nilsson (S) under Klimatkontrakt 2030 under European Viable '
+        'Cities Day.</p></div></main></body></html>', content_type="text/html; charset=utf-8"))
+    source = make_source(server, "/nyheter/klimatkontrakt.5.1a2b3c.html", extractor="municipal",
+                         municipality_code="1286")
+    with LiveClient(settings, None) as client:
+        [fetched] = crawl(source, client).pages
+    extraction = get_extractor("municipal")(fetched.final_url, fetched.text, source)
+    assert [(s.contract, s.municipality_code, s.signed_on, s.stated_as) for s in extraction.signings] == [
+        ("klimatkontrakt-2030", "1286", date(2024, 12, 6), "reported")]
