@@ -122,3 +122,11 @@ def test_the_event_is_dated_by_the_signing_and_placed_where_it_was_held():
                  "<p>Ceremonin hölls i Göteborg under European Viable Cities Day.</p>", "2024-12-09"), YSTAD)
     assert [(ev.starts_on, ev.location) for ev in e.events] == [(date(2024, 12, 6), "Göteborg")]
     assert signings(e) == {("klimatkontrakt-2030", "1286", date(2024, 12, 6), "reported")}
+
+
+def test_a_name_put_under_the_contract_is_a_signature():
+    """The worked example of docs/extraction.md: a wording added to vocabulary.toml."""
+    e = run(page("<p>I fredags satte kommunstyrelsens ordförande sitt namn under Klimatkontrakt 2030.</p>",
+                 "2024-12-09"), YSTAD)
+    assert signings(e) == {("klimatkontrakt-2030", "1286", date(2024, 12, 6), "reported")}
+    assert run(page("<p>Barnen satte sina namn under teckningarna.</p>"), YSTAD).signings == ()
