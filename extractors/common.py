@@ -96,6 +96,7 @@ class Block:
     caption: bool = False  # inside figcaption/figure or a "Foto:" line
     list_no: int | None = None  # for a list item: which <ul>/<ol> of the page it belongs to
     links: tuple[str, ...] = ()  # hrefs of its links, as written
+    cell: tuple[int, int, int] | None = None  # for a table cell: (table number, row, column), from 1
 
     @property
     def level(self) -> int:
@@ -289,20 +290,24 @@ def _in_tree(node, root) -> bool:
     return False
 
 
-def iter_blocks(el) -> list[tuple[str, str, bool, int | None, tuple[str, ...]]]:
-    """(tag, raw text, in_caption, list number, link targets) for every text run split at block
-    boundaries and <br>. Items of one <ul>/<ol> share a list number (lists are numbered from 1
-    in document order); the links are the hrefs of the run's <a> elements."""
-    out: list[tuple[str, str, bool, int | None, tuple[str, ...]]] = []
+def iter_blocks(el) -> list[tuple[str, str, bool, int | None, tuple[str, ...], tuple[int, int, int] | None]]:
+    """(tag, raw text, in_caption, list number, link targets, table cell) for every text run split
+    at block boundaries and <br>. Items of one <ul>/<ol> share a list number (lists are numbered
+    from 1 in document order); the links are the hrefs of the run's <a> elements; a <td>/<th> run
+    knows its cell: (table number, row, column), each from 1."""
+    out: list = []
     buf: list[str] = []
     hrefs: list[str] = []
     lists = [0]
+    tables: list[list[int]] = []  # open tables: [number, row, column]
+    table_count = [0]
 
     def flush(tag: str, caption: bool, list_no: int | None) -> None:
         text = "".join(buf)
         buf.clear()
         if text.strip():
-            out.append((tag, text, caption, list_no if tag == "li" else None, tuple(hrefs)))
+            cell = tuple(tables[-1]) if tag in ("td", "th") and tables else None
+            out.append((tag, text, caption, list_no if tag == "li" else None, tuple(hrefs), cell))
         hrefs.clear()
 
     def add(text: str | None) -> None:
@@ -325,8 +330,18 @@ def iter_blocks(el) -> list[tuple[str, str, bool, int | None, tuple[str, ...]]]:
                 if ctag in ("ul", "ol"):
                     lists[0] += 1
                     inner = lists[0]
+                elif ctag == "table":
+                    table_count[0] += 1
+                    tables.append([table_count[0], 0, 0])
+                elif ctag == "tr" and tables:
+                    tables[-1][1] += 1
+                    tables[-1][2] = 0
+                elif ctag in ("td", "th") and tables:
+                    tables[-1][2] += 1
                 walk(child, ctag, caption or ctag in ("figcaption",), inner)
                 flush(ctag, caption or ctag in ("figcaption",), inner)
+                if ctag == "table" and tables:
+                    tables.pop()
             elif ctag != "img":
                 if ctag == "a" and child.get("href"):
                     hrefs.append(child.get("href"))
@@ -345,7 +360,7 @@ _CAPTION_LINE = re.compile(r"^(?:Foto|Bild|Photo|Fotograf|Bildtext|Illustration)
 def page_blocks(el) -> list[Block]:
     blocks: list[Block] = []
     seen: set[str] = set()
-    for tag, raw, caption, list_no, links in iter_blocks(el):
+    for tag, raw, caption, list_no, links, cell in iter_blocks(el):
         text = clean_text(raw)
         if not text:
             continue
@@ -355,7 +370,7 @@ def page_blocks(el) -> list[Block]:
             continue  # a repeated paragraph
         seen.add(text)
         is_caption = caption or bool(_CAPTION_LINE.search(text) and len(text) < 300)
-        blocks.append(Block(len(blocks), tag, text, is_caption, list_no, links))
+        blocks.append(Block(len(blocks), tag, text, is_caption, list_no, links, cell))
     return blocks
 
 

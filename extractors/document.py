@@ -199,12 +199,38 @@ class Document:
             self.memo["lists"] = list(by_list.values())
         return self.memo["lists"]
 
+    def tables(self) -> dict[int, dict[int, dict[int, Block]]]:
+        """The page's tables: table number -> row -> column -> cell block."""
+        if "tables" not in self.memo:
+            found: dict[int, dict[int, dict[int, Block]]] = {}
+            for b in self.page.blocks:
+                if b.cell is not None:
+                    table, row, col = b.cell
+                    found.setdefault(table, {}).setdefault(row, {})[col] = b
+            self.memo["tables"] = found
+        return self.memo["tables"]
+
+    def table_columns(self) -> list[list[Block]]:
+        """The data cells (no <th>) of each table column, top to bottom."""
+        out = []
+        for rows in self.tables().values():
+            columns: dict[int, list[Block]] = {}
+            for row in rows.values():
+                for col, b in row.items():
+                    if b.tag == "td":
+                        columns.setdefault(col, []).append(b)
+            out += [cells for _, cells in sorted(columns.items())]
+        return out
+
     def intro(self, block: Block) -> str:
         """The paragraph right before a block, when it is no heading (the words introducing a list)."""
         i = block.index - 1
-        while i >= 0 and self.page.blocks[i].list_no is not None and self.page.blocks[i].list_no == block.list_no:
+        blocks = self.page.blocks
+        table = block.cell[0] if block.cell else None
+        while i >= 0 and ((blocks[i].list_no is not None and blocks[i].list_no == block.list_no)
+                          or (table is not None and blocks[i].cell is not None and blocks[i].cell[0] == table)):
             i -= 1
-        return self.page.blocks[i].text if i >= 0 and not self.page.blocks[i].is_heading else ""
+        return blocks[i].text if i >= 0 and not blocks[i].is_heading else ""
 
     def labels(self) -> dict[str, str]:
         """The first "Tid: ..." and "Plats: ..." lines of the page (an event page's practical
@@ -458,8 +484,22 @@ def _groups(doc: Document) -> list[Group]:
     out: list[Group] = []
     blocks = doc.page.blocks
     i = 0
+    for column in doc.table_columns():  # a table column naming one municipality a cell
+        codes, texts = [], []
+        for b in column:
+            found = find_municipalities(b.text[:60])
+            if found and found[0].start <= 2 and found[0].code not in codes:
+                codes.append(found[0].code)
+                texts.append(b.text)
+        first = doc.first_sentence(column[0])
+        if len(codes) >= 3 and first is not None:
+            context = " ".join((doc.intro(column[0]), *first.headings, *texts)).lower()
+            out.append(Group(tuple(codes), first.pos, " ".join(texts), context, items=True))
     while i < len(blocks):
         b = blocks[i]
+        if b.cell is not None:
+            i += 1
+            continue
         if b.tag in ("li", "td", "dd") and not b.is_heading:
             # a run of items (a list, a table column) each naming one municipality
             j, codes, texts = i, [], []

@@ -111,6 +111,9 @@ def find_memberships(doc: Document) -> list[Membership]:
     for codes, initiative, evidence, joined_on, joined_year, cohort in _member_lists(doc):
         for code in codes:
             add(code, initiative, evidence, joined_on, joined_year, cohort)
+    for code, evidence, year, cohort, twin in _member_tables(doc):
+        member = add(code, K2030_INITIATIVE, evidence, None, year, cohort)
+        member.twin = member.twin or twin
     for s in doc.sents:  # "Uppsala, som har varit med i satsningen sedan starten"
         if "membership" in s.triggers:
             for m in RX_RELATIVE_MEMBER.finditer(s.text):
@@ -336,6 +339,52 @@ def _member_lists(doc: Document):
             cohort = "pilot-2020" if RX_PIONEER.search(label) else (str(year) if year and year >= 2021 else None)
         members = [c for c in group.codes if not _not_member(doc, c, group)]
         yield members, initiatives[0], f"{first.headings[0] if first.headings else context}: {group.text}", joined_on, year, cohort
+
+
+def _member_tables(doc: Document):
+    """(code, evidence, joined year, cohort, twin) of each municipality in a table of the
+    initiative's members: a column of members (new ones when the heading says so), a column of
+    their twin cities ("Tvillingstad"), a column of the year one of them joined ("Med sedan",
+    "2020 (pionjärstad)"): one row per member."""
+    for rows in doc.tables().values():
+        if len(rows) < 2:
+            continue
+        header = rows[min(rows)]
+        if not all(b.tag == "th" for b in header.values()):
+            continue
+        first = next(b for row in rows.values() for b in row.values() if b.tag == "td")
+        sent = doc.first_sentence(first)
+        context = " ".join((doc.intro(first), *(sent.headings if sent else ())))
+        if not (doc.about_k2030 and (RX_INITIATIVE_K.search(context) or RX_NEW.search(context)
+                                     or RX_TWIN.search(context))) or RX_NOT_A_FACT.search(context):
+            continue
+        names = {col: b.text for col, b in header.items()}
+        twin_col = next((c for c, t in names.items() if RX_TWIN.search(t)), None)
+        year_col = next((c for c, t in names.items() if re.search(r"sedan|since|år\b|year|intag|omgång|cohort|vågen",
+                                                                   t, re.I)), None)
+        year_is_twins = year_col is not None and bool(RX_TWIN.search(names[year_col]))
+        new = bool(RX_NEW.search(context))
+        published = doc.page.published_on
+        for r, row in sorted(rows.items()):
+            if r == min(rows):
+                continue
+            cells = [row[c] for c in sorted(row) if c not in (twin_col, year_col)]
+            member = next((m.code for b in cells for m in find_municipalities(b.text[:60])[:1]), None)
+            twin = next((m.code for m in find_municipalities(row[twin_col].text[:60])[:1]), None) \
+                if twin_col in row else None
+            year_text = row[year_col].text if year_col in row else ""
+            year = int(y.group()) if (y := re.search(r"(?:19|20)\d\d", year_text)) else None
+            cohort = ("pilot-2020" if re.search(r"pionjär|pioneer", year_text, re.I) or (year and year <= 2020)
+                      else str(year) if year else None)
+            evidence = f"{context.strip()}: " + " | ".join(b.text for _, b in sorted(row.items()))
+            if member is None:
+                continue
+            if year_is_twins:
+                if twin:
+                    yield twin, evidence, year, cohort, None
+                year = published.year if new and published else None
+                cohort = str(year) if year else None
+            yield member, evidence, year, cohort, twin
 
 
 def _names_only(text: str) -> bool:
