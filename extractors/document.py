@@ -477,6 +477,19 @@ def resolve_group(doc: Document, s: Sent, ref: GroupReference) -> Group | None:
     return min(fitting, key=lambda g: (abs(g.pos - s.pos) + (0 if g.pos <= s.pos else 0.5)))
 
 
+_RX_QUOTE = re.compile(r"^\s*[–—\-\"“”»]")  # a quote's cities are no list the page gives
+
+
+def cell_municipality(text: str) -> str | None:
+    """The municipality a list item or table cell names first ("Håbo", "Alvesta (tvillingstad
+    till Växjö)"): ambiguous short names count here, the cell being a name."""
+    code = resolve_municipality(text)
+    if code:
+        return code
+    found = find_municipalities(text[:60], strict=False)
+    return found[0].code if found and found[0].start <= 2 else None
+
+
 _RX_LISTY = re.compile(r",|\s(?:och|and|samt)\s|\n")
 
 
@@ -487,13 +500,13 @@ def _groups(doc: Document) -> list[Group]:
     for column in doc.table_columns():  # a table column naming one municipality a cell
         codes, texts = [], []
         for b in column:
-            found = find_municipalities(b.text[:60])
-            if found and found[0].start <= 2 and found[0].code not in codes:
-                codes.append(found[0].code)
+            code = cell_municipality(b.text)
+            if code and code not in codes:
+                codes.append(code)
                 texts.append(b.text)
         first = doc.first_sentence(column[0])
         if len(codes) >= 3 and first is not None:
-            context = " ".join((doc.intro(column[0]), *first.headings, *texts)).lower()
+            context = " ".join((doc.intro(column[0]), *first.headings[:1], *texts)).lower()
             out.append(Group(tuple(codes), first.pos, " ".join(texts), context, items=True))
     while i < len(blocks):
         b = blocks[i]
@@ -514,17 +527,17 @@ def _groups(doc: Document) -> list[Group]:
             if len(codes) >= 3:
                 first = doc.first_sentence(b)
                 if first is not None:
-                    context = " ".join((doc.intro(b), *first.headings, *texts)).lower()
+                    context = " ".join((doc.intro(b), *first.headings[:1], *texts)).lower()
                     out.append(Group(tuple(codes), first.pos, " ".join(texts), context, items=True))
                 i = j
                 continue
-        if not b.is_heading and len(_RX_LISTY.findall(b.text)) >= 2:
+        if not b.is_heading and len(_RX_LISTY.findall(b.text)) >= 2 and not _RX_QUOTE.match(b.text):
             for s in doc.sentences_of(b):
                 if len(_RX_LISTY.findall(s.text)) < 2:
                     continue
                 codes = list(dict.fromkeys(m.code for m in find_municipalities(s.text)))
                 if len(codes) >= 3:
-                    context = " ".join((s.text, *s.headings)).lower()
+                    context = " ".join((s.text, *s.headings[:1])).lower()
                     out.append(Group(tuple(codes), s.pos, s.text, context))
         i += 1
     # two lists side by side ("Wave 1: ...", "Wave 2: ...") are also one group: "the 23 cities"

@@ -22,6 +22,7 @@ from extractors.document import (
     GROUP_NOUNS,
     Document,
     Sent,
+    cell_municipality,
     group_reference,
     municipality_list,
     resolve_group,
@@ -369,9 +370,8 @@ def _member_tables(doc: Document):
             if r == min(rows):
                 continue
             cells = [row[c] for c in sorted(row) if c not in (twin_col, year_col)]
-            member = next((m.code for b in cells for m in find_municipalities(b.text[:60])[:1]), None)
-            twin = next((m.code for m in find_municipalities(row[twin_col].text[:60])[:1]), None) \
-                if twin_col in row else None
+            member = next((code for b in cells if (code := cell_municipality(b.text))), None)
+            twin = cell_municipality(row[twin_col].text) if twin_col in row else None
             year_text = row[year_col].text if year_col in row else ""
             year = int(y.group()) if (y := re.search(r"(?:19|20)\d\d", year_text)) else None
             cohort = ("pilot-2020" if re.search(r"pionjär|pioneer", year_text, re.I) or (year and year <= 2020)
