@@ -234,7 +234,7 @@ class Document:
 
     def labels(self) -> dict[str, str]:
         """The first "Tid: ..." and "Plats: ..." lines of the page (an event page's practical
-        details), as {"time": ..., "place": ...}."""
+        details), as {"time": ..., "place": ..., "heading": the heading they stand under}."""
         if "labels" not in self.memo:
             found: dict[str, str] = {}
             blocks = self.page.blocks[:200]
@@ -249,6 +249,8 @@ class Document:
                         kind = "time" if m.group("time") else "place"
                         found.setdefault(kind, m.group("value").strip())
                         found.setdefault(f"{kind}-line", " ".join(line.split()))
+                        first = self.first_sentence(b)
+                        found.setdefault("heading", first.headings[0] if first and first.headings else "")
             self.memo["labels"] = found
         return self.memo["labels"]
 

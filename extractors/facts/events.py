@@ -44,7 +44,7 @@ def find_events(doc: Document, occasion_days: dict[int, date] | None = None) -> 
     occasion_days = occasion_days or {}
     by_year: dict[int, Event] = {}
     labels = doc.labels()
-    on_event_page = bool(RX_EVCD.search(doc.page.title or ""))
+    on_event_page = bool(RX_EVCD.search(doc.page.title or "") or RX_EVCD.search(labels.get("heading", "")))
     for s in doc.sents:
         m = RX_EVCD.search(s.text) if "evcd" in s.triggers else None
         if not m or RX_NOT_A_FACT.search(s.text) or s.text.rstrip().endswith("?"):

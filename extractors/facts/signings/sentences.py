@@ -60,7 +60,8 @@ from extractors.facts.vocabulary import (
     RX_PLURAL_CITIES,
     RX_PRONOUN_SUBJECT,
     RX_ROLE_BEFORE_PLACE,
-    RX_SAME_DAY,
+    RX_PART_OF_DAY,
+    RX_SAME_TIME,
     RX_SELF,
     RX_SIGN,
     RX_SIGN_PAST,
@@ -278,7 +279,7 @@ def _event_day(doc: Document, s: Sent) -> date | None:
     year = int(m.group("year")) if m and m.group("year") else (s.section_year or (ref.year if ref else None))
     when = doc.labels().get("time")
     reference = date(year, 11, 1) if year else ref
-    if when and RX_EVCD.search(doc.page.title or ""):
+    if when and (RX_EVCD.search(doc.page.title or "") or RX_EVCD.search(doc.labels().get("heading", ""))):
         found = [d.value for d in find_dates(when, reference) if year is None or d.value.year == year]
         if found:
             return found[0]
@@ -347,8 +348,10 @@ def statements(doc: Document) -> list[Statement]:
         if contract is None:
             continue
         signed_on, own_date, dating = _signed_on(doc, s)
-        if signed_on is None and RX_SAME_DAY.search(s.text):
-            signed_on = last_date or _date_before(doc, s)
+        if signed_on is None and RX_SAME_TIME.search(s.text):
+            signed_on, own_date = last_date, last_date is not None  # the signing just stated: its time
+        elif signed_on is None and RX_PART_OF_DAY.search(s.text):
+            signed_on = _date_before(doc, s)  # "under eftermiddagen": the day written just before
             own_date = signed_on is not None
         for clause_contract, text in _clauses(doc, s, contract):
             stated_as = modality(doc, s, signed_on, text)
@@ -366,7 +369,7 @@ def statements(doc: Document) -> list[Statement]:
                                  at_event=bool(RX_EVCD.search(s.text)),
                                  generic=signed_on is None and bool(RX_GENERIC_PASSIVE.search(text))
                                  and not RX_SIGN_PAST.search(text), past=bool(RX_SIGN_PAST.search(text))))
-        if own_date and not s.block.is_heading:
+        if signed_on is not None and not s.block.is_heading:
             last_date = signed_on
     return out
 
