@@ -471,9 +471,10 @@ def resolve_group(doc: Document, s: Sent, ref: GroupReference) -> Group | None:
         fitting = [g for g in fitting if not _NEW_WORDS.search(g.context)]
     elif ref.qualifier:
         words = _PIONEER_WORDS if ref.qualifier == "pioneer" else _NEW_WORDS
-        kind = [g for g in fitting if words.search(g.context)]
         other = _NEW_WORDS if ref.qualifier == "pioneer" else _PIONEER_WORDS
-        fitting = kind or ([g for g in fitting if not other.search(g.context)] if ref.count else [])
+        kind = [g for g in fitting if words.search(g.context)]
+        fitting = [g for g in kind if not other.search(g.context)] or kind or \
+            ([g for g in fitting if not other.search(g.context)] if ref.count else [])
     if not fitting:
         return None
     return min(fitting, key=lambda g: (abs(g.pos - s.pos) + (0 if g.pos <= s.pos else 0.5)))
@@ -482,9 +483,13 @@ def resolve_group(doc: Document, s: Sent, ref: GroupReference) -> Group | None:
 _RX_QUOTE = re.compile(r"^\s*[–—\-\"“”»]")  # a quote's cities are no list the page gives
 
 
+_RX_CITY_OF = re.compile(r"^\s*(?:the\s+)?(?:City|Municipality|Town)\s+of\s+|^\s*(?:Staden|Kommunen)\s+(?=[A-ZÅÄÖ])")
+
+
 def cell_municipality(text: str) -> str | None:
     """The municipality a list item or table cell names first ("Håbo", "Alvesta (tvillingstad
     till Växjö)"): ambiguous short names count here, the cell being a name."""
+    text = _RX_CITY_OF.sub("", text, count=1)
     code = resolve_municipality(text)
     if code:
         return code
@@ -520,11 +525,10 @@ def _groups(doc: Document) -> list[Group]:
             j, codes, texts = i, [], []
             while j < len(blocks) and blocks[j].tag in ("li", "td", "dd", "tr", "th") and \
                     (blocks[j].list_no == b.list_no or b.list_no is None):
-                if blocks[j].tag != "th":
-                    found = find_municipalities(blocks[j].text[:60])
-                    if found and found[0].start <= 2 and found[0].code not in codes:
-                        codes.append(found[0].code)
-                        texts.append(blocks[j].text)
+                code = cell_municipality(blocks[j].text) if blocks[j].tag != "th" else None
+                if code and code not in codes:
+                    codes.append(code)
+                    texts.append(blocks[j].text)
                 j += 1
             if len(codes) >= 3:
                 first = doc.first_sentence(b)

@@ -157,7 +157,9 @@ def assemble(pages: list[Page], run_id: str,
         "fetches": _frame("fetches", [_fetch_row(source, page, run_id) for source, page, _ in pages]),
     }
     del claims
-    from klimatkontrakt.conflicts import find_conflicts  # it builds on this module's ids
+    from klimatkontrakt.conflicts import (
+        find_conflicts,  # it builds on this module's ids
+    )
 
     tables["conflicts"] = find_conflicts(tables)
     return {name: tables[name] for name in sch.table_names() if name in tables}

@@ -20,8 +20,8 @@ from collections import defaultdict
 
 import pandas as pd
 
-from klimatkontrakt.assemble import hash_id
 from klimatkontrakt import schema as sch
+from klimatkontrakt.assemble import hash_id
 
 # Fields whose differences are expected (wording, page dates, how a page states a signing: an
 # announcement before and a report after the ceremony agree) rather than contradictions.

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from klimatkontrakt.release_docs import CONTRIBUTORS, DESCRIPTION_SV, PROJECT_URL, TITLE_SV
+from klimatkontrakt.release_docs import (
+    CONTRIBUTORS,
+    DESCRIPTION_SV,
+    PROJECT_URL,
+    TITLE_SV,
+)
 
 CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",

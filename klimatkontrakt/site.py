@@ -26,7 +26,6 @@ import pyarrow.parquet as pq
 from klimatkontrakt import schema as sch
 
 
-
 def e(value) -> str:
     """HTML-escape anything (quotes too, so it is safe in attributes)."""
     return escape("" if value is None else str(value), quote=True)

@@ -47,7 +47,15 @@ from klimatkontrakt import schema as sch
 from klimatkontrakt.assemble import document_id
 from klimatkontrakt.fetch.crawl import CrawlResult, KnownPage
 from klimatkontrakt.fetch.urls import normalise_url
-from klimatkontrakt.model import Event, Extraction, Membership, Project, Role, Signing, Source
+from klimatkontrakt.model import (
+    Event,
+    Extraction,
+    Membership,
+    Project,
+    Role,
+    Signing,
+    Source,
+)
 
 log = logging.getLogger(__name__)
 

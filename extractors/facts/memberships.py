@@ -106,9 +106,14 @@ def find_memberships(doc: Document) -> list[Membership]:
         if joined_on is None and joined_year is None and cohort is None and prev is not None and prev.text in evidence:
             joined_on, joined_year, prev_cohort = _when(doc, prev)  # "Den 2 oktober gick elva med. Bland dem finns A."
             cohort = cohort or prev_cohort
+        whens = _clause_whens(doc, s)
         for code in codes:
             for initiative in initiatives:
-                add(code, initiative, evidence, joined_on, joined_year, cohort)
+                add(code, initiative, evidence, *whens.get(code, (joined_on, joined_year, cohort)))
+    for code, twin, evidence in _twin_lists(doc):
+        add(twin, K2030_INITIATIVE, evidence)
+        member = add(code, K2030_INITIATIVE, evidence)
+        member.twin = member.twin or twin
     for codes, initiative, evidence, joined_on, joined_year, cohort in _member_lists(doc):
         for code in codes:
             add(code, initiative, evidence, joined_on, joined_year, cohort)
@@ -183,7 +188,7 @@ def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
     """(initiatives, members, evidence) of a sentence stating memberships, else None."""
     t = s.text
     named = "membership" in s.triggers and (RX_INITIATIVE_K.search(t) or RX_INITIATIVE_EU.search(t))
-    if not named and not _after_the_initiative(doc, s):
+    if not named and not _after_the_initiative(doc, s) and not _qualified_group(doc, t):
         return None  # names no initiative, nor follows a sentence or heading that does (cheap: most sentences)
     mm = RX_MEMBER.search(t)
     if not mm:
@@ -209,6 +214,8 @@ def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
             evidence = f"{prev.text} {t}"
         if not initiatives and s.headings and RX_NEW.search(t):
             initiatives = _initiatives(doc, s, s.headings[0])
+        if not initiatives and _qualified_group(doc, clause):
+            initiatives = [K2030_INITIATIVE]  # "De nya kommunerna ansluter den 1 december" on a page about the contract
         if not initiatives:
             return None
     own = s.city_code or doc.own_code
@@ -245,6 +252,15 @@ def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
         named = municipality_list(doc.previous(s).text)  # "Malmö finns med i båda. Staden är en av de nio ..."
         codes = named if len(named) == 1 else []
     return (initiatives, codes, evidence) if codes else None
+
+
+def _qualified_group(doc: Document, text: str) -> bool:
+    """The initiative's newcomers or pioneers as a group ("de nya kommunerna", "the pioneer
+    cities") on a page about Klimatkontrakt 2030: the initiative goes without saying."""
+    if not doc.about_k2030 or doc.about_lookalike or not GROUP_NOUNS.search(text.lower()):
+        return False
+    ref = group_reference(text)
+    return ref is not None and ref.qualifier in ("pioneer", "new")
 
 
 def _twin_of(text: str, own: str | None) -> tuple[str, str] | None:
@@ -322,8 +338,10 @@ def _member_lists(doc: Document):
         if group.union or _read(doc, first) is not None or (not group.items and not _names_only(group.text)):
             continue  # a sentence: read by _read; prose naming cities is no list of members
         context = " ".join((doc.intro(first.block), *first.headings[:2]))
-        initiatives = _initiatives(doc, first, context)
-        if not initiatives or not (RX_MEMBERS_HEADING.search(context) or RX_NEW.search(context)) or RX_NOT_A_FACT.search(context) \
+        named = _members_named(doc, first)
+        initiatives = _initiatives(doc, first, context) or named
+        if not initiatives or not (named or RX_MEMBERS_HEADING.search(context) or RX_NEW.search(context)) \
+                or RX_NOT_A_FACT.search(context) \
                 or RX_SIGN.search(first.headings[0] if first.headings else "") or RX_SIGN.search(doc.intro(first.block)):
             continue
         label = group.text.split(":")[0] if ":" in group.text[:80] else ""
@@ -337,7 +355,8 @@ def _member_lists(doc: Document):
         if cohort is None:
             years = [int(y) for y in RX_JOIN_YEAR.findall(heading_words) if y != "2030"]
             year = year or (years[0] if years else None)
-            cohort = "pilot-2020" if RX_PIONEER.search(label) else (str(year) if year and year >= 2021 else None)
+            cohort = "pilot-2020" if RX_PIONEER.search(label) or named and RX_PIONEER.search(first.headings[0]) \
+                else (str(year) if year and year >= 2021 else None)
         members = [c for c in group.codes if not _not_member(doc, c, group)]
         yield members, initiatives[0], f"{first.headings[0] if first.headings else context}: {group.text}", joined_on, year, cohort
 
@@ -385,6 +404,44 @@ def _member_tables(doc: Document):
                 year = published.year if new and published else None
                 cohort = str(year) if year else None
             yield member, evidence, year, cohort, twin
+
+
+_RX_CONTRAST = re.compile(r",?\s+(?:medan|whereas|while)\s+|;\s+", re.IGNORECASE)
+
+
+def _clause_whens(doc: Document, s: Sent) -> dict[str, tuple]:
+    """Each municipality's (joined_on, joined_year, cohort) from its own clause when the
+    sentence contrasts members: "A har varit med sedan starten, medan B kom in 2021"."""
+    parts = _RX_CONTRAST.split(s.text)
+    if len(parts) < 2:
+        return {}
+    own = s.city_code or doc.own_code
+    return {m.code: _when(doc, s, part) for part in parts for m in find_municipalities(part, own)}
+
+
+def _twin_lists(doc: Document):
+    """(newcomer, twin, evidence) from list items pairing two municipalities under a heading or
+    intro about twin cities ("Håbo krokar arm med Uppsala"): the first named is the newcomer
+    (_orient_twins turns the pair when the page says otherwise)."""
+    if not doc.about_k2030 or doc.about_lookalike:
+        return
+    for b in doc.page.blocks:
+        first = doc.first_sentence(b) if b.tag == "li" else None
+        if first is None:
+            continue
+        context = " ".join((doc.intro(b), *first.headings[:1]))
+        if not RX_TWIN.search(context) or RX_NOT_A_FACT.search(context):
+            continue
+        codes = list(dict.fromkeys((cell_municipality(b.text), *(m.code for m in find_municipalities(b.text)))))
+        if len(codes) == 2 and codes[0]:
+            yield codes[0], codes[1], f"{context}: {b.text}"
+
+
+def _members_named(doc: Document, first: Sent) -> list[str]:
+    """A heading naming the listed as the initiative's pioneers or newcomers ("de nio
+    pionjärkommunerna", "de fjorton nya kommunerna") on a page about Klimatkontrakt 2030."""
+    ref = group_reference(first.headings[0]) if first.headings and doc.about_k2030 else None
+    return [K2030_INITIATIVE] if ref is not None and ref.qualifier in ("pioneer", "new") else []
 
 
 def _names_only(text: str) -> bool:

@@ -40,10 +40,10 @@ def _person_name(name: str) -> str | None:
     """The name without a leading preposition ("Med Jonas Hedenius"); None for a municipality's
     or an agency's name read as a person's ("Göteborgs Stad", "Swedish Energy Agency")."""
     stripped = LEADING_WORDS.sub("", name)
-    name = stripped if " " in stripped else name
-    if find_agencies(name) or resolve_municipality(name) or re.search(r"\b(?:Stad|Agency|Administration|kommun)\b", name):
-        return None
-    return name
+    if find_agencies(stripped) or resolve_municipality(stripped) \
+            or re.search(r"\b(?:Stad|Agency|Administration|kommun|Development|Council)\b", name):
+        return None  # "For Umeå" is a place
+    return stripped if " " in stripped else name
 
 
 def _role_record(doc: Document, s: Sent, p, as_of: date | None) -> Role | None:
@@ -175,8 +175,10 @@ def find_roles(doc: Document) -> list[Role]:
             for m in _RX_GD_LIST.finditer(s.text):
                 org = resolve_agency(m.group("org")) or (find_agencies(m.group("org")) or [None])[0]
                 org = org if isinstance(org, str) or org is None else org.organisation_id
-                if org and org != "viable-cities":
-                    out.append(Role(m.group("name"), s.text, "generaldirektör", "generaldirektor", None, None, org, as_of))
+                name = _person_name(m.group("name"))
+                if org and org != "viable-cities" and name \
+                        and not re.search(r"\b(?:for|of|för|the|och|and)\s+$", s.text[max(0, m.start() - 6):m.start()], re.I):
+                    out.append(Role(name, s.text, "generaldirektör", "generaldirektor", None, None, org, as_of))
     return _one_per_role(out)
 
 

@@ -26,7 +26,12 @@ import requests
 
 from klimatkontrakt.fetch.decode import decode_html, is_html
 from klimatkontrakt.fetch.robots import RobotsPolicy, product_token
-from klimatkontrakt.fetch.urls import allowed_hosts, host_allowed, host_of, normalise_url
+from klimatkontrakt.fetch.urls import (
+    allowed_hosts,
+    host_allowed,
+    host_of,
+    normalise_url,
+)
 from klimatkontrakt.fetch.warc import ArchiveWriter, ReplayArchive
 from klimatkontrakt.model import FetchedPage, Source
 from klimatkontrakt.settings import Settings

@@ -55,12 +55,12 @@ from extractors.facts.vocabulary import (
     RX_LOOKALIKE,
     RX_NOT_A_FACT,
     RX_ONE_OF,
+    RX_PART_OF_DAY,
     RX_PARTIES_LABEL,
     RX_PLACE_BEFORE,
     RX_PLURAL_CITIES,
     RX_PRONOUN_SUBJECT,
     RX_ROLE_BEFORE_PLACE,
-    RX_PART_OF_DAY,
     RX_SAME_TIME,
     RX_SELF,
     RX_SIGN,
@@ -98,7 +98,8 @@ def classify(doc: Document, s: Sent) -> str | None:
     if RX_EU_CCC.search(t) and not explicit:
         if RX_EU_CONTEXT.search(neighbours(doc, s, 2, 1)):
             return EU_CCC
-        return None
+        # "the first climate city contracts were signed" under the title "... sign Climate City Contract 2030"
+        return K2030 if RX_K2030_EXPLICIT.search(doc.page.title or "") and not doc.about_lookalike else None
     if explicit:
         return K2030
     before = neighbours(doc, s, 2, 0)
@@ -214,6 +215,9 @@ def _parties(doc: Document, s: Sent, text: str) -> tuple[list[str], list[str], s
     if not munis and group is None and RX_PRONOUN_SUBJECT.search(text):
         for prev in reversed(doc.sents[max(0, s.pos - 2):s.pos]):  # "De nio ... Den 11 december undertecknade de ..."
             named = parties_in(doc, prev)[0]
+            if len(named) < 2 and (ref := group_reference(prev.text)) is not None:
+                resolved = resolve_group(doc, prev, ref)  # "The nine cities have ... In April they signed"
+                named = list(resolved.codes) if resolved is not None else named
             if len(named) >= 2:
                 munis, group = named, prev
                 extra.append(prev.text)
