@@ -1,8 +1,9 @@
 """Precision and recall per fact kind on the blind set (`tests/extractors/blind/`, see its GUIDE.md).
 
 Run: `uv run python tests/extractors/blind_report.py` (add `--diff` for each case's misses and
-extras, `--case STEM` for one case, `--set holdout` for the held-out set in `blind_holdout/`, which
-the rules were never tuned on). The goldens were written by helpers who never saw the extractors
+extras, `--case STEM` for one case, `--set holdout` for the held-out set in `blind_holdout/`,
+`--set final` for the last one in `blind_final/`: see docs/extraction.md for which sets the rules
+were tuned on). The goldens were written by helpers who never saw the extractors
 or their output; this script only reads them.
 
 Facts are compared as multisets of key tuples. Signings are split by party: `signings` (a
@@ -24,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from extractors import REGISTRY  # noqa: E402
 from klimatkontrakt.model import Source, as_dict  # noqa: E402
 
-SETS = {"blind": Path(__file__).parent / "blind", "holdout": Path(__file__).parent / "blind_holdout"}
+SETS = {"blind": Path(__file__).parent / "blind", "holdout": Path(__file__).parent / "blind_holdout",
+        "final": Path(__file__).parent / "blind_final"}
 BLIND = SETS["blind"]
 KINDS = ("signings", "agencies", "events", "roles", "memberships", "projects")
 KEYS = {
