@@ -59,9 +59,19 @@ def find_events(doc: Document, occasion_days: dict[int, date] | None = None) -> 
     if len(by_year) == 1:  # the page's one event: where it was held may be said anywhere on it
         year, event = next(iter(by_year.items()))
         if event.location is None:
-            held = [x for x in doc.sents if _VENUE_WORDS.search(x.text.lower())]
-            by_year[year] = replace(event, location=_location(doc, held, {}))
+            for x in doc.sents:
+                # a broadcast away from the mention is no online event: "Mötet sändes digitalt" (from Stockholm)
+                if not _VENUE_WORDS.search(x.text.lower()) or _RX_BROADCAST.search(x.text):
+                    continue
+                where = _location(doc, [x], {})
+                if where:
+                    evidence = event.evidence if x.text in event.evidence else f"{event.evidence} {x.text}"
+                    by_year[year] = replace(event, location=where, evidence=evidence)
+                    break
     return list(by_year.values())
+
+
+_RX_BROADCAST = re.compile(r"\b(?:sändes|sänds|sänt|livesän\w*|webbsän\w*|streamed|streaming|broadcast\w*)\b", re.IGNORECASE)
 
 
 def _around(doc: Document, s: Sent) -> list[Sent]:
