@@ -15,6 +15,7 @@ Stems must be a superset: a sentence the rule would match must contain one of th
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -486,6 +487,7 @@ _RX_QUOTE = re.compile(r"^\s*[–—\-\"“”»]")  # a quote's cities are no l
 _RX_CITY_OF = re.compile(r"^\s*(?:the\s+)?(?:City|Municipality|Town)\s+of\s+|^\s*(?:Staden|Kommunen)\s+(?=[A-ZÅÄÖ])")
 
 
+@lru_cache(maxsize=8192)
 def cell_municipality(text: str) -> str | None:
     """The municipality a list item or table cell names first ("Håbo", "Alvesta (tvillingstad
     till Växjö)"): ambiguous short names count here, the cell being a name."""

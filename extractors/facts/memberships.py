@@ -188,8 +188,14 @@ def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
     """(initiatives, members, evidence) of a sentence stating memberships, else None."""
     t = s.text
     named = "membership" in s.triggers and (RX_INITIATIVE_K.search(t) or RX_INITIATIVE_EU.search(t))
-    if not named and not _after_the_initiative(doc, s) and not _qualified_group(doc, t):
-        return None  # names no initiative, nor follows a sentence or heading that does (cheap: most sentences)
+    if not named:  # names no initiative: lists names or a group after a sentence or heading that
+        # does, or names the newcomers or pioneers on a contract page (cheap: most sentences)
+        low = t.lower()
+        grouped = GROUP_NOUNS.search(low)
+        if t.count(",") < 2 and not grouped and not _AMONG_WORDS.search(low):
+            return None
+        if not _after_the_initiative(doc, s) and not (grouped and _qualified_group(doc, t)):
+            return None
     mm = RX_MEMBER.search(t)
     if not mm:
         return None
@@ -257,7 +263,7 @@ def _read(doc: Document, s: Sent) -> tuple[list[str], list[str], str] | None:
 def _qualified_group(doc: Document, text: str) -> bool:
     """The initiative's newcomers or pioneers as a group ("de nya kommunerna", "the pioneer
     cities") on a page about Klimatkontrakt 2030: the initiative goes without saying."""
-    if not doc.about_k2030 or doc.about_lookalike or not GROUP_NOUNS.search(text.lower()):
+    if not doc.about_k2030 or doc.about_lookalike:
         return False
     ref = group_reference(text)
     return ref is not None and ref.qualifier in ("pioneer", "new")
@@ -277,11 +283,8 @@ def _twin_of(text: str, own: str | None) -> tuple[str, str] | None:
 
 
 def _after_the_initiative(doc: Document, s: Sent) -> bool:
-    """Whether the sentence lists municipalities (names, or a group: "De nya städerna var A, B
-    och C") after a sentence or under a heading that names an initiative."""
-    low = s.text.lower()
-    if s.text.count(",") < 2 and not GROUP_NOUNS.search(low) and not _AMONG_WORDS.search(low):
-        return False
+    """Whether the sentence follows a sentence, or sits under a heading, that names an initiative
+    ("De nya städerna var A, B och C" after it)."""
     prev = doc.previous(s)
     if prev is not None and "membership" in prev.triggers and (RX_INITIATIVE_K.search(prev.text)
                                                                or RX_INITIATIVE_EU.search(prev.text)):
