@@ -97,14 +97,13 @@ class Block:
     list_no: int | None = None  # for a list item: which <ul>/<ol> of the page it belongs to
     links: tuple[str, ...] = ()  # hrefs of its links, as written
     cell: tuple[int, int, int] | None = None  # for a table cell: (table number, row, column), from 1
+    # set once from the tag: the rules ask every block of a page, often
+    level: int = field(init=False, repr=False, compare=False)
+    is_heading: bool = field(init=False, repr=False, compare=False)
 
-    @property
-    def level(self) -> int:
-        return heading_level(self.tag)
-
-    @property
-    def is_heading(self) -> bool:
-        return self.level > 0
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "level", heading_level(self.tag))
+        object.__setattr__(self, "is_heading", self.level > 0)
 
 
 @dataclass
