@@ -134,6 +134,26 @@ class Project:
 
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """A climate target a page or contract states for a municipality ("Lund ska vara
+    klimatneutralt 2030", "utsläppen ska minska med 70 procent till 2030 jämfört med 1990")."""
+
+    municipality_code: str
+    kind: str  # climate-neutral | net-zero | climate-positive | fossil-free | emissions-reduction | ...
+    evidence: str
+    value: float | None = None
+    value_max: float | None = None  # the top of a range ("8-12 procent")
+    unit: str | None = None  # percent | percent-per-year | kt-co2e | mt-co2e | t-co2e | t-co2e-per-capita | gwh | twh
+    baseline_year: int | None = None
+    target_year: int | None = None
+    period_start: int | None = None  # budgets and rates over a period ("mellan 2022 och 2045")
+    scope: str = "unknown"  # geographic-area | municipal-organisation | part-of-municipality | unknown
+    basis: str = "unknown"  # territorial | consumption | fossil-co2 | unknown
+    sector: str | None = None  # None: all sectors
+    status: str = "unknown"  # adopted | proposed | aspiration | achieved | not-met | unknown
+
+
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything one extractor call returns for one page."""
 
@@ -145,6 +165,7 @@ class Extraction:
     roles: tuple[Role, ...] = ()
     memberships: tuple[Membership, ...] = ()
     projects: tuple[Project, ...] = ()
+    targets: tuple[Target, ...] = ()
 
     def facts(self) -> dict[str, tuple]:
         return {
@@ -153,6 +174,7 @@ class Extraction:
             "roles": self.roles,
             "memberships": self.memberships,
             "projects": self.projects,
+            "targets": self.targets,
         }
 
 

@@ -15,6 +15,7 @@ from extractors.facts.launches import find_launches
 from extractors.facts.memberships import find_memberships
 from extractors.facts.roles import find_roles
 from extractors.facts.signings import read_signings
+from extractors.facts.targets import find_targets
 from klimatkontrakt.model import Extraction
 
 
@@ -29,4 +30,5 @@ def extract_facts(page: Page, own_code: str | None, is_viablecities: bool = Fals
         events=tuple(find_events(doc, occasion_days) + find_launches(doc)),
         roles=tuple(find_roles(doc)),
         memberships=tuple(find_memberships(doc)),
+        targets=tuple(find_targets(doc)),
     )

@@ -46,3 +46,14 @@ def role_titles() -> tuple[tuple[str, re.Pattern[str]], ...]:
 def agency_forms() -> dict[str, tuple[str, ...]]:
     """organisation_id -> the forms of its name seen in prose beyond reference/agencies.csv."""
     return {org: tuple(forms) for org, forms in vocabulary()["agency_forms"].items()}
+
+
+@lru_cache(maxsize=1)
+def target_kinds() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """[target_kind."<kind>"] tables: the kinds of target named by a word ("klimatneutral")."""
+    return tuple((kind, _compile(entry)) for kind, entry in vocabulary()["target_kind"].items())
+
+
+def number_words(table: str) -> dict[str, float]:
+    """A table of words and the number each stands for ([target_fractions], [target_numbers])."""
+    return dict(vocabulary()[table])

@@ -1,0 +1,86 @@
+"""Plain text as a page: a contract PDF's text, or a passage, in the blocks the fact rules read.
+
+PDF text arrives as lines. Blocks are separated by blank lines; within a block, a line that does
+not end a sentence runs on into the next (a soft wrap; a word hyphenated at the line end is
+joined). Numbered headings ("3.1 Kommunens klimatmål", "3. Kommunens åtaganden") and short lines
+standing alone without a full stop ("Klimatmål", "Vad har Umeå för klimatmål?") become headings;
+bullets and numbered items ("•", "–", "1.") become list items; footnotes ("3 Avser utsläpp ...")
+become blocks of their own (tag `footnote`); running headers and footers ("Klimatkontrakt 2030 –
+Lunds kommun    VERSION 2024    6", a page number alone, a line of underscores) are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from extractors.common import Block, Page, normalise_ws
+
+_RX_NUMBERED_HEADING = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<t>[A-ZÅÄÖ][^.!]{1,90})$")
+_RX_VERB = re.compile(r"\b(?:ska|skall|är|har|blir|får|is|are|will|shall|has)\b", re.IGNORECASE)
+_RX_ITEM = re.compile(r"^(?:[•·▪◦*–—-]|\d{1,2}[.)])\s+")
+_RX_FOOTNOTE = re.compile(r"^\d{1,2}\s+[A-ZÅÄÖ].*[.)]$")
+_RX_PAGE_NUMBER = re.compile(r"^(?:\d{1,3}|[-–]\s*\d{1,3}\s*[-–]|(?:sida|sid\.|page)\s*\d{1,3}(?:\s*(?:av|of)\s*\d{1,3})?)$",
+                             re.IGNORECASE)
+# a running header or footer: the contract's name, version or the municipality spaced out on a
+# line with a page number at one end ("18\tKlimatkontrakt 2030", "Klimatkontrakt 2030 ... 17")
+_RX_RUNNING = re.compile(r"^(?:\d{1,3}(?:\t|\s{2,})\S.{0,90}|\S.{0,90}(?:\t|\s{2,})\d{1,3})$")
+_RX_RULE = re.compile(r"^[_\-–—=.\s]{4,}$")
+_SENTENCE_END = (".", "!", "?", ":", ";", "”", '"')
+_ENGLISH = re.compile(r"\b(?:the|and|is|are|of|to|by|with|will|for)\b")
+_SWEDISH = re.compile(r"\b(?:och|att|är|ska|med|för|av|som|till|den|det)\b")
+
+
+def page_from_text(url: str, text: str, published_on: date | None = None, title: str | None = None) -> Page:
+    """The text's blocks as a Page (language guessed from its commonest small words)."""
+    blocks: list[Block] = []
+    list_no = 0
+    for chunk in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\f", "\n\n")):
+        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        lines = [line for line in lines if not _furniture(line)]
+        in_list = False
+        for tag, line in _lines(lines):
+            if tag == "li" and not in_list:
+                list_no += 1
+            in_list = tag == "li"
+            blocks.append(Block(len(blocks), tag, normalise_ws(line), list_no=list_no if tag == "li" else None))
+    if title is None:
+        title = next((b.text for b in blocks if b.is_heading), None)
+    words = " ".join(b.text for b in blocks[:40]).lower()
+    language = "en" if len(_ENGLISH.findall(words)) > len(_SWEDISH.findall(words)) else "sv"
+    return Page(url, title, published_on, language, blocks)
+
+
+def _furniture(line: str) -> bool:
+    return bool(_RX_PAGE_NUMBER.match(line) or _RX_RULE.match(line)
+                or (_RX_RUNNING.match(line) and not line.endswith(_SENTENCE_END)))
+
+
+def _lines(lines: list[str]):
+    """(tag, text) of each logical line of a block: soft-wrapped lines joined."""
+    out: list[list[str]] = []  # [tag, text]
+    for line in lines:
+        numbered = _RX_NUMBERED_HEADING.match(line)
+        if numbered and len(numbered.group("t")) <= 60 and not _RX_VERB.search(numbered.group("t")):
+            out.append(["h" + str(min(2 + numbered.group("n").count("."), 6)), line])
+            continue
+        if _RX_FOOTNOTE.match(line) and not _RX_ITEM.match(line):
+            out.append(["footnote", line])
+            continue
+        if _RX_ITEM.match(line):
+            out.append(["li", _RX_ITEM.sub("", line, count=1)])
+            continue
+        if out and out[-1][0] in ("p", "li") and not out[-1][1].endswith(_SENTENCE_END):
+            previous = out[-1][1]
+            if previous.endswith("-") and line[:1].islower():
+                out[-1][1] = previous[:-1] + line  # "utsläpps-\nminskningen"
+            else:
+                out[-1][1] = f"{previous} {line}"
+            continue
+        out.append(["p", line])
+    if len(out) > 1 and out[0][0] == "p" and len(out[0][1]) <= 80 and not out[0][1].endswith((".", ":")):
+        out[0][0] = "h2"  # the first short line of a block, over what follows
+    elif len(out) == 1 and out[0][0] == "p" and len(out[0][1]) <= 80 and not out[0][1].endswith((".", ":", ";")) \
+            and re.search(r"[A-Za-zÅÄÖåäö]{3}", out[0][1]):
+        out[0][0] = "h2"  # a short line standing alone
+    return [(tag, text) for tag, text in out]
