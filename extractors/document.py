@@ -15,9 +15,9 @@ Stems must be a superset: a sentence the rule would match must contain one of th
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from extractors.common import Block, Page, normalise_ws, split_sentences
 from extractors.facts.vocabulary import (

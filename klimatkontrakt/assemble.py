@@ -323,6 +323,23 @@ def _normalise(table: str, record, munis: set[str], orgs: set[str], url: str) ->
             "grant_sek": record.grant_sek, "starts_on": record.starts_on, "ends_on": record.ends_on,
             "partners": " | ".join(record.partners) or None,
         }
+    elif table == "targets":
+        kind = _clean(record.kind)
+        if muni is None:
+            return drop("no municipality")
+        if kind not in _enum("targets", "kind"):
+            return drop(f"unknown target kind {kind!r}")
+        scope, sector, unit = _clean(record.scope) or "unknown", _clean(record.sector), _clean(record.unit)
+        # a kind without a value (climate-neutral by a year) is one fact per scope and sector: two
+        # years for it from two documents are a conflict; a value's year makes a fact of its own
+        year_key = record.target_year if record.value is not None else None
+        row = {
+            "target_id": hash_id("targets", muni, kind, scope, sector, unit, record.baseline_year, year_key),
+            "municipality_code": muni, "kind": kind, "value": record.value, "value_max": record.value_max,
+            "unit": unit, "baseline_year": record.baseline_year, "target_year": record.target_year,
+            "period_start": record.period_start, "scope": scope, "basis": _clean(record.basis) or "unknown",
+            "sector": sector, "status": _clean(record.status) or "unknown", "stated_on": None,
+        }
     else:  # pragma: no cover - Extraction.facts() names exactly the fact tables
         return drop("unknown fact table")
     row["evidence"] = evidence
@@ -387,10 +404,16 @@ def _short(record) -> str:
 STATED_AS_ORDER = ("reported", "listed", "announced")  # what a signing's documents say of it, strongest first
 
 
+# Tables whose row takes the latest document's claim: a target is revised, and the newer
+# statement is the current one. Every other fact takes the earliest (the first report of it).
+LATEST_FIRST = frozenset({"targets"})
+
+
 def _claim_rank(claim: dict) -> tuple:
     doc = claim["doc"]
     published = doc["published_on"]
-    return (published is None, published or date.min, doc["final_url"], doc["document_id"])
+    order = -published.toordinal() if published and claim["table"] in LATEST_FIRST else (published or date.min)
+    return (published is None, order, doc["final_url"], doc["document_id"])
 
 
 def _merge(claims: list[dict]) -> tuple[dict[str, list[dict]], list[dict]]:
@@ -415,6 +438,8 @@ def _merge(claims: list[dict]) -> tuple[dict[str, list[dict]], list[dict]]:
                     row[key] = value
         row["document_id"] = chosen[0]["doc"]["document_id"]
         row["evidence"] = chosen[0]["evidence"]
+        if "stated_on" in row:
+            row["stated_on"] = chosen[0]["doc"].get("published_on")
         if table == "signings":  # a signing one page announces and another reports has been reported
             stated = {c["row"].get("stated_as") for c in chosen}
             row["stated_as"] = next((s for s in STATED_AS_ORDER if s in stated), row.get("stated_as"))

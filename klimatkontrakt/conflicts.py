@@ -21,12 +21,14 @@ from collections import defaultdict
 import pandas as pd
 
 from klimatkontrakt import schema as sch
-from klimatkontrakt.assemble import hash_id
+from klimatkontrakt.assemble import LATEST_FIRST, hash_id
 
 # Fields whose differences are expected (wording, page dates, how a page states a signing: an
 # announcement before and a report after the ceremony agree) rather than contradictions.
-_IGNORED = {"evidence", "as_of", "event_name", "name", "role", "kind", "stated_as"}
+# A target's status changes with time (proposed, then adopted, then achieved): no contradiction.
+_IGNORED = {"evidence", "as_of", "event_name", "name", "role", "kind", "stated_as", "status"}
 RULE_VALUE = "fact row takes the claim of the earliest published document, then the smallest URL"
+RULE_VALUE_LATEST = "fact row takes the claim of the latest published document (a target is revised), then the smallest URL"
 RULE_DATE = "each date is kept as its own fact; no single date is chosen"
 
 
@@ -51,12 +53,13 @@ def _value_conflicts(stated_rows: list[tuple[str, str, str, str]], tables: dict[
         for field in fields:
             by_value: dict[str, set[str]] = defaultdict(set)
             for doc, record in stated:
-                if record.get(field) not in (None, ""):
+                if record.get(field) not in (None, "", "unknown"):  # "unknown" (a target's basis) says nothing
                     by_value[str(record[field])].add(doc)
             if len(by_value) > 1:
                 chosen = _chosen(tables.get(table), table, fact_id, field)
+                rule = RULE_VALUE_LATEST if table in LATEST_FIRST else RULE_VALUE
                 rows.append(_row("value", table, _subject(table, stated[0][1]), field, by_value, [fact_id],
-                                 chosen, RULE_VALUE))
+                                 chosen, rule))
     return rows
 
 
@@ -102,6 +105,8 @@ def _subject(table: str, record: dict) -> str:
         return f"{record.get('kind')} {(record.get('starts_on') or '')[:4]}".strip()
     if table == "memberships":
         return f"{record.get('municipality_code')} in {record.get('initiative_id')}"
+    if table == "targets":
+        return f"{record.get('municipality_code')} {record.get('kind')} ({record.get('scope')})"
     return f"{record.get('person_name')}"
 
 

@@ -88,7 +88,7 @@ DESCRIPTION = (
     "Signings of Klimatkontrakt 2030 (the climate city contracts between Swedish "
     "municipalities, national agencies and the Viable Cities programme), related EU Mission "
     "contracts and labels, the events where they were signed, the people named in the roles of "
-    "signatories, and municipalities' memberships; every fact links to the web page it was taken "
+    "signatories, municipalities' memberships and their climate targets; every fact links to the web page it was taken "
     "from and the passage that states it."
 )
 KEYWORDS = [

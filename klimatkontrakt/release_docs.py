@@ -28,7 +28,8 @@ TITLE_SV = "Klimatkontrakt 2030: vilka som skrivit under Sveriges klimatkontrakt
 DESCRIPTION_SV = (
     "Undertecknanden av Klimatkontrakt 2030 (klimatkontrakten mellan svenska kommuner, nationella "
     "myndigheter och Viable Cities), relaterade kontrakt och märkningar inom EU:s stadsmission, "
-    "evenemangen där de undertecknades, personer i undertecknande roller och kommunernas medlemskap; "
+    "evenemangen där de undertecknades, personer i undertecknande roller, kommunernas medlemskap och "
+    "deras klimatmål; "
     "varje uppgift länkar till webbsidan den hämtades från och meningen som säger den."
 )
 FACT_DATES = {  # table -> date columns (and a year column) that date its facts
@@ -36,6 +37,7 @@ FACT_DATES = {  # table -> date columns (and a year column) that date its facts
     "events": ["starts_on"],
     "roles": ["as_of"],
     "memberships": ["joined_on", "joined_year"],
+    "targets": ["stated_on"],
 }
 
 

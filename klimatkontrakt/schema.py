@@ -41,16 +41,17 @@ TABLES: tuple[str, ...] = (
     "roles",
     "memberships",
     "projects",
+    "targets",
     "claims",
     "conflicts",
     "runs",
     "fetches",
 )
 
-FACT_TABLES: tuple[str, ...] = ("signings", "events", "roles", "memberships", "projects")
+FACT_TABLES: tuple[str, ...] = ("signings", "events", "roles", "memberships", "projects", "targets")
 
 # Tables whose rows are versioned across runs in `<table>_history` (database only).
-VERSIONED_TABLES: tuple[str, ...] = ("documents", "events", "signings", "roles", "memberships")
+VERSIONED_TABLES: tuple[str, ...] = ("documents", "events", "signings", "roles", "memberships", "targets")
 HISTORY_TABLES: tuple[str, ...] = tuple(f"{t}_history" for t in VERSIONED_TABLES)
 
 DUCKDB_TYPES = {

@@ -101,6 +101,7 @@ def render_page(all_releases: list[dict], current: Path | None) -> str:
         parts += _chart_section(current)
         parts += _changes_section(current)
         parts += _recent_section(current)
+        parts += _targets_section(current)
     else:
         parts.append("<p>No release has been published yet.</p>")
     parts += _releases_section(all_releases)
@@ -231,14 +232,38 @@ def _recent_section(current: Path, limit: int = 15) -> list[str]:
            "<th>evidence</th><th>source</th></tr></thead><tbody>"]
     for r in rows:
         party = munis.get(r.get("municipality_code")) or orgs.get(r.get("organisation_id")) or ""
-        doc = docs.get(r.get("document_id"), {})
-        url = doc.get("final_url") or doc.get("url") or ""
-        label = doc.get("title") or url
-        link = (f'<a href="{e(url)}" rel="nofollow noopener">{e(label)}</a>'
-                if url.lower().startswith(("http://", "https://")) else e(label))
         out.append(f"<tr><td>{e(r['signed_on'])}</td><td>{e(party)}</td><td>{e(r.get('contract'))}</td>"
-                   f"<td class=\"evidence\">{e(r.get('evidence'))}</td><td>{link}</td></tr>")
+                   f"<td class=\"evidence\">{e(r.get('evidence'))}</td><td>{_source_link(docs, r)}</td></tr>")
     return out + ["</tbody></table></section>"]
+
+
+def _targets_section(current: Path) -> list[str]:
+    """Each municipality's climate targets: kind, value and year, with the sentence and its page."""
+    targets = _read(current, "targets")
+    if not targets:
+        return []
+    munis = {r["municipality_code"]: r["name"] for r in (_read(current, "municipalities") or [])}
+    docs = {r["document_id"]: r for r in (_read(current, "documents") or [])}
+    rows = sorted(targets, key=lambda r: (munis.get(r["municipality_code"], ""), r.get("target_year") or 9999, r["kind"]))
+    out = ['<section id="targets"><h2>Targets</h2>',
+           '<table id="targets-table"><thead><tr><th>municipality</th><th>target</th><th>by</th><th>scope</th>'
+           "<th>status</th><th>evidence</th><th>source</th></tr></thead><tbody>"]
+    for r in rows:
+        value = "" if r.get("value") is None else f" {r['value']:g}" + (f"-{r['value_max']:g}" if r.get("value_max") else "")
+        what = f"{r['kind']}{value} {r.get('unit') or ''}".strip()
+        out.append(f"<tr><td>{e(munis.get(r['municipality_code'], r['municipality_code']))}</td><td>{e(what)}</td>"
+                   f"<td>{e(r.get('target_year') or '')}</td><td>{e(r.get('scope'))}</td><td>{e(r.get('status'))}</td>"
+                   f"<td class=\"evidence\">{e(r.get('evidence'))}</td><td>{_source_link(docs, r)}</td></tr>")
+    return out + ["</tbody></table></section>"]
+
+
+def _source_link(docs: dict[str, dict], row: dict) -> str:
+    """The row's document as a link (only http(s) addresses become links)."""
+    doc = docs.get(row.get("document_id"), {})
+    url = doc.get("final_url") or doc.get("url") or ""
+    label = doc.get("title") or url
+    return (f'<a href="{e(url)}" rel="nofollow noopener">{e(label)}</a>'
+            if url.lower().startswith(("http://", "https://")) else e(label))
 
 
 def _releases_section(all_releases: list[dict]) -> list[str]:

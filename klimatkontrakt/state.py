@@ -55,12 +55,14 @@ from klimatkontrakt.model import (
     Role,
     Signing,
     Source,
+    Target,
 )
 
 log = logging.getLogger(__name__)
 
 TABLE = "page_state"
-FACT_CLASSES = {"signings": Signing, "events": Event, "roles": Role, "memberships": Membership, "projects": Project}
+FACT_CLASSES = {"signings": Signing, "events": Event, "roles": Role, "memberships": Membership, "projects": Project,
+                "targets": Target}
 KEPT_DOCUMENT_FIELDS = ("fetched_at", "status", "sha256", "content_type")
 ROWS_PER_PART = 500  # page_state rows serialised and staged at once: ~10 MB of links JSON
 

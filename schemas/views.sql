@@ -40,6 +40,13 @@ SELECT * EXCLUDE (valid_from, valid_to, run_id_from, run_id_to, change, closed_b
 FROM memberships_history
 WHERE valid_to IS NULL;
 
+-- @view current_targets
+-- The targets as of the latest run: the open versions of `targets_history`; the same rows as `targets`.
+CREATE VIEW current_targets AS
+SELECT * EXCLUDE (valid_from, valid_to, run_id_from, run_id_to, change, closed_by)
+FROM targets_history
+WHERE valid_to IS NULL;
+
 -- @macro documents_as_of(ts)
 -- The documents as the pipeline knew them at timestamp `ts` (UTC). Columns as in `documents`.
 CREATE MACRO documents_as_of(ts) AS TABLE
@@ -73,6 +80,13 @@ WHERE valid_from <= ts AND (valid_to IS NULL OR valid_to > ts);
 CREATE MACRO memberships_as_of(ts) AS TABLE
 SELECT * EXCLUDE (valid_from, valid_to, run_id_from, run_id_to, change, closed_by)
 FROM memberships_history
+WHERE valid_from <= ts AND (valid_to IS NULL OR valid_to > ts);
+
+-- @macro targets_as_of(ts)
+-- The targets as the pipeline knew them at timestamp `ts` (UTC). Columns as in `targets`.
+CREATE MACRO targets_as_of(ts) AS TABLE
+SELECT * EXCLUDE (valid_from, valid_to, run_id_from, run_id_to, change, closed_by)
+FROM targets_history
 WHERE valid_from <= ts AND (valid_to IS NULL OR valid_to > ts);
 
 -- @view signings_per_year
@@ -173,7 +187,7 @@ LEFT JOIN documents d ON d.document_id = i.document_id;
 -- Every change the runs saw in the versioned tables, newest last: a row added, changed or removed.
 -- - `seen_at`: Start of the run that saw the change (UTC).
 -- - `run_id`: That run (see `runs`).
--- - `fact_table`: "documents", "events", "signings", "roles" or "memberships".
+-- - `fact_table`: "documents", "events", "signings", "roles", "memberships" or "targets".
 -- - `fact_id`: The row's id in that table.
 -- - `change`: "added", "changed" or "removed".
 -- - `municipality_code`: The municipality the row is about, when it names one.
@@ -193,6 +207,9 @@ WITH all_versions AS (
     SELECT 'memberships', membership_id, municipality_code, valid_from, run_id_from, valid_to, run_id_to, change,
            closed_by
     FROM memberships_history
+    UNION ALL
+    SELECT 'targets', target_id, municipality_code, valid_from, run_id_from, valid_to, run_id_to, change, closed_by
+    FROM targets_history
 )
 SELECT valid_from AS seen_at, run_id_from AS run_id, fact_table, fact_id, change, municipality_code FROM all_versions
 UNION ALL

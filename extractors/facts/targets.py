@@ -155,7 +155,7 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
             scope=_scope(f"{context if s.block.tag == 'li' else ''} {window}"),
             basis=_basis(clause, m.kind),
             sector="transport" if _P["target_transport"].search(window) else None,
-            status=_status(clause, context, m.start)))
+            status=_status(clause, f"{context} {s.text[:offset]}", m.start)))
         previous_end = max(m.end, year_at + 4 if year_at and year_at > m.end else 0)
     return out
 

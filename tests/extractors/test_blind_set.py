@@ -2,7 +2,8 @@
 
 The floors are the issue's targets (precision >= 0.95, recall >= 0.90 per kind), which every kind
 met when they were set (2026-12-06). The blind set is also the set the rules were developed on:
-`blind_report.py --set holdout` measures a held-out set they were never tuned on.
+`blind_report.py --set holdout` and `--set final` measure held-out sets (docs/extraction.md says
+which was tuned on).
 A change to the rules that loses facts on the blind set fails here; `blind_report.py --diff`
 shows which. The goldens are never regenerated from output (see blind/GUIDE.md).
 """

@@ -16,7 +16,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "samples" / "klimatkontrakt-sample.warc.gz"
-FACT_TABLES = ("signings", "events", "roles", "memberships", "projects")
+FACT_TABLES = ("signings", "events", "roles", "memberships", "projects", "targets")
 
 
 def run_cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
@@ -66,6 +66,12 @@ def test_tables_are_filled_from_the_samples(demo):
         assert count("SELECT count(*) FROM roles WHERE party IS NOT NULL") >= 2
         assert count("SELECT count(*) FROM memberships") >= 1
         assert count("SELECT count(*) FROM projects WHERE grant_sek > 0 AND municipality_code IS NOT NULL") == 2
+        # Umeå's targets page and the release on the proposal before it: four targets, and the
+        # proposal's year for climate neutrality (2045) against the adopted one (2040) a conflict
+        assert count("SELECT count(*) FROM targets WHERE municipality_code = '2480' AND stated_on = '2024-03-12'") == 4
+        assert con.execute("SELECT target_year, status FROM targets WHERE municipality_code = '2480' "
+                           "AND kind = 'climate-neutral'").fetchall() == [(2040, "adopted")]
+        assert count("SELECT count(*) FROM conflicts WHERE fact_table = 'targets' AND field = 'target_year'") == 1
         for table in FACT_TABLES:
             orphans = count(f"SELECT count(*) FROM {table} f LEFT JOIN documents d USING (document_id) "
                             "WHERE d.document_id IS NULL OR f.evidence IS NULL OR f.evidence = ''")

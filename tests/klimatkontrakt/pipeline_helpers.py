@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from klimatkontrakt.model import Event, Extraction, FetchedPage, Membership, Role, Signing, Source
+from klimatkontrakt.model import Event, Extraction, FetchedPage, Membership, Role, Signing, Source, Target
 
 VC = Source(id="viablecities", extractor="viablecities", start_urls=("https://viablecities.se/nyheter/",))
 ESK = Source(id="eskilstuna", extractor="municipal", start_urls=("https://www.eskilstuna.se/",), municipality_code="0484")
@@ -38,6 +38,8 @@ def mirrored_extraction(published_on: date, evidence: str, party: str | None) ->
         signings=(signing_0484(evidence),),
         roles=(Role("Jimmy Jansson", f"{evidence} säger Jimmy Jansson", role="kommunstyrelsens ordförande",
                     role_normalised="ks-ordforande", party=party, municipality_code="0484", as_of=EVCD),),
+        targets=(Target("0484", "climate-positive", "Eskilstuna ska vara klimatpositivt 2045.", target_year=2045,
+                        scope="geographic-area", status="adopted"),),
     )
 
 

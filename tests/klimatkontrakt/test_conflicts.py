@@ -5,7 +5,7 @@ from datetime import date
 
 from klimatkontrakt.assemble import assemble
 from klimatkontrakt.conflicts import find_conflicts
-from klimatkontrakt.model import Extraction, Membership, Signing
+from klimatkontrakt.model import Extraction, Membership, Signing, Source, Target
 from pipeline_helpers import ESK, MIRROR_ESK, MIRROR_VC, VC, page
 
 
@@ -48,3 +48,22 @@ def test_joined_year_disagreement_and_agreement():
     conflicts = find_conflicts(assemble(two_pages(says(2020), says(2019)), "r1"))
     assert conflicts["field"].tolist() == ["joined_year"]
     assert find_conflicts(assemble(two_pages(says(2020), says(2020)), "r1")).empty
+
+
+def test_two_years_for_one_target_are_a_conflict_and_the_latest_statement_is_the_row():
+    umea = Source(id="umea", extractor="municipal", start_urls=("https://www.umea.se/",), municipality_code="2480")
+
+    def stating(url: str, published: date, year: int, status: str):
+        extraction = Extraction(title="Klimatmål", published_on=published, targets=(
+            Target("2480", "climate-neutral", f"Umeå ska vara klimatneutralt {year}.", target_year=year,
+                   scope="geographic-area", status=status),))
+        return (umea, page(url, umea), extraction)
+
+    tables = assemble([stating("https://www.umea.se/forslag", date(2022, 10, 4), 2045, "proposed"),
+                       stating("https://www.umea.se/klimatmal", date(2024, 3, 12), 2040, "adopted")], "r1")
+    (target,) = tables["targets"].to_dict("records")
+    assert (target["target_year"], target["status"], target["stated_on"]) == (2040, "adopted", date(2024, 3, 12))
+    (conflict,) = tables["conflicts"].to_dict("records")
+    assert (conflict["fact_table"], conflict["field"], conflict["chosen_value"]) == ("targets", "target_year", "2040")
+    assert "latest published" in conflict["rule"]
+    assert len(tables["claims"].query("fact_table == 'targets'")) == 2  # both statements kept

@@ -26,6 +26,8 @@ CONTRACT = {
                     "document_id", "evidence"],
     "projects": ["project_id", "name", "municipality_code", "project_manager", "total_budget_sek", "grant_sek",
                  "starts_on", "ends_on", "partners", "document_id", "evidence"],
+    "targets": ["target_id", "municipality_code", "kind", "value", "value_max", "unit", "baseline_year", "target_year",
+                "period_start", "scope", "basis", "sector", "status", "stated_on", "document_id", "evidence"],
     "claims": ["claim_id", "fact_table", "fact_id", "document_id", "evidence", "value"],
     "conflicts": ["conflict_id", "kind", "fact_table", "subject", "field", "claimed_values", "fact_ids",
                   "document_ids", "chosen_value", "rule"],
@@ -36,7 +38,7 @@ CONTRACT = {
 }
 
 
-HISTORY = [f"{t}_history" for t in ("documents", "events", "signings", "roles", "memberships")]
+HISTORY = [f"{t}_history" for t in ("documents", "events", "signings", "roles", "memberships", "targets")]
 ALL = sch.database_table_names()  # CONTRACT, HISTORY, then further database-only tables (e.g. page_state)
 
 

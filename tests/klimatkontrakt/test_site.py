@@ -107,3 +107,13 @@ def test_site_rebuilds_from_release_folders_alone(site):
     out = site.parent.parent
     site.unlink()
     assert build_site(out) == site and "2026.11.28" in site.read_text(encoding="utf-8")
+
+
+def test_the_targets_section_lists_each_municipality_s_targets_with_their_source(site):
+    html = site.read_text(encoding="utf-8")
+    section = html[html.index('<section id="targets">'):]
+    section = section[:section.index("</section>")]
+    assert "<h2>Targets</h2>" in section
+    # the sample's one target: Eskilstuna, climate positive by 2045, stated on both of its pages
+    assert "<td>Eskilstuna</td><td>climate-positive</td><td>2045</td><td>geographic-area</td><td>adopted</td>" in section
+    assert "Eskilstuna ska vara klimatpositivt 2045." in section and 'rel="nofollow noopener"' in section

@@ -1,0 +1,101 @@
+"""Climate targets read from prose and from contract text: each construction in its own words,
+with the look-alikes that must give nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extractors.document import read_document
+from extractors.facts.targets import find_targets
+from extractors.text import page_from_text
+
+KALMAR = "0880"
+
+
+def targets(text: str, code: str = KALMAR, published: date | None = date(2024, 5, 2)):
+    page = page_from_text("https://kalmar.se/klimat", text, published)
+    return [(t.kind, t.value, t.unit, t.target_year, t.baseline_year, t.scope, t.status)
+            for t in find_targets(read_document(page, code))]
+
+
+def test_two_kinds_in_one_sentence_each_take_their_year():
+    assert targets("Kalmar ska bli fossilfritt 2028 och klimatpositivt 2042.") == [
+        ("fossil-free", None, None, 2028, None, "geographic-area", "adopted"),
+        ("climate-positive", None, None, 2042, None, "geographic-area", "adopted")]
+
+
+def test_value_baseline_and_year_in_any_order():
+    assert targets("Jämfört med 1990 ska utsläppen till 2030 ha minskat med 75 procent.") == [
+        ("emissions-reduction", 75, "percent", 2030, 1990, "geographic-area", "adopted")]
+    assert targets("Senast 2035 ska utsläppen vara 80 procent lägre än de var 2005.") == [
+        ("emissions-reduction", 80, "percent", 2035, 2005, "geographic-area", "adopted")]
+
+
+def test_ranges_decimal_commas_and_fractions():
+    assert targets("Utsläppen ska minska med 10–14 procent per år fram till 2035.")[0][:4] == \
+        ("emissions-reduction", 10, "percent-per-year", 2035)
+    assert targets("Till 2030 ska utsläppen per invånare vara högst 1,8 ton per invånare.")[0][:4] == \
+        ("per-capita-level", 1.8, "t-co2e-per-capita", 2030)
+    assert targets("Utsläppen från kommunens egna transporter ska halveras till 2027.")[0][:4] == \
+        ("emissions-reduction", 50, "percent", 2027)
+
+
+def test_the_year_in_the_next_sentence_or_relative_to_the_national_goal():
+    assert targets("Målet är att Kalmar ska nå nettonollutsläpp. Målåret är 2038.")[0][:4] == ("net-zero", None, None, 2038)
+    assert targets("Kalmar ska vara klimatneutralt tio år före det nationella målet.")[0][3] == 2035
+    assert targets("Kalmar ska vara klimatneutralt 2035. Samma år ska andelen förnybar el vara 100 procent.")[1][:4] == \
+        ("energy", 100, "percent", 2035)
+
+
+def test_a_footnote_mark_glued_to_the_year_is_not_part_of_it():
+    text = "3.1 Kommunens mål\n\nKommunkoncernen ska vara fossilfri år 20273.\n\n3 Gäller fordon och uppvärmning."
+    assert targets(text) == [("fossil-free", None, None, 2027, None, "municipal-organisation", "adopted")]
+
+
+def test_status_proposed_aspiration_achieved_and_not_met():
+    assert targets("Förslag till mål:\n• Kalmar ska vara klimatneutralt senast 2040.")[0][-1] == "proposed"
+    assert targets("Kalmar siktar på att bli klimatneutralt 2035.")[0][-1] == "aspiration"
+    assert targets("Målet att kommunens fordon skulle vara fossilfria 2020 har nåtts.")[0][-1] == "achieved"
+    got = targets("Delmålet är att utsläppen ska minska med 30 procent till 2025. Bedömning: delmålet kommer inte att nås.")
+    assert got[0][-1] == "not-met"
+
+
+def test_scope_organisation_and_part_of_the_municipality():
+    assert targets("Kommunkoncernen ska vara klimatneutral 2030.")[0][5] == "municipal-organisation"
+    assert targets("Stadskärnan ska vara klimatneutral redan 2030.")[0][5] == "part-of-municipality"
+    both = targets("Kalmar ska vara fossilfritt 2030. Målet omfattar både kommunen som geografiskt område och "
+                   "kommunens egen organisation.")
+    assert [t[5] for t in both] == ["geographic-area", "municipal-organisation"]
+
+
+@pytest.mark.parametrize("text", [
+    "Sverige ska senast 2045 inte ha några nettoutsläpp av växthusgaser.",
+    "Regionens mål är att länet ska vara fossilfritt 2035.",
+    "Företaget har som mål att halvera sina utsläpp till 2030.",
+    "Grannkommunen Växjö siktar på att vara klimatneutral 2030.",
+    "Utsläppen har minskat med 41 procent sedan 1990.",  # a statistic
+    "Kommunen ska utreda om den kan bli klimatneutral 2035 eller 2040.",
+    "Kan Kalmar bli klimatneutralt till 2030?",
+    "Projektledaren för Klimatneutrala Kalmar 2030 berättar om arbetet.",  # a project's name
+    "Kalmar är en av kommunerna i Klimatneutrala städer 2030.",  # the initiative's name
+    "The EU aims to be climate neutral by 2050.",
+])
+def test_others_targets_statistics_questions_and_names_give_nothing(text):
+    assert targets(text) == []
+
+
+def test_an_english_page():
+    assert targets("The municipal council has decided that Kalmar is to be climate neutral by 2032.") == [
+        ("climate-neutral", None, None, 2032, None, "geographic-area", "adopted")]
+
+
+def test_plain_text_reads_headings_items_footnotes_and_drops_running_footers():
+    page = page_from_text("https://x.se/a.pdf", "3. Kommunens åtaganden\n\n3.2 Mål\n\nKommunen ska minska\n"
+                          "utsläppen med 5 procent per år.\n• Fossilfria fordon 2026\n\n"
+                          "1 Räknat enligt RUS.\n\nKlimatkontrakt 2030 – Kalmar kommun     VERSION 2024     7")
+    assert [(b.tag, b.text) for b in page.blocks] == [
+        ("h2", "3. Kommunens åtaganden"), ("h3", "3.2 Mål"),
+        ("p", "Kommunen ska minska utsläppen med 5 procent per år."), ("li", "Fossilfria fordon 2026"),
+        ("footnote", "1 Räknat enligt RUS.")]
