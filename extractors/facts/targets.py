@@ -67,16 +67,18 @@ def find_targets(doc: Document) -> list[Target]:
     for s in doc.sents:
         if "target" not in s.triggers or s.block.tag == "footnote" or s.block.caption:
             continue
-        if s.block.is_heading:
+        if s.block.is_heading:  # "Fossilfria transporter 2030": no word of aim needed, but no question
+            if s.text.rstrip().endswith("?"):
+                continue
             for clause_start, clause in _clauses(s.text):
                 headings += _read_clause(doc, s, clause, clause_start, own, found)
             continue
         before = len(found)
-        if _P["target_both_scopes"].search(s.text) and found:
+        if found and _P["target_both_scopes"].search(s.text):
             found += _both_scopes(found, doc, s)
-        elif _P["target_same_target"].search(s.text) and found:
+        elif found and _P["target_same_target"].search(s.text):
             found += _restated(found[-1], doc, s)
-        else:
+        elif _sets_targets(doc, s):
             for clause_start, clause in _clauses(s.text):
                 found += _read_clause(doc, s, clause, clause_start, own, found)
         _assess(found, doc, s, before)
@@ -107,13 +109,19 @@ def _context(doc: Document, s: Sent) -> str:
     return " ".join((intro if intro.rstrip().endswith(":") else "", *s.headings[:2], doc.page.title or ""))
 
 
+def _sets_targets(doc: Document, s: Sent) -> bool:
+    """Whether a sentence may set a target, not report a statistic ("Utsläppen har minskat med 62
+    procent sedan 1990") or ask a question: a word of aim in it, its headings or its intro."""
+    if s.text.rstrip().endswith("?"):
+        return False
+    return bool(_P["target_marker"].search(s.text) or _P["target_marker"].search(_context(doc, s)))
+
+
 def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, found: list[Target]) -> list[Target]:
     mentions = _mentions(clause)
-    if not mentions or _P["target_not"].search(clause) or s.text.rstrip().endswith("?"):
+    if not mentions or _P["target_not"].search(clause):
         return []
     context = _context(doc, s)
-    if not (_P["target_marker"].search(s.text) or _P["target_marker"].search(context) or s.block.is_heading):
-        return []  # a statistic: "Utsläppen har minskat med 62 procent sedan 1990"
     years = _years(clause)
     relative = _relative_year(clause, found)
     out: list[Target] = []

@@ -39,7 +39,11 @@ class Gated:
         self.stems = stems
         self._gate = literal_trie(stems)
 
+    def _shut(self, text: str) -> bool:
+        return self._gate.search(text.lower()) is None and not any(trap in text for trap in _CASE_TRAPS)
+
     def search(self, text: str, *args):
-        if self._gate.search(text.lower()) is None and not any(trap in text for trap in _CASE_TRAPS):
-            return None
-        return self.pattern.search(text, *args)
+        return None if self._shut(text) else self.pattern.search(text, *args)
+
+    def finditer(self, text: str, *args):
+        return iter(()) if self._shut(text) else self.pattern.finditer(text, *args)

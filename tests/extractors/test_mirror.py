@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from extractor_golden import FIXTURES, HERE, run
 
 from klimatkontrakt.assemble import assemble, document_id

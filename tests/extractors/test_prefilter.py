@@ -54,8 +54,9 @@ def test_a_literal_trie_finds_the_longest_word_where_a_flat_alternation_does():
 
 def test_every_gated_vocabulary_pattern_finds_what_the_pattern_alone_finds():
     """A gate (vocabulary.toml `gate`) may only skip texts the pattern cannot match: over every
-    sentence of the fixture and blind pages, and the look-alike texts above, the gated search
-    equals the full pattern's."""
+    sentence of the fixture and blind pages, the blind target passages, and the look-alike texts
+    above, the gated search equals the full pattern's."""
+    import json
     from pathlib import Path
 
     from extractors.common import parse_page, split_sentences
@@ -67,6 +68,8 @@ def test_every_gated_vocabulary_pattern_finds_what_the_pattern_alone_finds():
     for html in [*(here / "fixtures").glob("*.html"), *(here / "blind").glob("*.html")]:
         for block in parse_page("https://example.org/", html.read_text(encoding="utf-8")).blocks:
             texts += split_sentences(block.text)
+    for batch in (here / "blind_targets").glob("*.json"):
+        texts += [line for p in json.loads(batch.read_text(encoding="utf-8")) for line in p["text"].split("\n")]
     gated = {name: p for name, p in patterns().items() if isinstance(p, Gated)}
     assert gated, "no gated pattern in the vocabulary"
     for name, p in gated.items():
