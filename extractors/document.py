@@ -56,7 +56,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "membership": ("klimatneutrala", "climate", "viable", "satsningen", "initiativ", "mission", "netzero",
                    "tvilling", "twin", "2030-städer", "pionjär", "pioneer", "vågen", "wave", "omgång"),
     # find_targets: a kind of target, a quantity, a restated or judged target (vocabulary [target_*])
-    "target": ("klimatneutral", "klimatpositiv", "climate", "fossil", "nettonoll", "netto-noll", "net zero", "net-zero",
+    "target": ("neutral", "klimatpositiv", "climate positive", "climate-positive", "fossil", "nettonoll", "netto-noll", "net zero", "net-zero",
                "nettoutsläpp", "net emissions", "förnybara drivmedel", "procent", "per cent", "percent", "%", "halv",
                "tredjedel", "fjärdedel", "femtedel", "third", "quarter", "fifth", "ton", " kt", "gwh", "twh", "samma",
                "same", "både", "nås", "nått", "nåtts", "nåddes", "uppnå", "achieved", "was met", "been met", "reached"),

@@ -4,7 +4,9 @@ PDF text arrives as lines. Blocks are separated by blank lines; within a block, 
 not end a sentence runs on into the next (a soft wrap; a word hyphenated at the line end is
 joined). Numbered headings ("3.1 Kommunens klimatmål", "3. Kommunens åtaganden") and short lines
 standing alone without a full stop ("Klimatmål", "Vad har Umeå för klimatmål?") become headings;
-bullets and numbered items ("•", "–", "1.") become list items; footnotes ("3 Avser utsläpp ...")
+bullets and numbered items ("•", "–", "1.") become list items; lines of cells ("Indikator |
+Startvärde | Målvärde 2030") a table (the first line its header); "Label: value" lines stay lines;
+footnotes ("3 Avser utsläpp ...")
 become blocks of their own (tag `footnote`); running headers and footers ("Klimatkontrakt 2030 –
 Lunds kommun    VERSION 2024    6", a page number alone, a line of underscores) are dropped.
 """
@@ -17,6 +19,7 @@ from datetime import date
 from extractors.common import Block, Page, normalise_ws
 
 _RX_NUMBERED_HEADING = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<t>[A-ZÅÄÖ][^.!]{1,90})$")
+_RX_LABEL = re.compile(r"^[A-ZÅÄÖ][^:.]{0,40}:\s")  # "Utsläpp år 2030: högst 60 kiloton", "Mål: −65 % till 2030"
 _RX_VERB = re.compile(r"\b(?:ska|skall|är|har|blir|får|is|are|will|shall|has)\b", re.IGNORECASE)
 _RX_ITEM = re.compile(r"^(?:[•·▪◦*–—-]|\d{1,2}[.)])\s+")
 _RX_FOOTNOTE = re.compile(r"^\d{1,2}\s+[A-ZÅÄÖ].*[.)]$")
@@ -34,10 +37,17 @@ _SWEDISH = re.compile(r"\b(?:och|att|är|ska|med|för|av|som|till|den|det)\b")
 def page_from_text(url: str, text: str, published_on: date | None = None, title: str | None = None) -> Page:
     """The text's blocks as a Page (language guessed from its commonest small words)."""
     blocks: list[Block] = []
-    list_no = 0
+    list_no = table_no = 0
     for chunk in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\f", "\n\n")):
         lines = [line.strip() for line in chunk.split("\n") if line.strip()]
         lines = [line for line in lines if not _furniture(line)]
+        if len(lines) >= 2 and sum(" | " in line for line in lines) >= 2:
+            table_no += 1  # a table: each "a | b | c" line a row
+            rows = [line for line in lines if " | " in line]
+            for r, line in enumerate(rows, 1):
+                for c, cell in enumerate(line.split(" | "), 1):
+                    blocks.append(Block(len(blocks), "th" if r == 1 else "td", normalise_ws(cell), cell=(table_no, r, c)))
+            lines = [line for line in lines if " | " not in line]
         in_list = False
         for tag, line in _lines(lines):
             if tag == "li" and not in_list:
@@ -70,7 +80,8 @@ def _lines(lines: list[str]):
         if _RX_ITEM.match(line):
             out.append(["li", _RX_ITEM.sub("", line, count=1)])
             continue
-        if out and out[-1][0] in ("p", "li") and not out[-1][1].endswith(_SENTENCE_END):
+        if out and out[-1][0] in ("p", "li") and not out[-1][1].endswith(_SENTENCE_END) \
+                and not _RX_LABEL.match(line) and not _RX_LABEL.match(out[-1][1]):
             previous = out[-1][1]
             if previous.endswith("-") and line[:1].islower():
                 out[-1][1] = previous[:-1] + line  # "utsläpps-\nminskningen"
@@ -78,9 +89,10 @@ def _lines(lines: list[str]):
                 out[-1][1] = f"{previous} {line}"
             continue
         out.append(["p", line])
-    if len(out) > 1 and out[0][0] == "p" and len(out[0][1]) <= 80 and not out[0][1].endswith((".", ":")):
+    if len(out) > 1 and out[0][0] == "p" and len(out[0][1]) <= 80 and not out[0][1].endswith((".", ":")) \
+            and not _RX_LABEL.match(out[0][1]):
         out[0][0] = "h2"  # the first short line of a block, over what follows
     elif len(out) == 1 and out[0][0] == "p" and len(out[0][1]) <= 80 and not out[0][1].endswith((".", ":", ";")) \
-            and re.search(r"[A-Za-zÅÄÖåäö]{3}", out[0][1]):
+            and re.search(r"[A-Za-zÅÄÖåäö]{3}", out[0][1]) and not _RX_LABEL.match(out[0][1]):
         out[0][0] = "h2"  # a short line standing alone
     return [(tag, text) for tag, text in out]

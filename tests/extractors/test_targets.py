@@ -99,3 +99,35 @@ def test_plain_text_reads_headings_items_footnotes_and_drops_running_footers():
         ("h2", "3. Kommunens åtaganden"), ("h3", "3.2 Mål"),
         ("p", "Kommunen ska minska utsläppen med 5 procent per år."), ("li", "Fossilfria fordon 2026"),
         ("footnote", "1 Räknat enligt RUS.")]
+
+
+def test_a_table_with_a_column_of_target_values():
+    text = ("Nyckeltal | Utgångsläge | Målvärde 2035\n"
+            "Växthusgaser per invånare | 4,4 ton (2020) | 1,5 ton\n"
+            "Andel förnybar energi | 61 procent | 95 procent")
+    assert sorted(t[:4] for t in targets(text)) == [("energy", 95, "percent", 2035),
+                                                    ("per-capita-level", 1.5, "t-co2e-per-capita", 2035)]
+
+
+def test_label_lines_give_their_year_and_a_minus_sign_a_reduction():
+    text = ("Kommunfullmäktige har antagit mål för utsläppen av växthusgaser inom kommunen.\n\n"
+            "Mål: −70 % till 2032\nUtsläpp år 2040: högst 25 kiloton")
+    assert [t[:4] for t in targets(text)] == [("emissions-reduction", 70, "percent", 2032),
+                                              ("emissions-cap", 25, "kt-co2e", 2040)]
+
+
+def test_a_target_followed_up_in_several_perspectives_is_one_target_per_perspective():
+    text = ("Utsläppen ska minska med 12 procent per år räknat från 2021, och målet följs upp i två perspektiv:\n"
+            "• utsläppen inom kommunens gränser,\n• kalmarbornas konsumtionsbaserade utsläpp.")
+    page = page_from_text("https://kalmar.se/klimat", text, date(2024, 5, 2))
+    got = [(t.value, t.unit, t.period_start, t.basis) for t in find_targets(read_document(page, KALMAR))]
+    assert got == [(12, "percent-per-year", 2021, "territorial"), (12, "percent-per-year", 2021, "consumption")]
+
+
+def test_one_quantity_for_two_scopes_and_years():
+    got = targets("Utsläppen ska minska med 90 procent i kommunen till 2035 och i kommunkoncernen redan till 2030.")
+    assert [(t[3], t[5]) for t in got] == [(2035, "geographic-area"), (2030, "municipal-organisation")]
+
+
+def test_a_colon_clause_has_the_owner_its_sentence_begins_with():
+    assert targets("Regeringen har ett etappmål: utsläppen ska vara 63 procent lägre 2030 än 1990.") == []
