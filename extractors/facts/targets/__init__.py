@@ -1,0 +1,238 @@
+"""Climate targets: what a municipality has set itself to reach, by when, against what.
+
+A target is read from one clause of a sentence (a sentence split at ":" and ";", and at ", och"
+or ", men" before a new subject): a **mention** (a kind named, "klimatneutralt", "fossilfri", or a
+quantity of emissions or energy, "minska med 70 procent", "högst 95 kiloton", "80 GWh"), the
+**years** around it in their roles (the target year; a baseline after "jämfört med", "än",
+"sedan"; a period "mellan 2022 och 2045"; a decision's or a document's year is none of them), and
+an **owner**: the page's own municipality, unless the nearest owner word before the mention is
+another's (Sverige, regionen, EU, a company, another municipality). A clause reporting a
+statistic ("har minskat med 62 procent sedan 1990") sets no target; one under a heading or intro
+that says "mål" does.
+
+A year can come from around the clause: "Målåret är 2035." after it, "samma år" / "till dess"
+(the year of the target just read), "15 år före det nationella målet" (2045 - 15), "tio år
+senare". "Samma mål" restates the previous target for another scope; "Målet omfattar både
+kommunen som geografiskt område och kommunens egen organisation" gives it both scopes. A later
+assessment ("Delmålet för 2025 kommer inte att nås") sets a target's status.
+
+The words are data: [target_kind.*] and [pattern.target_*] in klimatkontrakt/normalise/vocabulary.toml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from extractors.document import Document, Sent
+from extractors.facts.targets.figures import (
+    Year,
+    find_mentions,
+    find_years,
+    pick_target_year,
+    relative_year,
+    year_pos,
+)
+from extractors.facts.targets.qualities import (
+    assess,
+    basis_of,
+    both_scopes,
+    owned_by_other,
+    perspectives,
+    restated,
+    said_later,
+    scope_of,
+    status_of,
+    table_targets,
+)
+from klimatkontrakt.model import Target
+from klimatkontrakt.normalise.municipalities import find_municipalities
+from klimatkontrakt.normalise.vocabulary import patterns
+
+_P = patterns()
+_RX_CLAUSE = re.compile(r":\s+|;\s+|\s[–—]\s|,\s+(?:och|men|and|but)\s+(?=\S+\s+(?:\S+\s+){0,3}?(?:ska|skall|är|har|får|is|are|will)\b)")
+_RX_COORDINATED = re.compile(r"^\s*(?:,|och|and|samt|eller|or)\s*$", re.IGNORECASE)
+
+
+def find_targets(doc: Document) -> list[Target]:
+    own = doc.own_code or _page_municipality(doc)
+    if own is None:
+        return []
+    found: list[Target] = []
+    headings: list[Target] = []  # a heading's target counts when no sentence under it states it
+    for s in doc.sents:
+        if "target" not in s.triggers or s.block.tag == "footnote" or s.block.caption:
+            continue
+        if s.block.is_heading:  # "Fossilfria transporter 2030": no word of aim needed, but no question
+            if s.text.rstrip().endswith("?"):
+                continue
+            for clause_start, clause in _clauses(s.text):
+                headings += _read_clause(doc, s, clause, clause_start, own, found)
+            continue
+        before = len(found)
+        if found and _P["target_both_scopes"].search(s.text):
+            found += both_scopes(found, doc, s)
+        elif found and _P["target_same_target"].search(s.text):
+            found += restated(found[-1], s.text, s.text)
+        elif _sets_targets(doc, s):
+            for clause_start, clause in _clauses(s.text):
+                read = _read_clause(doc, s, clause, clause_start, own, found)
+                if not read and found and said_later(clause):
+                    read = restated(found[-1], s.text, clause)  # "...; the municipality as a whole follows ten years later"
+                found += read
+        assess(found, doc, s, before)
+        if s.text.rstrip().endswith(":") and len(found) > before:
+            found[before:] = perspectives(doc, s, found[before:])
+    found += table_targets(doc, own)
+    stated = {(t.kind, t.target_year, t.value) for t in found}
+    return _dedupe(found + [t for t in headings if (t.kind, t.target_year, t.value) not in stated])
+
+
+def _page_municipality(doc: Document) -> str | None:
+    """The one municipality a page's title names ("State of 2030 Cities: Kalmar"): the owner of
+    the targets on a page that is no municipality's own."""
+    codes = {m.code for m in find_municipalities(doc.page.title or "")}
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _clauses(text: str) -> list[tuple[int, str]]:
+    out, start = [], 0
+    for m in _RX_CLAUSE.finditer(text):
+        out.append((start, text[start:m.start()]))
+        start = m.end()
+    out.append((start, text[start:]))
+    return [(at, c) for at, c in out if c.strip()]
+
+
+def _context(doc: Document, s: Sent) -> str:
+    """The words over a sentence that make it a target: its headings and, for a list item or a
+    line under an intro ("Förslag till mål:"), that intro."""
+    return " ".join((_intro(doc, s), *s.headings[:2], doc.page.title or ""))
+
+
+def _intro(doc: Document, s: Sent) -> str:
+    intro = doc.intro(s.block) if s.block.tag in ("li", "p") else ""
+    return intro if intro.rstrip().endswith(":") else ""
+
+
+def _background(doc: Document, s: Sent) -> str:
+    """What a bare figure measures when its clause does not say ("Mål: −65 % till 2030" under "tre
+    mål för de fossila koldioxidutsläppen"): the four sentences before it in its section, its headings."""
+    before = [x.text for x in doc.sents[max(0, s.pos - 4):s.pos] if x.headings[:1] == s.headings[:1]]
+    return " ".join((*before, *s.headings[:1]))
+
+
+def _sets_targets(doc: Document, s: Sent) -> bool:
+    """Whether a sentence may set a target, not report a statistic ("Utsläppen har minskat med 62
+    procent sedan 1990") or ask a question: a word of aim in it, its headings or its intro."""
+    if s.text.rstrip().endswith("?"):
+        return False
+    return bool(_P["target_marker"].search(s.text) or _P["target_marker"].search(_context(doc, s)))
+
+
+def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, found: list[Target]) -> list[Target]:
+    label = s.text[:offset]
+    label_year = next((y.year for y in find_years(label) if y.role == "target"), None) \
+        if offset and len(label) <= 45 and label.rstrip().endswith(":") else None
+    mentions = find_mentions(clause, _background(doc, s))
+    if not mentions or _P["target_not"].search(clause):
+        return []
+    context = _context(doc, s)
+    if _P["target_statistic"].search(clause) and not _P["target_modal"].search(clause) \
+            and not _P["target_marker"].search(_intro(doc, s)):
+        return []  # "vid utgången av 2020 var koncernen fossilbränslefri till 97 procent": what was
+    years = find_years(clause)
+    relative = relative_year(clause, found)
+    out: list[Target] = []
+    previous_end = 0
+    for i, m in enumerate(mentions):
+        next_start = mentions[i + 1].start if i + 1 < len(mentions) else len(clause)
+        subject = clause[previous_end:m.start]
+        if owned_by_other(clause[:m.start], clause[m.end:], own, s.text[:offset]):
+            previous_end = m.end
+            continue
+        target_year, year_at, period_start = pick_target_year(m, years, previous_end, next_start, clause)
+        borrowed = False
+        if target_year is None and i + 1 < len(mentions) and (_RX_COORDINATED.match(clause[m.end:next_start]) or (
+                mentions[i + 1].kind == m.kind and re.search(r"\b(?:och|and)\b", clause[m.end:next_start]))):
+            # "både fossilbränslefritt och klimatneutralt till 2030": the year after the next one
+            following = len(clause) if i + 2 >= len(mentions) else mentions[i + 2].start
+            target_year, year_at, period_start = pick_target_year(mentions[i + 1], years, m.end, following)
+            borrowed = target_year is not None
+        if target_year is None and out and i > 0 and _RX_COORDINATED.match(
+                re.sub(r"^\s*både\s+", " ", clause[mentions[i - 1].end:m.start])):
+            target_year = out[-1].target_year  # "senast 2030 ska vara både fossilfritt och klimatneutralt"
+        if target_year is None and label_year is not None:
+            target_year = label_year  # "Utsläpp år 2030: högst 60 kiloton"
+        if target_year is None and relative is not None:
+            target_year = relative
+        if target_year is None and _P["target_same_year"].search(clause) and (found or out):
+            target_year = (out or found)[-1].target_year
+        if target_year is None:
+            target_year = _year_from_around(doc, s, clause)
+        if target_year is None and m.unit != "percent-per-year":
+            previous_end = m.end
+            continue  # "klimatneutralt" with no year is no target the data can hold
+        if m.kind != "carbon-budget" and m.unit != "percent-per-year":
+            period_start = None  # "När programperioden 2022–2025 är slut": the period is the programme's
+        baseline = next((y.year for y in years if y.role == "baseline" and previous_end <= y.start < next_start), None)
+        if m.kind == "carbon-budget" and period_start is None:
+            period_start = next((y.year for y in years if y.role == "period-start"), None)
+        if m.unit == "percent-per-year" and baseline is not None and re.search(
+                r"(?:från\s+och\s+med|räknat\s+från|from)\s+(?:år\s+)?$", clause[:year_pos(years, baseline)], re.I):
+            period_start, baseline = baseline, None  # "16 procent varje år, räknat från och med 2020"
+        about = clause[previous_end:year_at if year_at and year_at > m.end else m.end]  # the words the target is about
+        if m.kind == "other" or borrowed:
+            about = clause[previous_end:next_start]  # "60 percent of all trips"
+        window = f"{subject} {about}"
+        out.append(Target(
+            own, m.kind, s.text, m.value, m.value_max, m.unit, baseline, target_year, period_start,
+            scope=scope_of(f"{context if s.block.tag == 'li' else ''} {window}"),
+            basis=basis_of(clause, m.kind),
+            sector="transport" if _P["target_transport"].search(window) else None,
+            status=status_of(clause, f"{context} {s.text[:offset]}", m.start)))
+        if borrowed:
+            previous_end = m.end  # the next mention's year is the next mention's too
+            continue
+        previous_end = max(m.end, year_at + 4 if year_at and year_at > m.end else 0)
+        out += _other_scopes(out[-1], clause, years, previous_end, next_start)
+    return out
+
+
+def _other_scopes(t: Target, clause: str, years: list[Year], since: int, until: int) -> list[Target]:
+    """The same target for another scope and year in the words after it: "ska minska med 100
+    procent i kommunen som geografiskt område till år 2030 och i kommunorganisationen redan till år 2025"."""
+    out = []
+    for y in years:
+        if y.role != "target" or not since <= y.start < until:
+            continue
+        words = clause[since:y.start]
+        if re.match(r"\s*(?:,\s*)?(?:och|and)\s+(?:i|för|in|for)\s+", words, re.I) and scope_of(words) != t.scope:
+            out.append(replace(t, target_year=y.year, scope=scope_of(words)))
+        since = y.end
+    return out
+
+
+def _year_from_around(doc: Document, s: Sent, clause: str) -> int | None:
+    """A target year said on a line of its own after the sentence ("Målåret är 2035."), the one
+    for the same scope when several are ("Målen för kommunorganisationen har målår 2026")."""
+    scope = scope_of(clause)
+    lines = []
+    for x in doc.sents[s.pos + 1:s.pos + 6]:
+        if x.block.is_heading:
+            break
+        m = _P["target_year_line"].search(x.text)
+        if m:
+            lines.append((scope_of(x.text), int(m.group("y"))))
+    same = [y for sc, y in lines if sc == scope]
+    return same[0] if same else lines[0][1] if len(lines) == 1 else None
+
+
+def _dedupe(found: list[Target]) -> list[Target]:
+    """One target per what it says: a heading restating the sentence below it is one target."""
+    out: dict[tuple, Target] = {}
+    for t in found:
+        key = (t.kind, t.value, t.value_max, t.unit, t.target_year, t.scope, t.basis, t.sector, t.baseline_year)
+        if key not in out:
+            out[key] = t
+    return list(out.values())

@@ -1,0 +1,190 @@
+"""What a clause of a target names: its mentions (a kind by word, a quantity of emissions or
+energy with its unit) and its years in their roles (target, baseline, period, none)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from klimatkontrakt.model import Target
+from klimatkontrakt.normalise.vocabulary import number_words, patterns, target_kinds
+
+_P = patterns()
+_FRACTIONS = number_words("target_fractions")
+_NUMBERS = number_words("target_numbers")
+RX_YEAR = re.compile(r"(?<![\d/.,-])(?P<y>(?:19[5-9]|20[0-9])\d)(?P<fn>\d)?(?![\d-])")  # a glued footnote digit: "20302"
+_RX_SEGMENT = re.compile(r",\s+(?:och|and|men|but)\s+", re.IGNORECASE)  # "By 2030 ... 80 percent lower, and by 2045 ..."
+_NATIONAL_GOAL = 2045  # Sweden's net-zero year, the reference of "15 år före det nationella målet"
+
+
+@dataclass
+class Mention:
+    kind: str
+    start: int
+    end: int
+    value: float | None = None
+    value_max: float | None = None
+    unit: str | None = None
+
+
+@dataclass
+class Year:
+    year: int
+    start: int
+    end: int
+    role: str  # target | baseline | period | ignore
+
+
+def find_mentions(clause: str, background: str = "") -> list[Mention]:
+    """The targets a clause may name: kinds by word, and quantities of emissions or energy."""
+    found: list[Mention] = []
+    for kind, rx in target_kinds():
+        for m in rx.finditer(clause):
+            if _P["target_name"].match(clause, m.start()) \
+                    and not re.search(r"\b(?:mål\w*(?:\s+om)?|ett|en|an?|heter|kallas|named|called)\s+[”\"“]?$",
+                                      clause[:m.start()], re.I):
+                continue  # "projektledare för Klimatneutrala Lund 2030": a name, not "målet om ett klimatneutralt Växjö 2030"
+            found.append(Mention(kind, m.start(), m.end()))
+    for m in _P["target_percent"].finditer(clause):
+        found.append(Mention("", m.start(), m.end(), _number(m.group("a")),
+                              _number(m.group("b")) if m.group("b") else None, "percent"))
+    for m in _P["target_fraction"].finditer(clause):
+        word = m.group("w").lower()
+        value = next((v for w, v in _FRACTIONS.items() if word.startswith(w)), None)
+        if value is not None:
+            found.append(Mention("", m.start(), m.end(), value, None, "percent"))
+    for m in _P["target_mass"].finditer(clause):
+        if re.match(r"\s*(?:till|to)\s+\d", clause[m.end():]) or re.search(r"\bfrån\s+$|\bfrom\s+$", clause[:m.start()]):
+            continue  # "från 40 GWh år 2021 till 80 GWh": the start, not the target
+        found.append(Mention("", m.start(), m.end(), _number(m.group("a")), None, _mass_unit(m.group("u"), clause[m.end():])))
+    found.sort(key=lambda x: x.start)
+    out: list[Mention] = []
+    for i, m in enumerate(found):
+        if out and m.start < out[-1].end:
+            continue  # one mention per place
+        if m.unit == "t-co2e" and out and out[-1].unit == "t-co2e-per-capita":
+            m.unit = "t-co2e-per-capita"  # "fall to 2 tonnes CO2e per resident by 2040, and to 1 tonne by 2050"
+        if not m.kind and out and out[-1].value is not None and m.unit == out[-1].unit \
+                and re.fullmatch(r"[^.;]*\b(?:och|and)\s+(?:med\s+|by\s+|to\s+)?", clause[out[-1].end:m.start]):
+            m.kind = out[-1].kind  # "minska med 35 procent i området och med 25 procent i organisationen"
+        if not m.kind and not _quantity_kind(m, clause, out[-1].end if out else 0, background):
+            continue
+        out.append(m)
+    return out
+
+
+def _quantity_kind(m: Mention, clause: str, since: int, background: str = "") -> bool:
+    """What a quantity measures, from the words before it (back to the previous mention) and just
+    after it: emissions, energy, or trips and traffic (kind "other")."""
+    before = clause[since:m.start]
+    after = clause[m.end:m.end + 40]
+    if m.unit in ("gwh", "twh"):
+        m.kind = "energy"
+        return True
+    if m.unit in ("kt-co2e", "mt-co2e", "t-co2e", "t-co2e-per-capita"):
+        if m.unit == "t-co2e" and re.search(r"\bper\s+(?:invånare|capita|person|resident|inhabitant)\b", before, re.I):
+            m.unit = "t-co2e-per-capita"  # "Utsläppen per invånare ska vara högst 0,5 ton år 2030"
+        if m.unit == "t-co2e-per-capita":
+            m.kind = "per-capita-level"
+        elif _P["target_budget"].search(clause):
+            m.kind = "carbon-budget"
+        elif _P["target_cap"].search(before):
+            m.kind = "emissions-cap"
+        else:
+            return False
+        return True
+    if _P["target_per_year"].search(after):
+        m.unit = "percent-per-year"
+    reduction = _P["target_reduction"].search(clause)
+    if _P["target_emissions"].search(before) and reduction:
+        m.kind = "emissions-reduction"
+    elif _P["target_energy"].search(before) or _P["target_energy"].match(after.lstrip()) \
+            or _P["target_energy"].search(after[:25]):
+        m.kind = "energy"
+    elif _P["target_transport"].search(before) or _P["target_transport"].search(after):
+        m.kind = "other"
+    elif reduction and _P["target_emissions"].search(clause):
+        m.kind = "emissions-reduction"
+    elif re.search(r"[−–-]\s*$", clause[max(0, m.start - 2):m.start]) and m.unit == "percent" \
+            and _P["target_emissions"].search(f"{clause} {background}"):
+        m.kind = "emissions-reduction"  # "Mål: −65 % till 2030" under a heading or sentence about emissions
+    else:
+        return False
+    return True
+
+
+def find_years(clause: str) -> list[Year]:
+    out: list[Year] = []
+    period = _P["target_period"].search(clause)
+    for m in RX_YEAR.finditer(clause):
+        year, before = int(m.group("y")), clause[:m.start()]
+        if period and period.start("a") == m.start():
+            role = "period-start"
+        elif period and period.start("b") == m.start():
+            role = "target"
+        elif _P["target_year_ignore"].search(before[-40:]) or re.match(r"\s*års\s+version", clause[m.end():]):
+            role = "ignore"
+        elif re.search(r"\b(?:från\s+och\s+med|från|from)\s+(?:år\s+)?$", before[-20:], re.I) \
+                and not re.search(r"räknat\s+från", before[-30:], re.I) and not _P["target_reduction"].search(clause):
+            role = "target"  # "Från och med 2025 ska ... 100 procent förnybar el": from then on
+        elif _P["target_baseline_before"].search(before[-30:]) or _P["target_baseline_after"].match(clause[m.end():]) \
+                or re.search(r"\bfrån\s+[^.]{0,25}$", before[-30:]) and re.match(r"\s*(?:till|to)\b", clause[m.end():]):
+            role = "baseline"
+        elif year < 2000:
+            role = "baseline"
+        else:
+            role = "target"
+        out.append(Year(year, m.start(), m.end(), role))
+    return out
+
+
+def year_pos(years: list[Year], year: int) -> int:
+    return next(y.start for y in years if y.year == year)
+
+
+def pick_target_year(m: Mention, years: list[Year], since: int, until: int,
+                 clause: str | None = None) -> tuple[int | None, int | None, int | None]:
+    """(target year, where it stands, period start) for a mention: the first target year after it
+    (before the next mention), else the nearest before it (after the previous one)."""
+    targets = [y for y in years if y.role == "target"]
+    after = [y for y in targets if m.end <= y.start < until]
+    before = [y for y in targets if since <= y.start < m.start]
+    if after and before and clause is not None and _RX_SEGMENT.search(clause, m.end, after[0].start):
+        after = []  # "By 2030 ... shall be 80 percent lower, ..., and by 2045 ...": the year of its own segment
+    chosen = after[0] if after else before[-1] if before else None
+    if chosen is None:
+        return None, None, None
+    start = next((y.year for y in years if y.role == "period-start" and y.end <= chosen.start), None)
+    return chosen.year, chosen.start, start
+
+
+def relative_year(clause: str, found: list[Target]) -> int | None:
+    m = _P["target_relative_year"].search(clause)
+    if m is None:
+        return None
+    if m.group("n"):
+        n = m.group("n")
+        ref = int(m.group("ref")) if m.group("ref") else _NATIONAL_GOAL
+        return ref - (int(n) if n.isdigit() else int(_NUMBERS[n.lower()]))
+    n = m.group("later")
+    if found and found[-1].target_year:
+        return found[-1].target_year + (int(n) if n.isdigit() else int(_NUMBERS[n.lower()]))
+    return None
+
+
+def _number(text: str) -> float:
+    value = float(re.sub(r"[ \u00a0]", "", text).replace(",", "."))
+    return int(value) if value.is_integer() else value
+
+
+def _mass_unit(unit: str, after: str) -> str:
+    u = unit.lower().replace(" ", "")
+    if _P["target_per_capita"].match(after):
+        return "t-co2e-per-capita"
+    if u.startswith("kilo") or u == "kt":
+        return "kt-co2e"
+    if u.startswith(("miljoner", "million", "mega")) or u == "mt":
+        return "mt-co2e"
+    if u in ("gwh", "twh"):
+        return u
+    return "t-co2e"

@@ -1,0 +1,172 @@
+"""Whose a target is, what it covers and how far it has come, and the sentences that restate or
+judge a target read before ("samma mål tio år senare", "Målet omfattar både ...", "i tre
+perspektiv:", a table of target values, "Delmålet kommer inte att nås")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from extractors.document import Document, Sent
+from extractors.facts.targets.figures import (
+    RX_YEAR,
+    find_mentions,
+    find_years,
+    relative_year,
+)
+from klimatkontrakt.model import Target
+from klimatkontrakt.normalise.municipalities import find_municipalities
+from klimatkontrakt.normalise.vocabulary import patterns
+
+_P = patterns()
+_RX_APPOSITION = re.compile(r",\s(?![^,]*\b(?:som|ska|är|har|which|is|are)\b)[^,]{3,60},")
+_RX_SHALL = re.compile(r"\b(?:ska|skall|shall|is\s+to|are\s+to)\b", re.IGNORECASE)
+_EMISSION_KINDS = {"emissions-reduction", "emissions-cap", "carbon-budget", "per-capita-level"}
+
+
+def owned_by_other(before: str, after: str, own: str, label: str = "") -> bool:
+    """Whether the nearest owner named before the mention is not the municipality ("Regionens mål
+    är att ...", "Grannkommunen Sandviken siktar på", "Sveriges mål om nettonollutsläpp"), or the
+    word after it names another ("ett klimatneutralt län", "a climate neutral Europe"). A clause
+    after a colon that names no owner has the one its sentence begins with ("Sverige har ett
+    eget etappmål: utsläppen ...")."""
+    noun = re.sub(r"^\s*(?:(?:och|and)\s+\w+\s+)?", "", after)  # "klimatneutrala och hållbara städer"
+    if _P["target_other_owner"].match(noun) and not re.match(r"\w+koncernen", noun):
+        return True
+    other, mine = _owners(before, own)
+    if not other and not mine and label:
+        other, mine = _owners(label, own)
+        return bool(other) and (not mine or min(other) < min(mine))
+    return bool(other) and (not mine or max(other) > max(mine))
+
+
+def _owners(text: str, own: str) -> tuple[list[int], list[int]]:
+    """Where another owner and where the municipality are named (ends of the words), leaving out
+    the municipality's own companies, appositions (", kommunens största utsläppskälla,") and
+    places ("i staden")."""
+    text = _RX_APPOSITION.sub(" ", _P["target_own_companies"].sub(" kommunen ", text))
+    other = [m.end() for m in _P["target_other_owner"].finditer(text)]
+    other += [m.end for m in find_municipalities(text, own) if m.code != own]
+    mine = [m.end() for m in _P["target_own"].finditer(text)
+            if not re.search(r"\b(?:i|in|inom)\s+$", text[max(0, m.start() - 6):m.start()], re.I)]
+    mine += [m.end for m in find_municipalities(text, own) if m.code == own]
+    return other, mine
+
+
+def scope_of(text: str) -> str:
+    if _P["target_scope_part"].search(text):
+        return "part-of-municipality"
+    if _P["target_scope_org"].search(text):
+        return "municipal-organisation"
+    return "geographic-area"
+
+
+def basis_of(clause: str, kind: str) -> str:
+    if _P["target_basis_consumption"].search(clause):
+        return "consumption"
+    if _P["target_basis_fossil"].search(clause):
+        return "fossil-co2"
+    if kind in _EMISSION_KINDS and _P["target_basis_territorial"].search(clause):
+        return "territorial"
+    return "unknown"
+
+
+def status_of(clause: str, context: str, at: int) -> str:
+    if _P["target_not_met"].search(clause):
+        return "not-met"
+    if _P["target_achieved"].search(clause):
+        return "achieved"
+    if _P["target_proposed"].search(clause) or _P["target_proposed"].search(context):
+        return "proposed"
+    wish = None
+    for wish in _P["target_aspiration"].finditer(clause[:at]):
+        pass
+    if wish and not _P["target_adopted"].search(clause) and not _RX_SHALL.search(clause[wish.end():at]):
+        return "aspiration"  # "Växjö siktar på att bli ...", not "har högre ambitioner och ska bli ..."
+    return "adopted"
+
+
+def assess(found: list[Target], doc: Document, s: Sent, first_new: int) -> None:
+    """A sentence judging a target read before ("Det målet nåddes samma år", "Delmålet för 2025
+    kommer inte att nås") sets that target's status."""
+    if len(found) > first_new or not found:
+        return
+    status = "not-met" if _P["target_not_met"].search(s.text) else "achieved" if _P["target_achieved"].search(s.text) else None
+    if status is None:
+        return
+    years = [int(m.group("y")) for m in RX_YEAR.finditer(s.text)]
+    for i in range(len(found) - 1, -1, -1):
+        t = found[i]
+        if years and t.target_year not in years:
+            continue
+        if not years and re.search(r"\bdelmål", s.text, re.I) and not re.search(r"\bdelmål", t.evidence, re.I):
+            continue
+        found[i] = replace(t, status=status, evidence=f"{t.evidence} {s.text}")
+        break
+
+
+def both_scopes(found: list[Target], doc: Document, s: Sent) -> list[Target]:
+    """The targets of the sentence before, for the area and for the organisation."""
+    previous = doc.previous(s)
+    last = [i for i, t in enumerate(found) if previous is not None and t.evidence.startswith(previous.text)]
+    out = []
+    for i in last:
+        t = found[i]
+        evidence = f"{t.evidence} {s.text}"
+        found[i] = replace(t, scope="geographic-area", evidence=evidence)
+        out.append(replace(t, scope="municipal-organisation", evidence=evidence))
+    return out
+
+
+def said_later(clause: str) -> bool:
+    m = _P["target_relative_year"].search(clause)
+    return m is not None and m.group("later") is not None
+
+
+def restated(t: Target, sentence: str, clause: str) -> list[Target]:
+    """"För kommunen som helhet gäller samma mål tio år senare": the target before, for the scope,
+    basis and year this clause gives."""
+    relative = relative_year(clause, [t])
+    years = [y.year for y in find_years(clause) if y.role == "target"]
+    basis = basis_of(clause, t.kind)
+    evidence = t.evidence if sentence in t.evidence else f"{t.evidence} {sentence}"
+    return [replace(t, evidence=evidence, target_year=relative or (years[0] if years else t.target_year),
+                    scope=scope_of(clause), basis=basis if basis != "unknown" else t.basis)]
+
+
+def perspectives(doc: Document, s: Sent, targets: list[Target]) -> list[Target]:
+    """A target followed up "i tre perspektiv:" and a list of them (the area's emissions, the
+    residents' consumption, the organisation's own): one target per item, its scope and basis."""
+    items = [b for b in doc.page.blocks[s.block.index + 1:s.block.index + 8] if b.tag == "li"]
+    items = items[:next((i for i, b in enumerate(items) if b.list_no != items[0].list_no), len(items))] if items else []
+    if not items or any(find_mentions(b.text) for b in items) or not all(_P["target_emissions"].search(b.text) for b in items):
+        return targets
+    last = targets[-1]
+    copies = [replace(last, evidence=f"{last.evidence} {b.text}", scope=scope_of(b.text),
+                      basis=basis_of(b.text, last.kind) if basis_of(b.text, last.kind) != "unknown" else last.basis)
+              for b in items]
+    return targets[:-1] + copies
+
+
+def table_targets(doc: Document, own: str) -> list[Target]:
+    """Targets in a table with a column of target values ("Indikator | Startvärde | Målvärde 2030"):
+    one per row, its kind from the row's label and the value's unit."""
+    out = []
+    for rows in doc.tables().values():
+        header = rows[min(rows)]
+        column = next(((c, int(m.group("y"))) for c, b in header.items()
+                       if (m := re.search(r"\b(?:mål\w*|target\w*)\s*(?:år\s*)?(?P<y>20\d\d)\b", b.text, re.I))), None)
+        if column is None:
+            continue
+        col, year = column
+        for r, row in sorted(rows.items()):
+            if r == min(rows) or col not in row or not row.get(min(row)):
+                continue
+            label, cell = row[min(row)].text, row[col].text
+            for m in find_mentions(f"{label} {cell}"):
+                if m.value is None:
+                    continue
+                evidence = " | ".join(b.text for b in header.values()) + " — " + " | ".join(b.text for _, b in sorted(row.items()))
+                out.append(Target(own, m.kind, evidence, m.value, m.value_max, m.unit, None, year, None,
+                                  scope=scope_of(label), basis=basis_of(label, m.kind), status="adopted"))
+    return out
