@@ -73,8 +73,10 @@ NOISE_HEADING = re.compile(
     r"\s*:?$",
     re.IGNORECASE,
 )
+# (?<!\s): a match starts where a run of spaces starts, not at each of its spaces (quadratic on a
+# page's whole text_content, its indentation runs included)
 _LINK_SUFFIX = re.compile(
-    r"\s*(?:,\s*[\d,.]+\s*[kKmM]?B\s*,?)?\s*,?\s*(?:\(?öppnas i (?:ett )?nytt fönster\.?\)?|"
+    r"(?<!\s)\s*(?:,\s*[\d,.]+\s*[kKmM]?B\s*,?)?\s*,?\s*(?:\(?öppnas i (?:ett )?nytt fönster\.?\)?|"
     r"Länk till annan webbplats,? öppnas i nytt fönster\.?|opens in a new window\.?)",
     re.IGNORECASE,
 )

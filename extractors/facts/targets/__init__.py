@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from extractors.document import Document, Sent
 from extractors.facts.targets.figures import (
@@ -127,7 +128,13 @@ def _sets_targets(doc: Document, s: Sent) -> bool:
     procent sedan 1990") or ask a question: a word of aim in it, its headings or its intro."""
     if s.text.rstrip().endswith("?"):
         return False
-    return bool(_P["target_marker"].search(s.text) or _P["target_marker"].search(_context(doc, s)))
+    return bool(_P["target_marker"].search(s.text)) or _marks_aim(_context(doc, s))
+
+
+@lru_cache(maxsize=4096)
+def _marks_aim(text: str) -> bool:
+    """Cached: a page's sentences share their headings, title and intro, its site's pages their titles' words."""
+    return bool(_P["target_marker"].search(text))
 
 
 def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, found: list[Target]) -> list[Target]:
