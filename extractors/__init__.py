@@ -1,14 +1,15 @@
 """Extractors: pure functions `(url, html, source) -> Extraction`, one module per site family.
 
 REGISTRY names: "viablecities" (viablecities.se, Swedish and /en/), "municipal" (Sitevision,
-WordPress/Municipio, newsroom press releases, generic fallback).
+WordPress/Municipio, newsroom press releases, generic fallback), "pdf" (a PDF's text, any source:
+contracts and their sections, and the facts it states).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from extractors import municipal, viablecities
+from extractors import contract, municipal, viablecities
 from klimatkontrakt.model import Extraction, Source
 
 Extractor = Callable[[str, str, Source], Extraction]
@@ -16,7 +17,13 @@ Extractor = Callable[[str, str, Source], Extraction]
 REGISTRY: dict[str, Extractor] = {
     "viablecities": viablecities.extract,
     "municipal": municipal.extract,
+    "pdf": contract.extract,
 }
+
+
+def extractor_name(kind: str | None, source: Source) -> str:
+    """The extractor of a fetched body: the source's for its pages, "pdf" for a PDF's text."""
+    return "pdf" if kind == "pdf" else source.extractor
 
 
 def get_extractor(name: str) -> Extractor:

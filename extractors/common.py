@@ -99,6 +99,7 @@ class Block:
     list_no: int | None = None  # for a list item: which <ul>/<ol> of the page it belongs to
     links: tuple[str, ...] = ()  # hrefs of its links, as written
     cell: tuple[int, int, int] | None = None  # for a table cell: (table number, row, column), from 1
+    page_no: int | None = None  # in a PDF's text: the page (from 1) the block starts on
     # set once from the tag: the rules ask every block of a page, often
     level: int = field(init=False, repr=False, compare=False)
     is_heading: bool = field(init=False, repr=False, compare=False)

@@ -8,7 +8,9 @@ bullets and numbered items ("•", "–", "1.") become list items; lines of cell
 Startvärde | Målvärde 2030") a table (the first line its header); "Label: value" lines stay lines;
 footnotes ("3 Avser utsläpp ...")
 become blocks of their own (tag `footnote`); running headers and footers ("Klimatkontrakt 2030 –
-Lunds kommun    VERSION 2024    6", a page number alone, a line of underscores) are dropped.
+Lunds kommun    VERSION 2024    6", a page number alone, a line of underscores, a line that heads
+or ends most pages) and the entries of a table of contents ("3.1. Kommunens klimatmål 4" under
+"Innehåll") are dropped. Pages are separated by form feeds; each block knows its page.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ _RX_PAGE_NUMBER = re.compile(r"^(?:\d{1,3}|[-–]\s*\d{1,3}\s*[-–]|(?:sida|sid
 # a running header or footer: the contract's name, version or the municipality spaced out on a
 # line with a page number at one end ("18\tKlimatkontrakt 2030", "Klimatkontrakt 2030 ... 17")
 _RX_RUNNING = re.compile(r"^(?:\d{1,3}(?:\t|\s{2,})\S.{0,90}|\S.{0,90}(?:\t|\s{2,})\d{1,3})$")
+# a footnote mark after a full stop ("jämfört med 1990 års nivå.1 Kommunkoncernens ..."): the mark
+# goes, so the sentence ends there
+_RX_MARK_AFTER_STOP = re.compile(r"(?<=[a-zåäö%)])\.\d{1,2}(?=[ \t]+[A-ZÅÄÖ]|\n)")
 _RX_RULE = re.compile(r"^[_\-–—=.\s]{4,}$")
 _SENTENCE_END = (".", "!", "?", ":", ";", "”", '"')
 _ENGLISH = re.compile(r"\b(?:the|and|is|are|of|to|by|with|will|for)\b")
@@ -38,27 +43,63 @@ def page_from_text(url: str, text: str, published_on: date | None = None, title:
     """The text's blocks as a Page (language guessed from its commonest small words)."""
     blocks: list[Block] = []
     list_no = table_no = 0
-    for chunk in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\f", "\n\n")):
+    pages = _RX_MARK_AFTER_STOP.sub(".", text.replace("\r\n", "\n")).split("\f")
+    running = _running_lines(pages)
+    chunks = [(page_no, chunk) for page_no, page_text in enumerate(pages, 1)
+              for chunk in re.split(r"\n\s*\n", _without_contents(page_text))]
+    for page_no, chunk in chunks:
         lines = [line.strip() for line in chunk.split("\n") if line.strip()]
-        lines = [line for line in lines if not _furniture(line)]
+        lines = [line for line in lines if not _furniture(line) and _masked(line) not in running]
         if len(lines) >= 2 and sum(" | " in line for line in lines) >= 2:
             table_no += 1  # a table: each "a | b | c" line a row
             rows = [line for line in lines if " | " in line]
             for r, line in enumerate(rows, 1):
                 for c, cell in enumerate(line.split(" | "), 1):
-                    blocks.append(Block(len(blocks), "th" if r == 1 else "td", normalise_ws(cell), cell=(table_no, r, c)))
+                    blocks.append(Block(len(blocks), "th" if r == 1 else "td", normalise_ws(cell), cell=(table_no, r, c),
+                                        page_no=page_no))
             lines = [line for line in lines if " | " not in line]
         in_list = False
         for tag, line in _lines(lines):
             if tag == "li" and not in_list:
                 list_no += 1
             in_list = tag == "li"
-            blocks.append(Block(len(blocks), tag, normalise_ws(line), list_no=list_no if tag == "li" else None))
+            blocks.append(Block(len(blocks), tag, normalise_ws(line), list_no=list_no if tag == "li" else None,
+                                page_no=page_no))
     if title is None:
         title = next((b.text for b in blocks if b.is_heading), None)
     words = " ".join(b.text for b in blocks[:40]).lower()
     language = "en" if len(_ENGLISH.findall(words)) > len(_SWEDISH.findall(words)) else "sv"
     return Page(url, title, published_on, language, blocks)
+
+
+def _masked(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split()))
+
+
+def _running_lines(pages: list[str]) -> frozenset[str]:
+    """Lines (digits masked) among the first or last two of at least half the pages, and of two or
+    more: a running header or footer ("Klimatkontrakt 2030 - Eskilstuna kommun VERSION 2023")."""
+    if len(pages) < 3:
+        return frozenset()
+    seen: dict[str, int] = {}
+    for page in pages:
+        lines = [line for line in page.split("\n") if line.strip()]
+        for line in {_masked(x) for x in lines[:2] + lines[-2:]}:
+            seen[line] = seen.get(line, 0) + 1
+    return frozenset(line for line, n in seen.items() if n >= max(2, len(pages) // 2) and re.search(r"[A-Za-zÅÄÖåäö]{3}", line))
+
+
+_RX_CONTENTS = re.compile(r"^\s*(?:Innehåll|Innehållsförteckning|Contents|Table of contents)\s*$", re.IGNORECASE | re.MULTILINE)
+_RX_CONTENTS_ENTRY = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?\S.{0,120}?(?:\s|\.{2,}|…)\s*\d{1,3}\s*$")
+
+
+def _without_contents(page: str) -> str:
+    """A page without the entries of its table of contents (numbered titles ending in a page number)."""
+    heading = _RX_CONTENTS.search(page)
+    if heading is None:
+        return page
+    rest = [line for line in page[heading.end():].split("\n") if not _RX_CONTENTS_ENTRY.match(line)]
+    return page[:heading.start()] + "\n".join(rest)
 
 
 def _furniture(line: str) -> bool:

@@ -26,7 +26,7 @@ from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from extractors import get_extractor
+from extractors import extractor_name, get_extractor
 from flows.reporting import notify_failure, summary_markdown
 from klimatkontrakt import schema as sch
 from klimatkontrakt.assemble import assemble
@@ -111,7 +111,7 @@ def collect(source: Source, client, previous: PreviousState | None = None,
     same normalised text) is not extracted again: its previous extraction is reused; so is that of
     a page that failed for now (no answer, 429, 5xx), so one bad night does not erase its facts.
     """
-    extractor = get_extractor(source.extractor)
+    get_extractor(source.extractor)  # an unknown extractor fails before the crawl
     previous = previous or PreviousState()
     extractions: list[Extraction | None] = []
     reused: set[str] = set()
@@ -121,7 +121,7 @@ def collect(source: Source, client, previous: PreviousState | None = None,
     def read_in_worker(page: FetchedPage, request: ReadRequest, known: KnownPage | None):
         # a page found unchanged whose previous extraction is there to reuse is not extracted again
         reusable = known is not None and previous.extraction_for(source.id, page.url) is not None
-        ticket = pool.submit(request, source.extractor if page.is_html and page.status == 200 else None, source,
+        ticket = pool.submit(request, extractor_name(page.kind, source) if page.status == 200 else None, source,
                              known.unchanged_sha256(page.final_url) if reusable else None)
 
         def reading() -> PageReading:
@@ -137,8 +137,9 @@ def collect(source: Source, client, previous: PreviousState | None = None,
         if kept is not None:
             reused.add(page.url)
             extractions.append(kept)
-        elif page.is_html and page.status == 200 and relevant:
-            extractions.append(examined.pop(page.url) if pool is not None else extractor(page.final_url, page.text, source))
+        elif page.text is not None and page.status == 200 and relevant:
+            extractions.append(examined.pop(page.url) if pool is not None
+                               else get_extractor(extractor_name(page.kind, source))(page.final_url, page.text, source))
         else:
             extractions.append(None)
         return page.slim()  # extracted: the body is no longer needed

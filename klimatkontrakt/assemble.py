@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 import pyarrow as pa
 
+from extractors import extractor_name
 from klimatkontrakt import reference
 from klimatkontrakt import schema as sch
 from klimatkontrakt.model import Extraction, FetchedPage, Source, as_dict
@@ -148,10 +149,15 @@ def assemble(pages: list[Page], run_id: str,
     claims = pa.concat_tables(claim_parts).sort_by([(c, "ascending") for c in sch.primary_key("claims")])
     del claim_parts
 
+    from klimatkontrakt.contracts import contract_rows  # it builds on this module's ids
+
+    contracts, commitments = contract_rows(documents, known_munis, known_orgs)
     tables = {
         "municipalities": municipalities_frame(),
         "organisations": organisations_frame(),
         "documents": _frame("documents", [d["row"] for d in documents.values()]),
+        "contracts": _frame("contracts", contracts),
+        "commitments": _frame("commitments", commitments),
         **{t: _frame(t, facts.pop(t)) for t in sch.FACT_TABLES},
         "claims": sch.to_frame("claims", claims),  # claim ids are never empty: Arrow's order is _frame's
         "fetches": _frame("fetches", [_fetch_row(source, page, run_id) for source, page, _ in pages]),
@@ -224,7 +230,7 @@ def _documents(pages: Iterable[Page]) -> dict[str, dict]:
             "sha256": page.sha256,
             "title": _clean(extraction.title),
             "published_on": extraction.published_on,
-            "extractor": source.extractor,
+            "extractor": extractor_name(page.kind, source),
             "content_type": page.content_type,
             "language": extraction.language,
         }

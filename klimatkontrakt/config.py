@@ -12,7 +12,7 @@ from klimatkontrakt.model import Source
 
 _LIST_KEYS = {"start_urls", "allowed_prefixes", "sitemaps", "url_patterns", "keywords"}
 _KNOWN_KEYS = _LIST_KEYS | {
-    "id", "extractor", "municipality_code", "max_pages", "max_depth", "delay_seconds", "discover_sitemaps",
+    "id", "extractor", "municipality_code", "max_pages", "max_depth", "delay_seconds", "discover_sitemaps", "pdfs",
 }
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -72,8 +72,9 @@ def _source(entry: dict, index: int, path: Path, known_extractors: set[str] | No
     for key in ("max_pages", "max_depth"):
         if key in entry and (not isinstance(entry[key], int) or entry[key] < 0):
             raise ConfigError(f"{where}: {key} must be a non-negative integer")
-    if not isinstance(entry.get("discover_sitemaps", False), bool):
-        raise ConfigError(f"{where}: discover_sitemaps must be true or false")
+    for flag in ("discover_sitemaps", "pdfs"):
+        if not isinstance(entry.get(flag, False), bool):
+            raise ConfigError(f"{where}: {flag} must be true or false")
     delay = entry.get("delay_seconds")
     if delay is not None and (not isinstance(delay, (int, float)) or delay < 0):
         raise ConfigError(f"{where}: delay_seconds must be a non-negative number")
@@ -85,6 +86,7 @@ def _source(entry: dict, index: int, path: Path, known_extractors: set[str] | No
         allowed_prefixes=tuple(entry.get("allowed_prefixes") or _default_prefixes(entry["start_urls"])),
         sitemaps=tuple(entry.get("sitemaps", [])),
         discover_sitemaps=entry.get("discover_sitemaps", False),
+        pdfs=entry.get("pdfs", True),
         max_pages=entry.get("max_pages", 200),
         max_depth=entry.get("max_depth", 2),
         url_patterns=tuple(entry.get("url_patterns", [])),

@@ -28,6 +28,7 @@ class Source:
     url_patterns: tuple[str, ...] = ()  # regexes; when given, only matching links are followed
     keywords: tuple[str, ...] = ()  # when given, pages past the start URLs must mention one
     delay_seconds: float | None = None  # per-host politeness delay; None = settings default
+    pdfs: bool = True  # fetch and read the PDFs its pages link to (contracts), under the same rules as pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,7 @@ class FetchedPage:
     status: int | None  # None when no response arrived
     content_type: str | None
     body: bytes
-    text: str | None  # decoded HTML, None for non-HTML or failures
+    text: str | None  # decoded HTML, or a PDF's text (pages joined by "\f"); None for other bodies or failures
     fetched_at: datetime
     elapsed_ms: int = 0
     error: str | None = None  # one line
@@ -49,11 +50,20 @@ class FetchedPage:
 
     body_digest: str | None = None  # sha256 of body, kept when the body is dropped (see slim())
     body_size: int | None = None
-    was_html: bool | None = None
+    kind: str | None = None  # "html" | "pdf" | None: another body, or not said (a page with text is HTML)
 
     @property
     def is_html(self) -> bool:
-        return self.was_html if self.was_html is not None else self.text is not None
+        return self.kind == "html" or (self.kind is None and self.text is not None)
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.kind == "pdf"
+
+    @property
+    def is_readable(self) -> bool:
+        """A body the extractors read: an HTML page or a PDF's text."""
+        return self.is_html or self.is_pdf
 
     @property
     def sha256(self) -> str:
@@ -67,7 +77,7 @@ class FetchedPage:
         """This page without its body and text (once extracted), so a run holds thousands of pages
         in little memory; the body's digest and size stay for `documents` and `fetches`."""
         return dataclasses.replace(self, body=b"", text=None, body_digest=self.sha256, body_size=self.size,
-                                   was_html=self.is_html)
+                                   kind="html" if self.is_html else self.kind)
 
 
 # ---- facts an extractor finds on one page (no ids yet: ids are assigned when assembling) ----
@@ -154,6 +164,29 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
+class Contract:
+    """A contract document read whole: which contract, whose, which version, between whom."""
+
+    contract: str  # klimatkontrakt-2030 | eu-climate-city-contract (as in signings)
+    municipality_code: str
+    version_year: int | None  # the version it states ("VERSION 2023", "2023 års version")
+    title: str
+    parties: tuple[str, ...]  # organisation_ids named on its title page (agencies, Viable Cities)
+    pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    """One numbered section of a contract ("3.4 Samverkan med näringsliv ...") and whose it is."""
+
+    section_path: str  # as numbered in the document: "3.4"
+    section_title: str
+    party: str  # municipality | agencies | all | an organisation_id
+    text: str
+    page: int | None  # 1-based page the section starts on
+
+
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything one extractor call returns for one page."""
 
@@ -166,6 +199,8 @@ class Extraction:
     memberships: tuple[Membership, ...] = ()
     projects: tuple[Project, ...] = ()
     targets: tuple[Target, ...] = ()
+    contract: Contract | None = None  # a contract document's own record and sections (not facts
+    commitments: tuple[Commitment, ...] = ()  # merged across documents: each document is one contract)
 
     def facts(self) -> dict[str, tuple]:
         return {

@@ -36,6 +36,8 @@ TABLES: tuple[str, ...] = (
     "municipalities",
     "organisations",
     "documents",
+    "contracts",
+    "commitments",
     "events",
     "signings",
     "roles",

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     max_bytes: int = 10 * 1024 * 1024
+    max_pdf_bytes: int = 20 * 1024 * 1024  # a PDF's own cap: contracts with photos run to 10-15 MB
     max_retries: int = 4
     backoff_seconds: float = 1.0
     retry_after_cap: float = 120.0

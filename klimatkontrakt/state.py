@@ -48,6 +48,8 @@ from klimatkontrakt.assemble import document_id
 from klimatkontrakt.fetch.crawl import CrawlResult, KnownPage
 from klimatkontrakt.fetch.urls import normalise_url
 from klimatkontrakt.model import (
+    Commitment,
+    Contract,
     Event,
     Extraction,
     Membership,
@@ -180,6 +182,8 @@ def read_state(db_path: Path | str, versions: Mapping[str, str] | None = None) -
         rows = _select(con, TABLE)
         documents = _select(con, "documents") if "documents" in tables else []
         claims = _select(con, "claims") if "claims" in tables else []
+        contracts = _select(con, "contracts") if "contracts" in tables else []
+        commitments = _select(con, "commitments") if "commitments" in tables else []
     except duckdb.Error as exc:
         log.warning("previous crawl state in %s unreadable (%s); crawling in full", db_path, str(exc).splitlines()[0])
         return PreviousState()
@@ -191,6 +195,7 @@ def read_state(db_path: Path | str, versions: Mapping[str, str] | None = None) -
     wanted = {row["document_id"] for row in rows if row.get("document_id")}
     state.documents = {d["document_id"]: d for d in documents if d["document_id"] in wanted}
     state.extractions = _rebuild(state.documents, [c for c in claims if c["document_id"] in wanted])
+    _rebuild_contracts(state.extractions, contracts, commitments)
     for key, row in state.rows.items():
         if versions is not None and versions.get(key[0]) != row.get("extractor_version"):
             continue
@@ -236,6 +241,24 @@ def _rebuild(documents: dict[str, dict], claims: list[dict]) -> dict[str, Extrac
             **{t: tuple(records) for t, records in per_table.items()},
         )
     return out
+
+
+def _rebuild_contracts(extractions: dict[str, Extraction], contracts: list[dict], commitments: list[dict]) -> None:
+    """Give each rebuilt extraction of a contract document its contract and sections again."""
+    sections: dict[str, list[Commitment]] = {}
+    for row in sorted(commitments, key=lambda r: [int(n) for n in r["section_path"].split(".")]):
+        sections.setdefault(row["contract_id"], []).append(
+            Commitment(row["section_path"], row["section_title"], row["party"], row["text"], row["page"]))
+    for row in contracts:
+        extraction = extractions.get(row["document_id"])
+        if extraction is None:
+            continue
+        contract = Contract(contract=row["contract"], municipality_code=row["municipality_code"],
+                            version_year=row["version_year"], title=row["title"],
+                            parties=tuple((row["parties"] or "").split(";")) if row["parties"] else (),
+                            pages=row["pages"])
+        extractions[row["document_id"]] = dataclasses.replace(
+            extraction, contract=contract, commitments=tuple(sections.get(row["contract_id"], ())))
 
 
 def _record(fact_table: str, value: str):
@@ -315,7 +338,7 @@ def page_state_parts(
             if page.from_cache:
                 if prev is None or key not in previous.usable:
                     continue  # a 304 we cannot vouch for: keep whatever was there
-            elif not (page.status == 200 and page.is_html):
+            elif not (page.status == 200 and page.is_readable):
                 continue
             now = _utc_naive(page.fetched_at)
             unchanged = page.url in result.unchanged_urls and prev is not None

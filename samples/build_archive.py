@@ -1,6 +1,7 @@
 """Build the demo archive `samples/klimatkontrakt-sample.warc.gz` from `samples/manifest.toml`.
 
-The pages (the extractor fixtures plus `samples/pages/`) are written by the project, modelled on
+The pages (the extractor fixtures plus `samples/pages/`, and the contract PDFs that
+`samples/make_contract_pdfs.py` writes to `samples/pdfs/`) are written by the project, modelled on
 the real sites; the archive files them under real URLs so the default sources file replays offline.
 Run: uv run python samples/build_archive.py
 """
@@ -27,7 +28,9 @@ def build(manifest: Path = HERE / "manifest.toml", archive: Path = ARCHIVE) -> i
             body = b""
             if "location" in page:
                 headers.append(("Location", page["location"]))
-            if "file" in page:
+            if "file" in page and page["file"].endswith(".pdf"):
+                body = (HERE.parent / page["file"]).read_bytes()
+            elif "file" in page:
                 text = (HERE.parent / page["file"]).read_text(encoding="utf-8")
                 body = text.encode(page.get("encode", "utf-8"))
             headers.append(("Content-Length", str(len(body))))

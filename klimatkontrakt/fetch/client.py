@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from klimatkontrakt.fetch.decode import decode_html, is_html
+from klimatkontrakt.fetch.pdfs import PdfUnreadable, is_pdf, read_pdf
 from klimatkontrakt.fetch.robots import RobotsPolicy, product_token
 from klimatkontrakt.fetch.urls import (
     allowed_hosts,
@@ -184,9 +185,13 @@ class _BaseClient:
             error = hop.error
         if error is None and status is not None and status >= 400:
             error = _one_line(f"HTTP {status} {hop.reason}")
-        text = None
-        if error is None and status is not None and 200 <= status < 300 and is_html(content_type, hop.body):
-            text = decode_html(hop.body, content_type)
+        text = kind = None
+        if error is None and status is not None and 200 <= status < 300:
+            if is_html(content_type, hop.body):
+                text, kind = decode_html(hop.body, content_type), "html"
+            elif is_pdf(content_type, hop.body):
+                kind = "pdf"
+                text, error = _pdf_text(url, hop)
         return FetchedPage(
             url=url,
             final_url=final_url,
@@ -200,7 +205,21 @@ class _BaseClient:
             from_cache=status == 304,
             truncated=hop.truncated,
             source_id=source.id,
+            kind=kind,
         )
+
+
+def _pdf_text(url: str, hop: _Hop) -> tuple[str | None, str | None]:
+    """(text, None) of a PDF answer, or (None, the reason it cannot be read)."""
+    if hop.truncated:
+        error = f"PDF larger than the size cap ({len(hop.body)} bytes kept): not read"
+    else:
+        try:
+            return read_pdf(hop.body), None
+        except PdfUnreadable as exc:
+            error = str(exc)
+    log.warning("%s: %s", url, error)
+    return None, error
 
 
 # ---------------------------------------------------------------------------------------------
@@ -460,9 +479,10 @@ class LiveClient(_BaseClient):
                     body=body, fetched_at=fetched_at, elapsed_ms=elapsed_ms, truncated=truncated)
 
     def _read_capped(self, response: requests.Response, started: float) -> tuple[bytes, bool]:
-        """Read at most max_bytes of the (decoded) body; give up on a body that trickles in for
+        """Read at most max_bytes (max_pdf_bytes for a PDF) of the (decoded) body; give up on a body that trickles in for
         longer than connect + 4 x read timeout in total."""
-        cap = self.settings.max_bytes
+        pdf = is_pdf(response.headers.get("Content-Type"), b"") or urlsplit(response.url).path.lower().endswith(".pdf")
+        cap = self.settings.max_pdf_bytes if pdf else self.settings.max_bytes
         deadline = started + self.settings.connect_timeout + 4 * self.settings.read_timeout
         chunks: list[bytes] = []
         size = 0

@@ -11,8 +11,10 @@ Rules, in order of precedence:
 * a link is followed when it starts with one of allowed_prefixes (default: scheme://host/ of
   the start URLs), matches one of url_patterns (if any are given), the page it is on is at
   depth < max_depth, and the page it is on is relevant; at most max_pages URLs are fetched.
-* links to documents (.pdf, .docx, images, ...) are not fetched: they are listed in
-  `CrawlResult.documents` (they would be archived but never parsed).
+* links to PDFs are followed like pages when `source.pdfs` (the default): a PDF's text is read
+  (`klimatkontrakt/fetch/pdfs.py`), it is relevant when it mentions a keyword, it has no links.
+  Links to other documents (.docx, images, ...), and to PDFs without `source.pdfs`, are not
+  fetched: they are listed in `CrawlResult.documents`.
 * keywords: a page past the start URLs whose text mentions none of them (case-insensitive)
   is kept in `pages` but is not in `relevant_urls` and its links are not followed; the flow
   extracts only `relevant_pages()`.
@@ -100,6 +102,10 @@ def is_document(url: str) -> bool:
     path = urlsplit(url).path.lower()
     dot = path.rfind(".")
     return dot >= 0 and path[dot:] in DOCUMENT_EXTENSIONS
+
+
+def is_pdf_link(url: str) -> bool:
+    return urlsplit(url).path.lower().endswith(".pdf")
 
 
 # Reads a page for the crawl: returns the function that gives the reading (now or later)
@@ -224,14 +230,14 @@ def crawl(
                 if previous.text_sha256:
                     result.text_hashes[page.url] = previous.text_sha256
                 if links is not None and depth < source.max_depth:
-                    _follow(links, depth, frontier, followed, result)
+                    _follow(links, depth, frontier, followed, result, source.pdfs)
                 return
             if reading_of is None:
                 # no answer for now: the links it had last time still lead on, so one failing
                 # index page does not hide the rest of its site for a night
                 if failed_for_now(page) and previous is not None and previous.relevant \
                         and previous.links is not None and depth < source.max_depth:
-                    _follow(previous.links, depth, frontier, followed, result)
+                    _follow(previous.links, depth, frontier, followed, result, source.pdfs)
                 return
             reading = reading_of()
             result.text_hashes[page.url] = reading.text_sha256
@@ -248,7 +254,7 @@ def crawl(
             links = None if reading.links is None else [same_urls.setdefault(u, u) for u in reading.links]
             result.links[page.url] = links
             if links is not None and depth < source.max_depth:
-                _follow(links, depth, frontier, followed, result)
+                _follow(links, depth, frontier, followed, result, source.pdfs)
         finally:
             if on_done is not None:
                 result.pages[index] = on_done(page, page.url in result.relevant_urls, page.url in result.unchanged_urls)
@@ -270,8 +276,8 @@ def crawl(
         previous = known.get(url)
         reading_of = None
         if not page.from_cache and page.text is not None:
-            reading_of = reader(page, ReadRequest(page.text, page.final_url, url in start_set, keywords, frontier.rule),
-                                previous)
+            reading_of = reader(page, ReadRequest(page.text, page.final_url, url in start_set, keywords, frontier.rule,
+                                                  "pdf" if page.is_pdf else "html"), previous)
         pending.append((len(result.pages) - 1, page, depth, previous, reading_of))
 
     stats["documents"] = len(result.documents)
@@ -283,14 +289,15 @@ def crawl(
     return result
 
 
-def _follow(links: Sequence[str], depth: int, frontier: _Frontier, followed: set[str], result: CrawlResult) -> None:
+def _follow(links: Sequence[str], depth: int, frontier: _Frontier, followed: set[str], result: CrawlResult,
+            pdfs: bool) -> None:
     for link in links:
         if link in followed:
             continue
         followed.add(link)
         if not frontier.allowed(link):
             continue
-        if is_document(link):
+        if is_document(link) and not (pdfs and is_pdf_link(link)):
             result.documents.append(link)
             continue
         frontier.add(link, depth + 1)

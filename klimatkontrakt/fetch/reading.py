@@ -238,10 +238,15 @@ class ReadRequest:
     is_start: bool
     keywords: tuple[str, ...]  # casefolded; none: every page is relevant
     rule: LinkRule
+    kind: str = "html"  # or "pdf": `text` is the PDF's text, which has no links to follow
 
     def read(self) -> PageReading:
         """Parse once: text hash, keyword test, followable links. The tree of a relevant page is
         left for the extractor of the same text (`handoff`)."""
+        if self.kind == "pdf":
+            plain = unicodedata.normalize("NFC", " ".join(self.text.split()))
+            relevant = self.is_start or not self.keywords or any(k in plain.casefold() for k in self.keywords)
+            return PageReading(_sha256(plain), relevant, () if relevant else None)
         markup = _markup(self.text)
         doc = _parse(markup)
         reading = _read(doc, self.text)

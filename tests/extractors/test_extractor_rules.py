@@ -24,7 +24,7 @@ def run(html, source=MUNI, url="https://www.exempel.se/nyheter/a.5.abc123.html")
 
 
 def test_registry_names():
-    assert set(REGISTRY) == {"viablecities", "municipal"}
+    assert set(REGISTRY) == {"viablecities", "municipal", "pdf"}
 
 
 def test_own_municipality_is_the_default_party():

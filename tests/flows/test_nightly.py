@@ -72,6 +72,19 @@ def test_tables_are_filled_from_the_samples(demo):
         assert con.execute("SELECT target_year, status FROM targets WHERE municipality_code = '2480' "
                            "AND kind = 'climate-neutral'").fetchall() == [(2040, "adopted")]
         assert count("SELECT count(*) FROM conflicts WHERE fact_table = 'targets' AND field = 'target_year'") == 1
+        # Eskilstuna's contract PDF (linked from the Klimatkontrakt page) read whole: the contract,
+        # every numbered section a commitment, its targets with the PDF as their document
+        assert con.execute("SELECT municipality_code, version_year, pages, parties FROM contracts").fetchall() == [
+            ("0484", 2023, 4, "energimyndigheten;formas;naturvardsverket;tillvaxtverket;trafikverket;vinnova;viable-cities")]
+        assert con.execute("SELECT section_path, party FROM commitments ORDER BY section_path").fetchall() == [
+            ("1", "all"), ("2", "all"), ("3", "municipality"), ("3.1", "municipality"), ("3.2", "municipality"),
+            ("3.3", "municipality"), ("4", "viable-cities"), ("4.1", "viable-cities"), ("5", "agencies"),
+            ("5.1", "agencies"), ("5.2", "agencies"), ("6", "all")]
+        assert con.execute("SELECT t.kind, t.value, t.baseline_year, t.target_year FROM targets t JOIN contracts c "
+                           "USING (document_id) ORDER BY t.kind").fetchall() == [
+            ("climate-neutral", None, None, 2030), ("emissions-reduction", 70.0, 1990, 2025),
+            ("fossil-free", None, None, 2025)]
+        assert count("SELECT count(*) FROM documents WHERE extractor = 'pdf' AND content_type = 'application/pdf'") == 1
         for table in FACT_TABLES:
             orphans = count(f"SELECT count(*) FROM {table} f LEFT JOIN documents d USING (document_id) "
                             "WHERE d.document_id IS NULL OR f.evidence IS NULL OR f.evidence = ''")

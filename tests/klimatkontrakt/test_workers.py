@@ -42,14 +42,14 @@ def assert_same_crawls(in_thread, in_workers):
 
 def test_workers_read_and_extract_what_the_crawl_thread_does(pool, tmp_path):
     in_thread, in_workers = collect_sample(None), collect_sample(pool)
-    assert sum(e is not None for r in in_workers for e in r.extractions) == 22
+    assert sum(e is not None for r in in_workers for e in r.extractions) == 23  # 22 pages and a PDF
     assert_same_crawls(in_thread, in_workers)
     # the next night: unchanged pages reuse their previous extraction, in workers as in the thread
     db = tmp_path / "kk.duckdb"
     build_database(nightly.assemble_tables(in_thread, "20261126T021500Z-aaaa", None, {}), db, [run_row("20261126T021500Z-aaaa")])
     previous = read_state(db, {r.source.id: extractor_version(r.source) for r in in_thread})
     in_thread, in_workers = collect_sample(None, previous), collect_sample(pool, previous)
-    assert sum(len(r.reused) for r in in_workers) == 22
+    assert sum(len(r.reused) for r in in_workers) == 23
     assert_same_crawls(in_thread, in_workers)
 
 

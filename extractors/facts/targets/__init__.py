@@ -38,6 +38,7 @@ from extractors.facts.targets.qualities import (
     assess,
     basis_of,
     both_scopes,
+    names_scope,
     owned_by_other,
     perspectives,
     restated,
@@ -48,7 +49,7 @@ from extractors.facts.targets.qualities import (
 )
 from klimatkontrakt.model import Target
 from klimatkontrakt.normalise.municipalities import find_municipalities
-from klimatkontrakt.normalise.vocabulary import patterns
+from klimatkontrakt.normalise.vocabulary import patterns, target_kinds
 
 _P = patterns()
 _RX_CLAUSE = re.compile(r":\s+|;\s+|\s[–—]\s|,\s+(?:och|men|and|but)\s+(?=\S+\s+(?:\S+\s+){0,3}?(?:ska|skall|är|har|får|is|are|will)\b)")
@@ -81,6 +82,7 @@ def find_targets(doc: Document) -> list[Target]:
                 if not read and found and said_later(clause):
                     read = restated(found[-1], s.text, clause)  # "...; the municipality as a whole follows ten years later"
                 found += read
+        _judged_again(found, before)
         assess(found, doc, s, before)
         if s.text.rstrip().endswith(":") and len(found) > before:
             found[before:] = perspectives(doc, s, found[before:])
@@ -171,12 +173,13 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
             target_year = out[-1].target_year  # "senast 2030 ska vara både fossilfritt och klimatneutralt"
         if target_year is None and label_year is not None:
             target_year = label_year  # "Utsläpp år 2030: högst 60 kiloton"
-        if target_year is None and relative is not None:
-            target_year = relative
+        if target_year is None:
+            # "klimatneutral år 2045 och klimatpositiv fem år senare": later than the target before it
+            target_year = relative_year(clause[m.end:next_start], found + out) or relative
         if target_year is None and _P["target_same_year"].search(clause) and (found or out):
             target_year = (out or found)[-1].target_year
         if target_year is None:
-            target_year = _year_from_around(doc, s, clause)
+            target_year = _year_from_around(doc, s, clause) or _year_of_name_above(doc, s, m.kind)
         if target_year is None and m.unit != "percent-per-year":
             previous_end = m.end
             continue  # "klimatneutralt" with no year is no target the data can hold
@@ -192,9 +195,15 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
         if m.kind == "other" or borrowed:
             about = clause[previous_end:next_start]  # "60 percent of all trips"
         window = f"{subject} {about}"
+        if out and _RX_COORDINATED.match(subject) and not names_scope(about):
+            scope = out[-1].scope  # "ska kommunen som organisation vara fossilfri 2015 och klimatneutral 2020"
+        elif s.block.tag == "li" and not names_scope(window) and not find_municipalities(window):
+            scope = scope_of(f"{context} {window}")  # a list item under "Målen för kommunkoncernen:"
+        else:
+            scope = scope_of(window)
         out.append(Target(
             own, m.kind, s.text, m.value, m.value_max, m.unit, baseline, target_year, period_start,
-            scope=scope_of(f"{context if s.block.tag == 'li' else ''} {window}"),
+            scope=scope,
             basis=basis_of(clause, m.kind),
             sector="transport" if _P["target_transport"].search(window) else None,
             status=status_of(clause, f"{context} {s.text[:offset]}", m.start)))
@@ -206,15 +215,22 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
     return out
 
 
+# "... och att Malmö stads egen organisation ska vara det redan 2025": the same target, another subject
+_RX_PRO_FORM = re.compile(r"\s*(?:,\s*)?(?:och|and)\s+(?:att\s+)?[^,;]{3,60}?\b(?:ska|skall|shall)\s+(?:vara|bli|nå)\s+(?:det|dit|so)\b",
+                          re.IGNORECASE)
+
+
 def _other_scopes(t: Target, clause: str, years: list[Year], since: int, until: int) -> list[Target]:
     """The same target for another scope and year in the words after it: "ska minska med 100
-    procent i kommunen som geografiskt område till år 2030 och i kommunorganisationen redan till år 2025"."""
+    procent i kommunen som geografiskt område till år 2030 och i kommunorganisationen redan till år
+    2025", "... och att stadens egen organisation ska vara det redan 2025"."""
     out = []
     for y in years:
         if y.role != "target" or not since <= y.start < until:
             continue
         words = clause[since:y.start]
-        if re.match(r"\s*(?:,\s*)?(?:och|and)\s+(?:i|för|in|for)\s+", words, re.I) and scope_of(words) != t.scope:
+        if (re.match(r"\s*(?:,\s*)?(?:och|and)\s+(?:i|för|in|for)\s+", words, re.I)
+                or _RX_PRO_FORM.match(words)) and scope_of(words) != t.scope:
             out.append(replace(t, target_year=y.year, scope=scope_of(words)))
         since = y.end
     return out
@@ -231,8 +247,33 @@ def _year_from_around(doc: Document, s: Sent, clause: str) -> int | None:
         m = _P["target_year_line"].search(x.text)
         if m:
             lines.append((scope_of(x.text), int(m.group("y"))))
+        elif re.search(r"\b(?:målår\w*|(?:target|goal)\s+year)", x.text, re.I) and relative_year(x.text, []):
+            lines.append((scope_of(x.text), relative_year(x.text, [])))  # "Målåret är satt tio år före det nationella målet"
     same = [y for sc, y in lines if sc == scope]
     return same[0] if same else lines[0][1] if len(lines) == 1 else None
+
+
+def _judged_again(found: list[Target], first_new: int) -> None:
+    """A sentence that reports a target stated before as reached or missed ("Målet om en
+    fossilbränslefri organisation nåddes vid årsskiftet 2015/2016") judges that target: it sets
+    the earlier one's status and is no target of its own."""
+    for t in found[first_new:]:
+        same = [i for i, e in enumerate(found[:first_new]) if t.status in ("achieved", "not-met")
+                and (e.kind, e.target_year, e.value) == (t.kind, t.target_year, t.value)]
+        if same:
+            e = found[same[-1]]
+            found[same[-1]] = replace(e, status=t.status, evidence=f"{e.evidence} {t.evidence}")
+            found.remove(t)
+
+
+def _year_of_name_above(doc: Document, s: Sent, kind: str) -> int | None:
+    """The year in a heading or title that names the target as a programme would ("Klimatneutralt
+    Huddinge 2040" over "Kommunens långsiktiga mål är att bli klimatneutral")."""
+    for text in (*s.headings, doc.page.title or ""):
+        name = _P["target_name"].search(text)
+        if name and any(k == kind and rx.search(name.group(0)) for k, rx in target_kinds()):
+            return int(name.group(0)[-4:])
+    return None
 
 
 def _dedupe(found: list[Target]) -> list[Target]:

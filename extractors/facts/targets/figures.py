@@ -40,10 +40,12 @@ def find_mentions(clause: str, background: str = "") -> list[Mention]:
     found: list[Mention] = []
     for kind, rx in target_kinds():
         for m in rx.finditer(clause):
-            if _P["target_name"].match(clause, m.start()) \
-                    and not re.search(r"\b(?:mål\w*(?:\s+om)?|ett|en|an?|heter|kallas|named|called)\s+[”\"“]?$",
-                                      clause[:m.start()], re.I):
-                continue  # "projektledare för Klimatneutrala Lund 2030": a name, not "målet om ett klimatneutralt Växjö 2030"
+            name = _P["target_name"].match(clause, m.start())
+            if name and not re.search(r"\b(?:mål\w*(?:\s+om)?|ett|en|an?|heter|kallas|named|called)\s+[”\"“]?$",
+                                      clause[:m.start()], re.I) \
+                    and not re.match(r"\s*(?:innebär|betyder|means)\b", clause[name.end():], re.I):
+                continue  # "projektledare för Klimatneutrala Lund 2030": a name, not "målet om ett klimatneutralt
+                # Växjö 2030" nor "Klimatneutralt Uppsala 2030 innebär att:"
             found.append(Mention(kind, m.start(), m.end()))
     for m in _P["target_percent"].finditer(clause):
         found.append(Mention("", m.start(), m.end(), _number(m.group("a")),
@@ -53,6 +55,8 @@ def find_mentions(clause: str, background: str = "") -> list[Mention]:
         value = next((v for w, v in _FRACTIONS.items() if word.startswith(w)), None)
         if value is not None:
             found.append(Mention("", m.start(), m.end(), value, None, "percent"))
+    for m in _P["target_all_renewable"].finditer(clause):
+        found.append(Mention("energy", m.start(), m.end(), 100, None, "percent"))
     for m in _P["target_mass"].finditer(clause):
         if re.match(r"\s*(?:till|to)\s+\d", clause[m.end():]) or re.search(r"\bfrån\s+$|\bfrom\s+$", clause[:m.start()]):
             continue  # "från 40 GWh år 2021 till 80 GWh": the start, not the target
@@ -166,9 +170,10 @@ def relative_year(clause: str, found: list[Target]) -> int | None:
         n = m.group("n")
         ref = int(m.group("ref")) if m.group("ref") else _NATIONAL_GOAL
         return ref - (int(n) if n.isdigit() else int(_NUMBERS[n.lower()]))
-    n = m.group("later")
+    n = m.group("later") or m.group("earlier")
     if found and found[-1].target_year:
-        return found[-1].target_year + (int(n) if n.isdigit() else int(_NUMBERS[n.lower()]))
+        years = int(n) if n.isdigit() else int(_NUMBERS[n.lower()])
+        return found[-1].target_year + (years if m.group("later") else -years)
     return None
 
 

@@ -53,6 +53,12 @@ def _owners(text: str, own: str) -> tuple[list[int], list[int]]:
     return other, mine
 
 
+def names_scope(text: str) -> bool:
+    """Whether the words say what a target covers (the part, the organisation, the area or place)."""
+    return bool(_P["target_scope_part"].search(text) or _P["target_scope_org"].search(text)
+                or re.search(r"geografisk|\bsom\s+plats\b|\bplatsen\b|\bgeographic", text, re.I))
+
+
 def scope_of(text: str) -> str:
     if _P["target_scope_part"].search(text):
         return "part-of-municipality"
@@ -120,7 +126,7 @@ def both_scopes(found: list[Target], doc: Document, s: Sent) -> list[Target]:
 
 def said_later(clause: str) -> bool:
     m = _P["target_relative_year"].search(clause)
-    return m is not None and m.group("later") is not None
+    return m is not None and (m.group("later") or m.group("earlier")) is not None
 
 
 def restated(t: Target, sentence: str, clause: str) -> list[Target]:
@@ -157,6 +163,7 @@ def table_targets(doc: Document, own: str) -> list[Target]:
         column = next(((c, int(m.group("y"))) for c, b in header.items()
                        if (m := re.search(r"\b(?:mål\w*|target\w*)\s*(?:år\s*)?(?P<y>20\d\d)\b", b.text, re.I))), None)
         if column is None:
+            out += _year_column_targets(rows, own)
             continue
         col, year = column
         for r, row in sorted(rows.items()):
@@ -169,4 +176,27 @@ def table_targets(doc: Document, own: str) -> list[Target]:
                 evidence = " | ".join(b.text for b in header.values()) + " — " + " | ".join(b.text for _, b in sorted(row.items()))
                 out.append(Target(own, m.kind, evidence, m.value, m.value_max, m.unit, None, year, None,
                                   scope=scope_of(label), basis=basis_of(label, m.kind), status="adopted"))
+    return out
+
+
+def _year_column_targets(rows: dict, own: str) -> list[Target]:
+    """A table whose rows state targets, with a column of their years ("Mål | Målår | Omfattning"):
+    each row's targets, in that row's year and scope."""
+    header = rows[min(rows)]
+    year_col = next((c for c, b in header.items() if re.fullmatch(r"\s*(?:mål)?år|målår\w*|(?:target|goal)\s+year|year\s*", b.text, re.I)), None)
+    if year_col is None:
+        return []
+    scope_col = next((c for c, b in header.items() if re.search(r"omfatt|avser|scope|gäller", b.text, re.I)), None)
+    out = []
+    for r, row in sorted(rows.items()):
+        year = re.fullmatch(r"\s*(20\d\d)\s*", row[year_col].text) if r != min(rows) and year_col in row else None
+        if year is None or not row.get(min(row)):
+            continue
+        label = row[min(row)].text
+        scope_text = row[scope_col].text if scope_col in row else label
+        baseline = next((y.year for y in find_years(label) if y.role == "baseline"), None)
+        evidence = " | ".join(b.text for b in header.values()) + " — " + " | ".join(b.text for _, b in sorted(row.items()))
+        for m in find_mentions(label):
+            out.append(Target(own, m.kind, evidence, m.value, m.value_max, m.unit, baseline, int(year.group(1)), None,
+                              scope=scope_of(scope_text), basis=basis_of(label, m.kind), status="adopted"))
     return out
