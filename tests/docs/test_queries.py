@@ -17,7 +17,7 @@ from klimatkontrakt import schema as sch  # noqa: E402
 from klimatkontrakt.assemble import assemble  # noqa: E402
 from klimatkontrakt.load import build_database  # noqa: E402
 from klimatkontrakt.settings import REPO_ROOT  # noqa: E402
-from klimatkontrakt.model import Extraction, Membership  # noqa: E402
+from klimatkontrakt.model import Commitment, Contract, Extraction, Membership  # noqa: E402
 from pipeline_helpers import ESK, MIRROR_VC, VC, mirrored_extraction, page, run_row, sample_pages  # noqa: E402
 
 QUERIES = REPO_ROOT / "docs" / "queries.md"
@@ -33,7 +33,15 @@ def pages_with_a_twin_city():
     twin = Extraction(title="Eskilstuna och Stockholm", published_on=date(2024, 3, 1), memberships=(
         Membership("0484", "klimatneutrala-stader-2030", "Eskilstuna har fått Stockholm som tvillingstad.",
                    twin_municipality_code="0180"),))
-    return [*sample_pages(), (ESK, page("https://www.eskilstuna.se/nyheter/tvillingstad", ESK), twin)]
+    contract = Extraction(title="Klimatkontrakt 2030", language="sv",
+                          contract=Contract("klimatkontrakt-2030", "0484", 2023, "Klimatkontrakt 2030",
+                                            ("energimyndigheten", "formas", "viable-cities"), 18),
+                          commitments=(Commitment("3", "Kommunens åtaganden", "municipality", "Kommunen ska ...", 6),
+                                       Commitment("3.1", "Kommunens klimatmål", "municipality",
+                                                  "Eskilstuna ska vara klimatneutralt 2030.", 6),
+                                       Commitment("5", "Myndigheternas åtaganden", "agencies", "Myndigheterna ...", 9)))
+    return [*sample_pages(), (ESK, page("https://www.eskilstuna.se/nyheter/tvillingstad", ESK), twin),
+            (VC, page("https://viablecities.se/wp-content/uploads/2023/12/eskilstuna-2023.pdf"), contract)]
 
 
 def changed_pages():

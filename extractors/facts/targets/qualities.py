@@ -173,7 +173,7 @@ def table_targets(doc: Document, own: str) -> list[Target]:
             for m in find_mentions(f"{label} {cell}"):
                 if m.value is None:
                     continue
-                evidence = " | ".join(b.text for b in header.values()) + " — " + " | ".join(b.text for _, b in sorted(row.items()))
+                evidence = _row_evidence(header, row)
                 out.append(Target(own, m.kind, evidence, m.value, m.value_max, m.unit, None, year, None,
                                   scope=scope_of(label), basis=basis_of(label, m.kind), status="adopted"))
     return out
@@ -195,8 +195,13 @@ def _year_column_targets(rows: dict, own: str) -> list[Target]:
         label = row[min(row)].text
         scope_text = row[scope_col].text if scope_col in row else label
         baseline = next((y.year for y in find_years(label) if y.role == "baseline"), None)
-        evidence = " | ".join(b.text for b in header.values()) + " — " + " | ".join(b.text for _, b in sorted(row.items()))
+        evidence = _row_evidence(header, row)
         for m in find_mentions(label):
             out.append(Target(own, m.kind, evidence, m.value, m.value_max, m.unit, baseline, int(year.group(1)), None,
                               scope=scope_of(scope_text), basis=basis_of(label, m.kind), status="adopted"))
     return out
+
+
+def _row_evidence(header: dict, row: dict) -> str:
+    """A table row as evidence, under its header: "Mål | Målår — Koncernen är fossilfri | 2030"."""
+    return " | ".join(b.text for b in header.values()) + " — " + " | ".join(b.text for _, b in sorted(row.items()))
