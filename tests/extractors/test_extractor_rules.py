@@ -330,3 +330,18 @@ def test_machine_translated_titles_before_a_name():
             "Anna Berg of Uppsala signed the climate contract.</p></div></article></main></body></html>")
     e = run(html, VC, url="https://viablecities.se/en/x/")
     assert [(r.person_name, r.role_normalised, r.municipality_code) for r in e.roles] == [("Anna Berg", "ks-ordforande", "0380")]
+
+
+def test_an_earlier_award_keeps_no_day_of_the_pages_news():
+    """The day a page reports is not the day of what it says happened before it ("Tidigare har ...",
+    "redan i oktober i fjol", "previously"), while "sedan i fjol är även X med" is no such earlier event."""
+    for earlier, stated in (("Sedan tidigare har Uppsala och Malmö fått EU:s Mission Label.", True),
+                            ("Uppsala och Malmö fick Mission Label redan i mars i fjol.", True),
+                            # "har tidigare fått": no new fact at all (modality), and surely not today's
+                            ("Uppsala och Malmö har tidigare fått Mission Label, liksom flera andra städer.", False)):
+        e = run(sitevision(f"<p>I dag tilldelades Gävle kommun EU:s Mission Label.</p><p>{earlier}</p>",
+                           footer="Publicerad: 8 oktober 2024"))
+        labels = {s.municipality_code: s.signed_on for s in e.signings if s.contract == "eu-mission-label"}
+        assert labels.get("2180") == date(2024, 10, 8), earlier
+        assert ({"0380", "1280"} <= set(labels)) == stated, (earlier, labels)
+        assert labels.get("0380") is None and labels.get("1280") is None, (earlier, labels)

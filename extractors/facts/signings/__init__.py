@@ -84,7 +84,7 @@ def _occasions(doc: Document, found: list[Statement]) -> list[Statement]:
         for st in same:
             if st.generic and day is None:
                 continue  # how the contract is signed in general, on a page that dates no signing of it
-            if st.signed_on is None and day is not None:
+            if st.signed_on is None and day is not None and not st.earlier:
                 published = doc.page.published_on
                 coming = st.stated_as == REPORTED and not st.past and published is not None and day > published
                 # the fact rests on both sentences: the one naming the party and the one dating it

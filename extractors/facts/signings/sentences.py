@@ -41,6 +41,7 @@ from extractors.facts.vocabulary import (
     RX_AWARDED,
     RX_CLAUSE,
     RX_CONTRACT_WORD,
+    RX_EARLIER,
     RX_EU_CCC,
     RX_EU_CONTEXT,
     RX_EU_LABEL,
@@ -263,6 +264,8 @@ def _signed_on(doc: Document, s: Sent) -> tuple[date | None, bool, Sent | None]:
     found = sorted(_dates(doc, s), key=lambda d: abs(d.start - anchor))
     if found:
         return found[0].value, True, None
+    if RX_EARLIER.search(s.text):
+        return None, False, None  # "Tidigare har Stockholm fått Mission Label": not the next sentence's day
     for other in (doc.previous(s), doc.following(s)):
         if other is not None and other.block is s.block and not RX_SIGN.search(other.text):
             found = _dates(doc, other)
@@ -372,7 +375,8 @@ def statements(doc: Document) -> list[Statement]:
                                  doc.occasion(s), own_date,
                                  at_event=bool(RX_EVCD.search(s.text)),
                                  generic=signed_on is None and bool(RX_GENERIC_PASSIVE.search(text))
-                                 and not RX_SIGN_PAST.search(text), past=bool(RX_SIGN_PAST.search(text))))
+                                 and not RX_SIGN_PAST.search(text), past=bool(RX_SIGN_PAST.search(text)),
+                                 earlier=signed_on is None and bool(RX_EARLIER.search(text))))
         if signed_on is not None and not s.block.is_heading:
             last_date = signed_on
     return out

@@ -38,6 +38,7 @@ class Statement:
     generic: bool = False  # "Kontraktet tecknas mellan ...": a signing only when the occasion has a day
     past: bool = False  # written in a past tense
     dated_by: bool = False  # its day came from another statement of the occasion
+    earlier: bool = False  # placed before the page's news, undated ("Tidigare har Stockholm fått ..."): no occasion's day
 
 
 def version_of(text: str) -> str | None:
