@@ -117,3 +117,37 @@ def test_pdfs_false_lists_pdf_links_without_fetching_them(pdf_site):
         result = crawl(make_source(pdf_site, pdfs=False), client)
     assert not any(p.url.endswith(".pdf") for p in result.pages)
     assert len(result.documents) == len(HOSTILE) + 2
+
+
+def test_a_contract_pdf_is_asked_for_conditionally_and_its_contract_survives_a_304(server, tmp_path):
+    """Night one reads the PDF (ETag kept in page_state); night two asks with If-None-Match, gets
+    304 and keeps the contract, its sections and targets from the first reading."""
+    import duckdb
+    from test_incremental import run_once
+
+    body = contract_pdf(ESKILSTUNA_2023)
+    asked = []
+
+    def answer(request):
+        asked.append(request.headers.get("If-None-Match"))
+        if request.headers.get("If-None-Match") == '"k1"':
+            return Response(status=304, headers={"ETag": '"k1"'})
+        return Response(body, content_type="application/pdf", headers={"ETag": '"k1"'})
+
+    server.expect_request("/").respond_with_response(Response(
+        html('Klimatkontrakt 2030 <a href="/files/kontrakt.pdf">Eskilstunas Klimatkontrakt 2030</a>'),
+        content_type="text/html; charset=utf-8"))
+    server.expect_request("/files/kontrakt.pdf").respond_with_handler(answer)
+    source = make_source(server, extractor="municipal", municipality_code="0484", keywords=("klimatkontrakt",))
+    db = tmp_path / "kk.duckdb"
+
+    def tables():
+        with duckdb.connect(str(db), read_only=True) as con:
+            return [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in ("contracts", "commitments", "targets")]
+
+    run_once([source], db, tmp_path / "1.warc.gz", "20261207T021500Z-aaaa")
+    first = tables()
+    assert len(first[0]) == 1 and len(first[1]) == 12 and len(first[2]) == 3
+    stats = run_once([source], db, tmp_path / "2.warc.gz", "20261208T021500Z-bbbb")
+    assert asked == [None, '"k1"'] and stats[source.id]["unchanged"] == 1
+    assert tables() == first
