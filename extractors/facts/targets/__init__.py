@@ -53,6 +53,8 @@ from klimatkontrakt.normalise.vocabulary import patterns, target_kinds
 
 _P = patterns()
 _RX_CLAUSE = re.compile(r":\s+|;\s+|\s[–—]\s|,\s+(?:och|men|and|but)\s+(?=\S+\s+(?:\S+\s+){0,3}?(?:ska|skall|är|har|får|is|are|will)\b)")
+_RX_FRONTED_YEAR = re.compile(r"\s*(?:fram\s+till|till|senast|by|until)\s+(?:år\s+|utgången\s+av\s+)?20\d\d\b", re.IGNORECASE)
+_RX_DASHED_ASIDE = re.compile(r"\s[–—]\s[^–—.;:]{3,160}?\s[–—]\s(?=\S)")
 _RX_COORDINATED = re.compile(r"^\s*(?:,|och|and|samt|eller|or)\s*$", re.IGNORECASE)
 
 
@@ -79,8 +81,10 @@ def find_targets(doc: Document) -> list[Target]:
         elif _sets_targets(doc, s):
             for clause_start, clause in _clauses(s.text):
                 read = _read_clause(doc, s, clause, clause_start, own, found)
-                if not read and found and said_later(clause):
-                    read = restated(found[-1], s.text, clause)  # "...; the municipality as a whole follows ten years later"
+                if not read and found and (said_later(clause) or _P["target_same_target"].search(clause)):
+                    # "...; the municipality as a whole follows ten years later", "...; för
+                    # kommunorganisationen gäller samma mål redan år 2026"
+                    read = restated(found[-1], s.text, clause)
                 found += read
         _judged_again(found, before)
         assess(found, doc, s, before)
@@ -100,7 +104,10 @@ def _page_municipality(doc: Document) -> str | None:
 
 def _clauses(text: str) -> list[tuple[int, str]]:
     out, start = [], 0
-    for m in _RX_CLAUSE.finditer(text):
+    # a parenthesis between dashes ("de konsumtionsbaserade utsläppen – de som uppstår ... – med minst
+    # 6,5 procent") splits no clause
+    split_at = _RX_DASHED_ASIDE.sub(lambda m: " " * len(m.group(0)), text)
+    for m in _RX_CLAUSE.finditer(split_at):
         out.append((start, text[start:m.start()]))
         start = m.end()
     out.append((start, text[start:]))
@@ -161,6 +168,11 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
             previous_end = m.end
             continue
         target_year, year_at, period_start = pick_target_year(m, years, previous_end, next_start, clause)
+        if m.nth is not None:  # "med 40 respektive 70 procent fram till 2020 och 2030": the n-th year after them
+            pair_end = mentions[i + 1 - m.nth].end if i + 1 - m.nth < len(mentions) else m.end
+            after = [y for y in years if y.role == "target" and y.start >= pair_end]
+            if len(after) > m.nth:
+                target_year, year_at = after[m.nth].year, after[m.nth].start
         borrowed = False
         if target_year is None and i + 1 < len(mentions) and (_RX_COORDINATED.match(clause[m.end:next_start]) or (
                 mentions[i + 1].kind == m.kind and re.search(r"\b(?:och|and)\b", clause[m.end:next_start]))):
@@ -171,6 +183,10 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
         if target_year is None and out and i > 0 and _RX_COORDINATED.match(
                 re.sub(r"^\s*både\s+", " ", clause[mentions[i - 1].end:m.start])):
             target_year = out[-1].target_year  # "senast 2030 ska vara både fossilfritt och klimatneutralt"
+        if target_year is None and out and _RX_FRONTED_YEAR.match(clause):
+            target_year = out[-1].target_year  # "Fram till 2030 ska ... minska med 9,8 procent per år, och ... med 6,5 procent per år"
+        if target_year is None and out and m.elliptic:
+            target_year = out[-1].target_year  # "ska till 2030 minska med 35 procent i ... och med 25 procent i ..."
         if target_year is None and label_year is not None:
             target_year = label_year  # "Utsläpp år 2030: högst 60 kiloton"
         if target_year is None:
@@ -179,7 +195,7 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
         if target_year is None and _P["target_same_year"].search(clause) and (found or out):
             target_year = (out or found)[-1].target_year
         if target_year is None:
-            target_year = _year_from_around(doc, s, clause) or _year_of_name_above(doc, s, m.kind)
+            target_year = _year_from_around(doc, s, clause) or _year_of_name_above(doc, s, m.kind) or _intro_year(doc, s)
         if target_year is None and m.unit != "percent-per-year":
             previous_end = m.end
             continue  # "klimatneutralt" with no year is no target the data can hold
@@ -264,6 +280,13 @@ def _judged_again(found: list[Target], first_new: int) -> None:
             e = found[same[-1]]
             found[same[-1]] = replace(e, status=t.status, evidence=f"{e.evidence} {t.evidence}")
             found.remove(t)
+
+
+def _intro_year(doc: Document, s: Sent) -> int | None:
+    """The year of an intro that defines a target ("Klimatneutralt Uppsala 2030 innebär att:",
+    "Climate neutral Uppsala 2030 means that:") for the items under it."""
+    m = re.search(r"\b(20\d\d)\s+(?:innebär|betyder|means)\b", _intro(doc, s))
+    return int(m.group(1)) if m else None
 
 
 def _year_of_name_above(doc: Document, s: Sent, kind: str) -> int | None:

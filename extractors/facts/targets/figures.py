@@ -13,6 +13,11 @@ _P = patterns()
 _FRACTIONS = number_words("target_fractions")
 _NUMBERS = number_words("target_numbers")
 RX_YEAR = re.compile(r"(?<![\d/.,-])(?P<y>(?:19[5-9]|20[0-9])\d)(?P<fn>\d)?(?![\d-])")  # a glued footnote digit: "20302"
+# between two quantities, the second of which names no kind: "... i området och med 25 procent",
+# "..., och de konsumtionsbaserade utsläppen – de som ... – med minst 6,5 procent"
+_RX_ELLIPSIS = re.compile(r"[^.;]*\b(?:och|and)\s+(?:med\s+|by\s+|to\s+)?"
+                          r"|[^.;]*\b(?:och|and)\b[^.;]*?\b(?:med|by)\s+(?:minst\s+|högst\s+|at\s+least\s+)?")
+_RX_RESPECTIVE = re.compile(r"(?P<a>\d+(?:[,.]\d+)?)\s+respektive\s+(?P<b>\d+(?:[,.]\d+)?)\s*(?:procent|%)", re.IGNORECASE)
 _RX_SEGMENT = re.compile(r",\s+(?:och|and|men|but)\s+", re.IGNORECASE)  # "By 2030 ... 80 percent lower, and by 2045 ..."
 _NATIONAL_GOAL = 2045  # Sweden's net-zero year, the reference of "15 år före det nationella målet"
 
@@ -25,6 +30,8 @@ class Mention:
     value: float | None = None
     value_max: float | None = None
     unit: str | None = None
+    elliptic: bool = False  # its kind (and year) are the mention's before it: "... och med 25 procent i ..."
+    nth: int | None = None  # the n-th of values "40 respektive 70 procent": it takes the n-th of the years
 
 
 @dataclass
@@ -55,13 +62,16 @@ def find_mentions(clause: str, background: str = "") -> list[Mention]:
         value = next((v for w, v in _FRACTIONS.items() if word.startswith(w)), None)
         if value is not None:
             found.append(Mention("", m.start(), m.end(), value, None, "percent"))
+    for m in _RX_RESPECTIVE.finditer(clause):  # "med 40 respektive 70 procent": two values
+        found.append(Mention("", m.start(), m.start() + len(m.group("a")), _number(m.group("a")), None, "percent", nth=0))
+        found.append(Mention("", m.start("b"), m.end(), _number(m.group("b")), None, "percent", nth=1))
     for m in _P["target_all_renewable"].finditer(clause):
         found.append(Mention("energy", m.start(), m.end(), 100, None, "percent"))
     for m in _P["target_mass"].finditer(clause):
         if re.match(r"\s*(?:till|to)\s+\d", clause[m.end():]) or re.search(r"\bfrån\s+$|\bfrom\s+$", clause[:m.start()]):
             continue  # "från 40 GWh år 2021 till 80 GWh": the start, not the target
         found.append(Mention("", m.start(), m.end(), _number(m.group("a")), None, _mass_unit(m.group("u"), clause[m.end():])))
-    found.sort(key=lambda x: x.start)
+    found.sort(key=lambda x: (x.start, x.nth is None))  # a "respektive" value before the plain one at its place
     out: list[Mention] = []
     for i, m in enumerate(found):
         if out and m.start < out[-1].end:
@@ -69,8 +79,9 @@ def find_mentions(clause: str, background: str = "") -> list[Mention]:
         if m.unit == "t-co2e" and out and out[-1].unit == "t-co2e-per-capita":
             m.unit = "t-co2e-per-capita"  # "fall to 2 tonnes CO2e per resident by 2040, and to 1 tonne by 2050"
         if not m.kind and out and out[-1].value is not None and m.unit == out[-1].unit \
-                and re.fullmatch(r"[^.;]*\b(?:och|and)\s+(?:med\s+|by\s+|to\s+)?", clause[out[-1].end:m.start]):
+                and _RX_ELLIPSIS.fullmatch(clause[out[-1].end:m.start]):
             m.kind = out[-1].kind  # "minska med 35 procent i området och med 25 procent i organisationen"
+            m.elliptic = True
         if not m.kind and not _quantity_kind(m, clause, out[-1].end if out else 0, background):
             continue
         out.append(m)
@@ -120,9 +131,12 @@ def _quantity_kind(m: Mention, clause: str, since: int, background: str = "") ->
 def find_years(clause: str) -> list[Year]:
     out: list[Year] = []
     period = _P["target_period"].search(clause)
+    relative = _P["target_relative_year"].search(clause)
     for m in RX_YEAR.finditer(clause):
         year, before = int(m.group("y")), clause[:m.start()]
-        if period and period.start("a") == m.start():
+        if relative and relative.group("n") and relative.start() <= m.start() < relative.end():
+            role = "ignore"  # "tio år före det nationella målet 2045": the national goal's year
+        elif period and period.start("a") == m.start():
             role = "period-start"
         elif period and period.start("b") == m.start():
             role = "target"
