@@ -105,6 +105,9 @@ def render_page(all_releases: list[dict], current: Path | None) -> str:
     else:
         parts.append("<p>No release has been published yet.</p>")
     parts += _releases_section(all_releases)
+    # each table scrolls in its own box: on a phone the page never scrolls sideways (scraped text
+    # is escaped, so every "<table" here is the page's own)
+    parts = [p.replace("<table ", '<div class="scroll"><table ').replace("</table>", "</table></div>") for p in parts]
     parts.append(f"<footer>Page generated {datetime.now(UTC).strftime('%Y-%m-%d %H:%M')} UTC.</footer>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
@@ -330,4 +333,7 @@ svg{max-width:100%;height:auto;background:#fff}svg .bar rect{fill:#2f7d4f}svg ci
 svg .count{font-size:11px;fill:#333}svg .year{font-size:12px;fill:#333;font-weight:600}
 svg .name{font-size:11px;fill:#333}svg .axis{font-size:11px;fill:#666}svg .grid{stroke:#eee}
 footer{margin-top:2em;color:#666;font-size:.85em}
+.scroll{overflow-x:auto;max-width:100%}.scroll table{margin:0}.scroll{margin:.6em 0}
+td,th{overflow-wrap:anywhere}td.evidence{min-width:14em}p,li{overflow-wrap:anywhere}
+@media (max-width:600px){body{margin:1em auto;padding:0 .6em;font-size:14px}td.evidence{min-width:12em}}
 """

@@ -103,6 +103,27 @@ def test_catalogue_page_in_headless_chromium(site, tmp_path):
             browser.close()
 
 
+@pytest.mark.parametrize("width", [360, 390, 768])
+def test_the_page_does_not_scroll_sideways_on_a_phone(site, width):
+    """Tables scroll inside their own box and the timeline scales: the page itself never scrolls
+    sideways, however long the evidence or the URLs in it."""
+    sync_api = _browser_or_skip()
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            tab = browser.new_page(viewport={"width": width, "height": 800})
+            tab.goto(site.as_uri())
+            assert tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), \
+                tab.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+            chart = tab.locator("svg#timeline-chart").bounding_box()
+            assert chart["x"] >= 0 and chart["x"] + chart["width"] <= width
+            # a wide table keeps its columns and scrolls in its own box
+            table = tab.locator("#row-counts")
+            assert table.evaluate("t => getComputedStyle(t.closest('.scroll') || t).overflowX") in ("auto", "scroll")
+        finally:
+            browser.close()
+
+
 def test_site_rebuilds_from_release_folders_alone(site):
     out = site.parent.parent
     site.unlink()
