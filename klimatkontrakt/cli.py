@@ -120,15 +120,17 @@ def serve(
     db: Annotated[Path, typer.Option(help="DuckDB file to build.")] = Path("output/klimatkontrakt.duckdb"),
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("output"),
     allow_private: Annotated[bool, typer.Option(help="Allow hosts on loopback or private networks.")] = False,
+    host: Annotated[str, typer.Option(help="Where the local Prefect server and its UI listen (0.0.0.0: from other machines too).")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(help="Port of the local Prefect server and its UI (default: a free one).")] = None,
 ) -> None:
-    """Run the nightly schedule (03:15 Europe/Stockholm) until stopped with Ctrl-C.
+    """Run the nightly schedule (03:15 Europe/Stockholm) until stopped with Ctrl-C or SIGTERM.
 
-    Uses PREFECT_API_URL when set; otherwise starts a local Prefect server (SQLite under OUT/prefect)
-    for as long as this command runs.
+    Uses PREFECT_API_URL when set; otherwise starts a local Prefect server with its UI (SQLite under
+    OUT/prefect) for as long as this command runs, and prints the UI's address.
     """
     _check_inputs(sources, replay)
     from klimatkontrakt import prefect_env
-    from klimatkontrakt.server import prefect_api
+    from klimatkontrakt.server import prefect_api, ui_url
 
     prefect_env.configure()
     parameters = {
@@ -139,8 +141,10 @@ def serve(
         "allow_private": allow_private,
     }
     try:
-        with prefect_api(out / "prefect") as api_url:
+        with prefect_api(out / "prefect", ui=True, host=host, port=port) as api_url:
             typer.echo(f"Prefect API at {api_url}", err=True)
+            typer.echo(f"Prefect UI at {ui_url(api_url)} (the deployment klimatkontrakt-nightly/nightly, its "
+                       "schedule, each night's run with its logs and its klimatkontrakt-run artifact)", err=True)
             from prefect import serve as prefect_serve
 
             from flows.deployment import nightly_deployment

@@ -42,19 +42,26 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def prefect_api(home: Path, startup_timeout: float = 180.0) -> Iterator[str]:
-    """Yield the API URL to use: the configured one, or a local server's that lives as long as the block."""
+def prefect_api(home: Path, startup_timeout: float = 180.0, *, ui: bool = False, host: str = "127.0.0.1",
+                port: int | None = None) -> Iterator[str]:
+    """Yield the API URL to use: the configured one, or a local server's that lives as long as the block.
+
+    `ui`: the server also serves Prefect's UI at its root (for `serve`, which lives for nights; a
+    run's own server, which lives for one run, keeps it off). `host`: where the server listens
+    (127.0.0.1 unless an operator wants it reachable from elsewhere)."""
     configured = os.environ.get("PREFECT_API_URL")
     if configured:
         yield configured
         return
     home.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/api"
-    env = {**os.environ, "PREFECT_HOME": str(home.resolve())}
+    port = port or _free_port()
+    url = f"http://{_reachable(host)}:{port}/api"
+    # the UI asks its server where the API is: without these it says 127.0.0.1:4200, Prefect's default
+    env = {**os.environ, "PREFECT_HOME": str(home.resolve()), "PREFECT_UI_ENABLED": "true" if ui else "false",
+           "PREFECT_UI_API_URL": url, "PREFECT_SERVER_API_HOST": host, "PREFECT_SERVER_API_PORT": str(port)}
     server_log = (home / "server.log").open("ab")
     process = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
         env=env, stdout=server_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
         preexec_fn=_die_with(os.getpid()),
     )
@@ -67,6 +74,16 @@ def prefect_api(home: Path, startup_timeout: float = 180.0) -> Iterator[str]:
         _send_pending_logs_and_events()
         _stop(process)
         server_log.close()
+
+
+def _reachable(host: str) -> str:
+    """The address this machine reaches a server listening on `host` at."""
+    return "127.0.0.1" if host in ("0.0.0.0", "", "::") else f"[{host}]" if ":" in host else host
+
+
+def ui_url(api_url: str) -> str:
+    """The UI's address on the server of `api_url` ("http://127.0.0.1:4200/api" -> "http://127.0.0.1:4200/")."""
+    return api_url.removesuffix("/").removesuffix("/api") + "/"
 
 
 @contextlib.contextmanager

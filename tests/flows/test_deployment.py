@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import requests
 from prefect.server.schemas.schedules import CronSchedule
 
 from flows.deployment import CRON, DEPLOYMENT_NAME, TIMEZONE, nightly_deployment, nightly_schedule
@@ -73,11 +74,45 @@ def test_served_deployment_runs_on_the_sample_archive(tmp_path):
         assert trigger.returncode == 0, trigger.stdout + trigger.stderr
         assert (tmp_path / "kk.duckdb").is_file()
         assert (tmp_path / "out" / "packages" / "latest" / "datapackage.json").is_file()
+        ui = re.search(r"Prefect UI at (\S+)", log_path.read_text()).group(1)
+        assert ui == api_url.removesuffix("api")
+        run_id = re.search(r"UUID: ([0-9a-f-]{36})", trigger.stdout).group(1)
+        _the_ui_shows_the_run_and_its_artifact(ui, run_id, tmp_path)
     finally:
-        serve.send_signal(signal.SIGINT)
+        serve.send_signal(signal.SIGTERM)  # as a service manager stops it
         try:
             serve.wait(timeout=60)
         except subprocess.TimeoutExpired:
             serve.kill()
     output = log_path.read_text()
     assert "Traceback" not in output, output[-3000:]
+    assert serve.returncode is not None
+    with pytest.raises(requests.ConnectionError):  # no server left behind
+        requests.get(f"{api_url}/health", timeout=5)
+
+
+def _the_ui_shows_the_run_and_its_artifact(ui: str, run_id: str, tmp_path: Path) -> None:
+    """Prefect's UI, in a headless Chromium: the flow run's page says Completed, its Artifacts tab
+    holds the run summary with the per-source table."""
+    sys.path.insert(0, str(REPO / "tests" / "klimatkontrakt"))
+    from browser_helpers import ARGS, CHROMIUM, browser_or_skip
+
+    sync_api = browser_or_skip()
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            tab = browser.new_page(viewport={"width": 1280, "height": 900})
+            tab.goto(f"{ui}runs/flow-run/{run_id}")
+            tab.get_by_text("Completed").first.wait_for(timeout=60_000)
+            tab.get_by_text("Artifacts", exact=True).first.click()
+            tab.get_by_text("klimatkontrakt-run").first.click(timeout=30_000)
+            tab.get_by_role("cell", name="viablecities").first.wait_for(timeout=30_000)  # the per-source table
+            shot = tmp_path / "prefect-ui-run.png"
+            tab.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
+            if os.environ.get("KK_SCREENSHOT_UI"):
+                import shutil
+
+                shutil.copy(shot, os.environ["KK_SCREENSHOT_UI"])
+        finally:
+            browser.close()

@@ -16,21 +16,11 @@ from klimatkontrakt.load import build_database
 from klimatkontrakt.model import Extraction, Signing
 from klimatkontrakt.publish import publish
 from klimatkontrakt.site import build_site, timeline_svg
+from browser_helpers import ARGS, CHROMIUM, browser_or_skip
 from pipeline_helpers import VC, page, run_row, sample_pages
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TITLE = "<script>window.__pwned = 'title'</script>Evil & <b>bold</b>"
 EVIDENCE = "Malmö skrev under <img src=x onerror=\"window.__pwned='img'\"><script>window.__pwned='evidence'</script>"
-
-
-def _browser_or_skip():
-    if not CHROMIUM.exists() or shutil.which("chromium") is None and not os.access(CHROMIUM, os.X_OK):
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run should have installed the chromium package")
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); required in CI")
-    return pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture
@@ -64,7 +54,7 @@ def test_svg_names_are_escaped():
 
 
 def test_catalogue_page_in_headless_chromium(site, tmp_path):
-    sync_api = _browser_or_skip()
+    sync_api = browser_or_skip()
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
@@ -107,7 +97,7 @@ def test_catalogue_page_in_headless_chromium(site, tmp_path):
 def test_the_page_does_not_scroll_sideways_on_a_phone(site, width):
     """Tables scroll inside their own box and the timeline scales: the page itself never scrolls
     sideways, however long the evidence or the URLs in it."""
-    sync_api = _browser_or_skip()
+    sync_api = browser_or_skip()
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
