@@ -315,6 +315,7 @@ def nightly(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         summary["finished_at"] = datetime.now(UTC).isoformat()
+        summary["report"] = str((out_dir / "runs" / f"{run_id}.json").resolve())
         _write_summary(out_dir, summary)
         _publish_artifact(summary)
 

@@ -26,7 +26,12 @@ def summary_markdown(summary: dict) -> str:
         "",
     ]
     if package := summary.get("package"):
-        lines += [f"**Published:** `{package}`", ""]
+        lines += [f"**Published:** `{package}` (its `README.md`, `CHANGES.md` and `datapackage.json`)", ""]
+    else:
+        lines += [f"**Not published:** {summary.get('message') or 'the run did not reach publishing'}; the previous "
+                  "release stays the latest", ""]
+    if report := summary.get("report"):
+        lines += [f"**Run report:** `{report}` (and the same as markdown beside it)", ""]
     sources = summary.get("sources") or {}
     if sources:
         lines += ["## Sources", "", "| source | fetched | unchanged | failed | robots | documents | facts |",

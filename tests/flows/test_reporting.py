@@ -31,6 +31,15 @@ def test_summary_lists_sources_tables_and_failures():
     assert "output/packages/2026.11.27" in text
 
 
+def test_the_summary_says_why_nothing_was_published_and_where_the_report_is():
+    failed = {**SUMMARY, "status": "failed", "package": None, "report": "/srv/out/runs/20261127T021500Z-abcd.json",
+              "message": "shrink gate: table signings shrank from 40 to 3 rows", "gates": "tripped: shrink gate"}
+    text = summary_markdown(failed)
+    assert "**Not published:** shrink gate: table signings shrank from 40 to 3 rows" in text
+    assert "**Run report:** `/srv/out/runs/20261127T021500Z-abcd.json`" in text
+    assert "**Release gates:** tripped: shrink gate" in text
+
+
 def test_failure_hook_posts_to_the_webhook(httpserver, monkeypatch):
     httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
     monkeypatch.setenv("KLIMATKONTRAKT_NOTIFY_WEBHOOK", httpserver.url_for("/hook"))
