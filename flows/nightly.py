@@ -219,23 +219,29 @@ def _page_state_parts(results: list[SourceResult], previous: PreviousState, vali
 
 @task(name="load-and-publish", cache_policy=NO_CACHE)
 def load_and_publish(tables: dict, run: dict, db_path: Path, out_dir: Path, created: datetime,
-                     allow_shrink: bool = False) -> Path:
+                     allow_shrink: bool = False, force_release: bool = False) -> Path | None:
     """Build the new database, publish a release from it, and only then swap it in: a release
     gate that fails (validation, shrink) leaves the previous database and releases untouched.
+    No release (None) when no published table changed since the latest, unless `force_release`;
+    the database is swapped in all the same.
     `tables`: DataFrames or `StagedTable`s (whose staging folder is removed once loaded)."""
     run["records"] = sum(len(tables[t]) for t in sch.FACT_TABLES)
     return_freed_memory()  # what assembling needed, and the pages and extractions, are freed by now
     released: list[Path] = []
 
     def publish_from(staged: Path) -> None:
-        released.append(publish(staged, out_dir, created=created, allow_shrink=allow_shrink))
+        released.append(publish(staged, out_dir, created=created, allow_shrink=allow_shrink,
+                                only_if_changed=not force_release))
 
     try:
         build_database(tables, db_path, [run], before_swap=publish_from)
     finally:
         for folder in {t.path.parent for t in tables.values() if isinstance(t, StagedTable)}:
             shutil.rmtree(folder, ignore_errors=True)
-    log.info("loaded %s and published %s", db_path, released[0])
+    if released[0] is None:
+        log.info("loaded %s; no published table changed: no new release", db_path)
+    else:
+        log.info("loaded %s and published %s", db_path, released[0])
     return released[0]
 
 
@@ -250,8 +256,10 @@ def nightly(
     out: str = "output",
     allow_private: bool = False,
     allow_shrink: bool = False,
+    force_release: bool = False,
 ) -> dict:
-    """Crawl every source, extract facts, load DuckDB and publish a validated package."""
+    """Crawl every source, extract facts, load DuckDB and publish a validated package (when a
+    published table changed since the latest release, or with `force_release`)."""
     started = datetime.now(UTC)
     run_id = new_run_id(started)
     settings = Settings()
@@ -297,12 +305,20 @@ def nightly(
         del results, previous  # staged on disk now: the pages and extractions need not stay in memory
         summary["tables"] = {name: len(frame) for name, frame in tables.items()}
         run["finished_at"] = datetime.now(UTC).replace(tzinfo=None)
-        summary["package"] = str(load_and_publish(quote(tables), run, db_path, out_dir, started, allow_shrink))
+        released = load_and_publish(quote(tables), run, db_path, out_dir, started, allow_shrink, force_release)
         summary["status"] = "success"
-        summary["gates"] = "frictionless validation and shrink gate passed" + (" (shrink allowed)" if allow_shrink else "")
-        summary["changes"] = _change_summary(Path(summary["package"]))
+        summary["published"] = released is not None
+        if released is None:
+            latest = (out_dir / "packages" / "LATEST").read_text(encoding="utf-8").strip()
+            summary["package"] = None
+            summary["message"] = f"no published table changed since release {latest}: no new release (--force-release publishes anyway)"
+        else:
+            summary["package"] = str(released)
+            summary["gates"] = "frictionless validation and shrink gate passed" + (" (shrink allowed)" if allow_shrink else "")
+            summary["changes"] = _change_summary(released)
         if failed:  # the run's final state names the sources that failed
-            return Completed(message=f"published; sources failed: {', '.join(sorted(failed))}", data=summary)
+            what = "published" if released is not None else "nothing new to publish"
+            return Completed(message=f"{what}; sources failed: {', '.join(sorted(failed))}", data=summary)
         return summary
     except KlimatkontraktError as exc:
         # An expected failure ends the run in a Failed state with one line, not a traceback.

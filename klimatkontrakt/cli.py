@@ -82,8 +82,12 @@ def run(
     allow_shrink: Annotated[
         bool, typer.Option(help="Publish even when a source vanished or a table shrank past the threshold.")
     ] = False,
+    force_release: Annotated[
+        bool, typer.Option(help="Publish a new release even when no published table changed since the latest.")
+    ] = False,
 ) -> None:
-    """Run the whole pipeline once: crawl, extract, normalise, load DuckDB, publish a package."""
+    """Run the whole pipeline once: crawl, extract, normalise, load DuckDB, publish a package (a new
+    release only when a published table changed)."""
     _check_inputs(sources, replay, (out, db.parent))
     from klimatkontrakt import prefect_env
     from klimatkontrakt.server import prefect_api, prefect_home
@@ -100,6 +104,7 @@ def run(
                 out=str(out),
                 allow_private=allow_private,
                 allow_shrink=allow_shrink,
+                force_release=force_release,
                 return_state=True,
             )
     except KlimatkontraktError as exc:
@@ -110,7 +115,10 @@ def run(
     if isinstance(result, BaseException):
         typer.echo(f"klimatkontrakt: error: run crashed: {type(result).__name__}: {result}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"run {result['run_id']}: published {result['package']}; database {db}")
+    if result.get("published", True):
+        typer.echo(f"run {result['run_id']}: published {result['package']}; database {db}")
+    else:
+        typer.echo(f"run {result['run_id']}: {result['message']}; database {db}")
 
 
 @app.command()

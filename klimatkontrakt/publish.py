@@ -109,8 +109,13 @@ def publish(
     shrink_threshold: float | None = None,
     base_url: str | None = None,
     site: bool = True,
-) -> Path:
+    only_if_changed: bool = False,
+) -> Path | None:
     """Gate, write, validate and release a package of every published table; returns its folder.
+
+    `only_if_changed` (the nightly run): no release, and None, when the published content equals
+    the latest release's (`content_sha256`: every published table but the run logs, so the
+    schema and the reference data count too): a version then means that the facts changed.
 
     `allow_shrink` publishes even when the shrink gate trips (the reasons are logged and written
     into CHANGES.md). `shrink_threshold` defaults to `Settings().shrink_threshold`. `base_url`, the
@@ -133,6 +138,10 @@ def publish(
 
     previous = chg.find_previous(packages)
     tables, scrubbed = _published_tables(Path(db_path))
+    content = content_sha256(tables)
+    if only_if_changed and previous is not None and _content_of(previous.path) == content:
+        log.info("no published table changed since release %s: nothing published", previous.version)
+        return None
     problems = chg.shrink_problems(previous, tables, shrink_threshold)
     if problems and not allow_shrink:
         raise ReleaseGateFailed("shrink gate: " + "; ".join(problems)
@@ -149,7 +158,8 @@ def publish(
     moved_zip = False
     try:
         write_package(tables, tmp, version=version, created=created, previous=previous,
-                      overridden=problems, conflicts=conflicts, scrubbed_cells=scrubbed, zip_name=zip_name)
+                      overridden=problems, conflicts=conflicts, scrubbed_cells=scrubbed, zip_name=zip_name,
+                      content=content)
         # the zip is compressed (zlib, outside the GIL) while frictionless reads the same files
         with ThreadPoolExecutor(max_workers=1) as pool:
             zipping = pool.submit(write_zip, tmp, zip_tmp, top=f"klimatkontrakt-{version}")
@@ -197,7 +207,7 @@ def next_version(packages: Path, created: datetime) -> str:
 def write_package(tables: dict[str, pa.Table], folder: Path, *, version: str, created: datetime,
                   previous: chg.Previous | None = None, overridden: list[str] | None = None,
                   conflicts: pa.Table | None = None, scrubbed_cells: int = 0,
-                  zip_name: str | None = None) -> Path:
+                  zip_name: str | None = None, content: str | None = None) -> Path:
     """Every file of a release except dcat.jsonld into `folder` (no validation).
 
     `tables`: published table -> Arrow table in the schema's types (already scrubbed).
@@ -303,6 +313,7 @@ def write_package(tables: dict[str, pa.Table], folder: Path, *, version: str, cr
     }
     if previous is not None:
         descriptor["x-previous-version"] = previous.version
+    descriptor["x-content-sha256"] = content or content_sha256(tables)
     (folder / "datapackage.json").write_text(
         json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
@@ -390,6 +401,30 @@ def _published_tables(db_path: Path) -> tuple[dict[str, pa.Table], int]:
     if scrubbed:
         log.info("scrubbed e-mail addresses / phone numbers from %d cell(s)", scrubbed)
     return out, scrubbed
+
+
+# what a run logs about itself: it changes every night and is no reason for a new version
+RUN_LOG_TABLES = frozenset({"runs", "fetches"})
+
+
+def content_sha256(tables: dict[str, pa.Table]) -> str:
+    """SHA-256 of the published content: each table's name, columns and types, and rows (Arrow IPC),
+    except the run logs."""
+    digest = hashlib.sha256()
+    for name in sorted(set(tables) - RUN_LOG_TABLES):
+        table = tables[name].combine_chunks().replace_schema_metadata(None)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        digest.update(name.encode() + b"\0" + sink.getvalue().to_pybytes())
+    return digest.hexdigest()
+
+
+def _content_of(release: Path) -> str | None:
+    try:
+        return json.loads((release / "datapackage.json").read_text(encoding="utf-8")).get("x-content-sha256")
+    except (OSError, ValueError):
+        return None
 
 
 def _conflicts(db_path: Path) -> pa.Table | None:

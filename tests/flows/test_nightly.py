@@ -117,7 +117,18 @@ def test_published_package_validates(demo):
     result = run_cli("validate", str(latest), cwd=work)
     assert result.returncode == 0, result.stdout + result.stderr
     releases = [p for p in (work / "out" / "packages").iterdir() if p.is_dir() and not p.is_symlink()]
-    assert len(releases) == 2
+    assert len(releases) == 1  # the second run found the same facts: no new version
+
+
+def test_a_run_that_finds_the_same_facts_publishes_nothing_and_says_why(demo):
+    work, first, second, _ = demo
+    assert "published" in first.stdout and "no published table changed since release" in second.stdout
+    reports = sorted((work / "out" / "runs").glob("*.json"))
+    second_report = json.loads(reports[-1].read_text())
+    assert second_report["status"] == "success" and second_report["published"] is False
+    assert second_report["package"] is None and "no new release" in second_report["message"]
+    with duckdb.connect(str(work / "out" / "kk.duckdb"), read_only=True) as con:  # the database is the second run's
+        assert con.execute("SELECT count(*) FROM runs WHERE status = 'success'").fetchone()[0] == 2
 
 
 def test_run_summary_is_written(demo):

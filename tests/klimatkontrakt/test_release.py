@@ -308,3 +308,26 @@ def test_readme_covers_what_researchers_need(first):
     assert "| `viablecities` | https://viablecities.se/ | 2 |" in readme
     assert "- `signings`: 2023" in readme
     assert "table `conflicts`" in readme or "tracked in the `conflicts` table" in readme
+
+
+def test_a_release_only_when_a_published_table_changed(first, tmp_path):
+    """The nightly run's way (only_if_changed): a new run of the same facts publishes nothing, though
+    its `runs` and `fetches` differ; one changed signing publishes, and CHANGES names that record."""
+    out, release = first
+    descriptor = json.loads((release / "datapackage.json").read_text())
+    assert len(descriptor["x-content-sha256"]) == 64
+    same = make_db(tmp_path / "b.duckdb", run_id="20261128T021500Z-bcde")  # other run, other fetches rows
+    assert publish(same, out, created=DAY2, only_if_changed=True) is None
+    assert os.readlink(out / "packages" / "latest") == release.name
+
+    def later_version(tables):
+        tables["signings"].loc[0, "contract_version"] = "2024 års version"
+
+    changed = make_db(tmp_path / "c.duckdb", run_id="20261128T021500Z-bcde", edit=later_version)
+    second = publish(changed, out, created=DAY2, only_if_changed=True)
+    assert second is not None and os.readlink(out / "packages" / "latest") == second.name
+    signing_id = pd.read_csv(second / "data" / "signings.csv")["signing_id"][0]
+    rows = read_csv(second / "CHANGES.csv")
+    assert [r["change"] for r in rows if r["table"] == "signings" and r["key"] == signing_id] == ["changed"]
+    # and a forced release of unchanged facts is still possible (only_if_changed=False)
+    assert publish(changed, out, created=DAY2).name == f"{second.name}.2"
