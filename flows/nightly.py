@@ -312,6 +312,7 @@ def nightly(
             latest = (out_dir / "packages" / "LATEST").read_text(encoding="utf-8").strip()
             summary["package"] = None
             summary["message"] = f"no published table changed since release {latest}: no new release (--force-release publishes anyway)"
+            summary["gates"] = "not run: nothing new to publish"
         else:
             summary["package"] = str(released)
             summary["gates"] = "frictionless validation and shrink gate passed" + (" (shrink allowed)" if allow_shrink else "")

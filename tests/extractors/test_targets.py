@@ -195,3 +195,39 @@ def test_the_year_of_a_definition_intro_and_of_a_heading_naming_the_target():
     assert targets(text)[-1][:4] == ("emissions-reduction", 9, "percent-per-year", 2032)
     assert targets("Klimatneutrala Kalmar 2039\n\nKommunens långsiktiga mål är att bli klimatneutral.")[0][:4] == \
         ("climate-neutral", None, None, 2039)
+
+
+# ---- constructions of the passages i and j, in other words ----
+
+def test_a_table_with_year_baseline_and_value_columns():
+    text = ("Delmål | Basår | Målår | Målnivå\nUtsläpp av växthusgaser i kommunen | 2010 | 2032 | −60 %\n"
+            "Energianvändning i kommunkoncernens lokaler | 2017 | 2027 | −12 %\n"
+            "Biltrafik i centralorten | 2018 | 2031 | −25 %")
+    assert [t[:6] for t in targets(text)] == [
+        ("emissions-reduction", 60, "percent", 2032, 2010, "geographic-area"),
+        ("energy", 12, "percent", 2027, 2017, "municipal-organisation"),
+        ("other", 25, "percent", 2031, 2018, "part-of-municipality")]
+
+
+def test_label_lines_under_a_budget_heading():
+    text = ("Kalmars koldioxidbudget\n\nKalmar ska vara klimatneutralt 2040.\n\n"
+            "• Minskningstakt: 12 procent per år 2024–2040\n• Budget för perioden 2024–2040: cirka 2,1 miljoner ton")
+    found = [t[:4] for t in targets(text)]
+    assert ("emissions-reduction", 12, "percent-per-year", 2040) in found
+    assert ("carbon-budget", 2.1, "mt-co2e", 2040) in found
+
+
+def test_the_year_of_a_yearless_target_said_after_it_and_other_ways_to_say_the_year():
+    assert targets("Utsläppen ska minska med 80 procent jämfört med 1990. Det målet ska vara nått senast 2039.")[0][:5] == \
+        ("emissions-reduction", 80, "percent", 2039, 1990)
+    assert targets("Emissions are to fall by 60 per cent, and net zero is to be reached no later than 2041.")[-1][:4] == \
+        ("net-zero", None, None, 2041)
+    assert targets("Klimatmålet är att Kalmar senast 2043 inte har några nettoutsläpp av växthusgaser.")[0][:4] == \
+        ("net-zero", None, None, 2043)
+
+
+def test_a_kind_in_a_dashed_aside_or_a_definition_is_no_second_target():
+    assert [t[0] for t in targets("Kommunkoncernen ska vara klimatneutral – nettonollutsläpp av växthusgaser – senast 2027.")] == \
+        ["climate-neutral"]
+    found = targets("Kalmar shall be climate neutral by 2032. In practice this means net zero emissions from the area by 2032.")
+    assert [t[0] for t in found] == ["climate-neutral"]

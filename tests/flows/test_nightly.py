@@ -136,7 +136,9 @@ def test_run_summary_is_written(demo):
     summaries = [json.loads(p.read_text()) for p in (work / "out" / "runs").glob("*.json")]
     assert len(summaries) == 2 and all(s["status"] == "success" for s in summaries)
     assert all(s["tables"]["signings"] > 0 for s in summaries)
-    assert all(s["gates"].endswith("passed") and "| `signings` |" in s["changes"] for s in summaries)
+    published = [s for s in summaries if s["published"]]
+    assert len(published) == 1 and published[0]["gates"].endswith("passed") and "| `signings` |" in published[0]["changes"]
+    assert [s["gates"] for s in summaries if not s["published"]] == ["not run: nothing new to publish"]
     assert all((p.with_suffix(".md")).is_file() for p in (work / "out" / "runs").glob("*.json"))
 
 

@@ -54,6 +54,7 @@ from klimatkontrakt.normalise.vocabulary import patterns, target_kinds
 _P = patterns()
 _RX_CLAUSE = re.compile(r":\s+|;\s+|\s[–—]\s|,\s+(?:och|men|and|but)\s+(?=\S+\s+(?:\S+\s+){0,3}?(?:ska|skall|är|har|får|is|are|will)\b)")
 _RX_FRONTED_YEAR = re.compile(r"\s*(?:fram\s+till|till|senast|by|until)\s+(?:år\s+|utgången\s+av\s+)?20\d\d\b", re.IGNORECASE)
+_RX_LABEL = re.compile(r"[A-ZÅÄÖ][\wåäö]*(?:\s+(?!ska\b|är\b|har\b|skall\b|blir\b)[\wåäö–-]+){0,4}")
 _RX_DASHED_ASIDE = re.compile(r"\s[–—]\s[^–—.;:]{3,160}?\s[–—]\s(?=\S)")
 _RX_COORDINATED = re.compile(r"^\s*(?:,|och|and|samt|eller|or)\s*$", re.IGNORECASE)
 
@@ -108,6 +109,8 @@ def _clauses(text: str) -> list[tuple[int, str]]:
     # 6,5 procent") splits no clause
     split_at = _RX_DASHED_ASIDE.sub(lambda m: " " * len(m.group(0)), text)
     for m in _RX_CLAUSE.finditer(split_at):
+        if m.group(0).startswith(":") and start == 0 and _RX_LABEL.fullmatch(text[:m.start()]):
+            continue  # "Minskningstakt: 15 procent per år 2023–2040": the label says what the value is
         out.append((start, text[start:m.start()]))
         start = m.end()
     out.append((start, text[start:]))
@@ -151,6 +154,10 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
     label_year = next((y.year for y in find_years(label) if y.role == "target"), None) \
         if offset and len(label) <= 45 and label.rstrip().endswith(":") else None
     mentions = find_mentions(clause, _background(doc, s))
+    # a kind named in a dashed aside explains the one before it ("climate neutral – net zero
+    # greenhouse gas emissions – by 2025"): no target of its own
+    asides = [a.span() for a in _RX_DASHED_ASIDE.finditer(clause)]
+    mentions = [m for m in mentions if not any(a <= m.start < b and any(x.end <= a for x in mentions) for a, b in asides)]
     if not mentions or _P["target_not"].search(clause):
         return []
     context = _context(doc, s)
@@ -262,7 +269,7 @@ def _year_from_around(doc: Document, s: Sent, clause: str) -> int | None:
             break
         m = _P["target_year_line"].search(x.text)
         if m:
-            lines.append((scope_of(x.text), int(m.group("y"))))
+            lines.append((scope_of(x.text), int(m.group(m.lastindex))))
         elif re.search(r"\b(?:målår\w*|(?:target|goal)\s+year)", x.text, re.I) and relative_year(x.text, []):
             lines.append((scope_of(x.text), relative_year(x.text, [])))  # "Målåret är satt tio år före det nationella målet"
     same = [y for sc, y in lines if sc == scope]

@@ -101,8 +101,8 @@ def _quantity_kind(m: Mention, clause: str, since: int, background: str = "") ->
             m.unit = "t-co2e-per-capita"  # "Utsläppen per invånare ska vara högst 0,5 ton år 2030"
         if m.unit == "t-co2e-per-capita":
             m.kind = "per-capita-level"
-        elif _P["target_budget"].search(clause):
-            m.kind = "carbon-budget"
+        elif _P["target_budget"].search(clause) or re.match(r"\s*budget\b", clause, re.I):
+            m.kind = "carbon-budget"  # also "Budget för perioden 2023–2040: 1,3 miljoner ton"
         elif _P["target_cap"].search(before):
             m.kind = "emissions-cap"
         else:
@@ -123,6 +123,8 @@ def _quantity_kind(m: Mention, clause: str, since: int, background: str = "") ->
     elif re.search(r"[−–-]\s*$", clause[max(0, m.start - 2):m.start]) and m.unit == "percent" \
             and _P["target_emissions"].search(f"{clause} {background}"):
         m.kind = "emissions-reduction"  # "Mål: −65 % till 2030" under a heading or sentence about emissions
+    elif m.unit == "percent-per-year" and reduction and _P["target_emissions"].search(background):
+        m.kind = "emissions-reduction"  # "Minskningstakt: 15 procent per år" under "Luleås koldioxidbudget"
     else:
         return False
     return True
@@ -136,6 +138,8 @@ def find_years(clause: str) -> list[Year]:
         year, before = int(m.group("y")), clause[:m.start()]
         if relative and relative.group("n") and relative.start() <= m.start() < relative.end():
             role = "ignore"  # "tio år före det nationella målet 2045": the national goal's year
+        elif re.search(r"\blater\s+than\s+$", before[-20:], re.I):
+            role = "target"  # "no later than 2045", not the "than 1990" of a baseline
         elif period and period.start("a") == m.start():
             role = "period-start"
         elif period and period.start("b") == m.start():

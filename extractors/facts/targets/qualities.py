@@ -180,12 +180,19 @@ def table_targets(doc: Document, own: str) -> list[Target]:
 
 
 def _year_column_targets(rows: dict, own: str) -> list[Target]:
-    """A table whose rows state targets, with a column of their years ("Mål | Målår | Omfattning"):
-    each row's targets, in that row's year and scope."""
+    """A table whose rows state targets, with a column of their years ("Mål | Målår | Omfattning",
+    "Delmål | Utgångsår | Målår | Målnivå"): each row's targets in that row's year, with the
+    value, baseline and scope of their own columns when the table has them."""
     header = rows[min(rows)]
-    year_col = next((c for c, b in header.items() if re.fullmatch(r"\s*(?:mål)?år|målår\w*|(?:target|goal)\s+year|year\s*", b.text, re.I)), None)
+
+    def column(pattern: str) -> int | None:
+        return next((c for c, b in header.items() if re.fullmatch(pattern, b.text.strip(), re.I)), None)
+
+    year_col = column(r"(?:mål)?år|målår\w*|(?:target|goal)\s+year|year")
     if year_col is None:
         return []
+    value_col = column(r"(?:mål)?nivå|målvärde|värde|target\s+(?:level|value)|level|value|mål\s+\(?%?\)?")
+    base_col = column(r"basår|utgångsår|startår|jämförelseår|base(?:line)?(?:\s+year)?")
     scope_col = next((c for c, b in header.items() if re.search(r"omfatt|avser|scope|gäller", b.text, re.I)), None)
     out = []
     for r, row in sorted(rows.items()):
@@ -193,12 +200,15 @@ def _year_column_targets(rows: dict, own: str) -> list[Target]:
         if year is None or not row.get(min(row)):
             continue
         label = row[min(row)].text
+        stated = f"{label} {row[value_col].text}" if value_col in row else label
         scope_text = row[scope_col].text if scope_col in row else label
-        baseline = next((y.year for y in find_years(label) if y.role == "baseline"), None)
+        base = re.fullmatch(r"\s*((?:19|20)\d\d)\s*", row[base_col].text) if base_col in row else None
+        baseline = int(base.group(1)) if base else next((y.year for y in find_years(label) if y.role == "baseline"), None)
         evidence = _row_evidence(header, row)
-        for m in find_mentions(label):
+        for m in find_mentions(stated, label):
             out.append(Target(own, m.kind, evidence, m.value, m.value_max, m.unit, baseline, int(year.group(1)), None,
-                              scope=scope_of(scope_text), basis=basis_of(label, m.kind), status="adopted"))
+                              scope=scope_of(scope_text), basis=basis_of(label, m.kind),
+                              sector="transport" if _P["target_transport"].search(label) else None, status="adopted"))
     return out
 
 
