@@ -95,7 +95,7 @@ def _the_ui_shows_the_run_and_its_artifact(ui: str, run_id: str, tmp_path: Path)
     """Prefect's UI, in a headless Chromium: the flow run's page says Completed, its Artifacts tab
     holds the run summary with the per-source table."""
     sys.path.insert(0, str(REPO / "tests" / "klimatkontrakt"))
-    from browser_helpers import ARGS, CHROMIUM, browser_or_skip
+    from browser_helpers import ARGS, CHROMIUM, browser_or_skip, keep_screenshot
 
     sync_api = browser_or_skip()
     with sync_api.sync_playwright() as pw:
@@ -107,12 +107,6 @@ def _the_ui_shows_the_run_and_its_artifact(ui: str, run_id: str, tmp_path: Path)
             tab.get_by_text("Artifacts", exact=True).first.click()
             tab.get_by_text("klimatkontrakt-run").first.click(timeout=30_000)
             tab.get_by_role("cell", name="viablecities").first.wait_for(timeout=30_000)  # the per-source table
-            shot = tmp_path / "prefect-ui-run.png"
-            tab.screenshot(path=str(shot), full_page=True)
-            assert shot.stat().st_size > 10_000
-            if os.environ.get("KK_SCREENSHOT_UI"):
-                import shutil
-
-                shutil.copy(shot, os.environ["KK_SCREENSHOT_UI"])
+            keep_screenshot(tab, tmp_path, "prefect-ui-run.png", "KK_SCREENSHOT_UI")
         finally:
             browser.close()

@@ -20,3 +20,13 @@ def browser_or_skip():
             pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run should have installed the chromium package")
         pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); required in CI")
     return pytest.importorskip("playwright.sync_api")
+
+
+def keep_screenshot(tab, folder: Path, name: str, env_var: str) -> Path:
+    """A full-page screenshot in the test's folder, copied to $`env_var` when that is set (CI keeps it)."""
+    shot = folder / name
+    tab.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    if os.environ.get(env_var):
+        shutil.copy(shot, os.environ[env_var])
+    return shot

@@ -3,8 +3,6 @@ driven by playwright): releases and links, the inline SVG timeline, and scraped 
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,7 +14,7 @@ from klimatkontrakt.load import build_database
 from klimatkontrakt.model import Extraction, Signing
 from klimatkontrakt.publish import publish
 from klimatkontrakt.site import build_site, timeline_svg
-from browser_helpers import ARGS, CHROMIUM, browser_or_skip
+from browser_helpers import ARGS, CHROMIUM, browser_or_skip, keep_screenshot
 from pipeline_helpers import VC, page, run_row, sample_pages
 
 TITLE = "<script>window.__pwned = 'title'</script>Evil & <b>bold</b>"
@@ -84,11 +82,7 @@ def test_catalogue_page_in_headless_chromium(site, tmp_path):
             assert "<script>window.__pwned='evidence'</script>" in body
             assert tab.locator("#changes").inner_text().startswith("What changed in this release")
             assert not errors
-            shot = tmp_path / "catalogue.png"
-            tab.screenshot(path=str(shot), full_page=True)
-            assert shot.stat().st_size > 10_000
-            if os.environ.get("KK_SCREENSHOT"):
-                shutil.copy(shot, os.environ["KK_SCREENSHOT"])
+            keep_screenshot(tab, tmp_path, "catalogue.png", "KK_SCREENSHOT")
         finally:
             browser.close()
 
