@@ -234,7 +234,8 @@ def load_and_publish(tables: dict, run: dict, db_path: Path, out_dir: Path, crea
                                 only_if_changed=not force_release))
 
     try:
-        build_database(tables, db_path, [run], before_swap=publish_from)
+        since = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=Settings().fetch_log_days)
+        build_database(tables, db_path, [run], before_swap=publish_from, fetches_since=since)
     finally:
         for folder in {t.path.parent for t in tables.values() if isinstance(t, StagedTable)}:
             shutil.rmtree(folder, ignore_errors=True)

@@ -136,6 +136,7 @@ def build_database(
     runs: list[dict],
     *,
     before_swap: Callable[[Path], None] | None = None,
+    fetches_since: datetime | None = None,
 ) -> Path:
     """Build `db_path` anew from `tables` (every published table but `runs`; DataFrames, Arrow
     tables or `StagedTable`s) plus the `runs` rows given.
@@ -149,6 +150,8 @@ def build_database(
 
     `before_swap(staged_path)` runs on the finished, closed new file before it replaces the old
     one: the flow publishes from it there, so a release gate that fails keeps the old database.
+    `fetches_since` (naive UTC): earlier runs' `fetches` rows fetched before it are not carried
+    over (the crawl log's retention; `runs` are always kept).
     """
     if not runs:
         raise ValueError("build_database: `runs` must hold at least the run being loaded")
@@ -164,7 +167,7 @@ def build_database(
             new_run_ids = set(_arrow(new_data["runs"], ["run_id"]).column("run_id").to_pylist()) | set(
                 _arrow(new_data["fetches"], ["run_id"]).column("run_id").to_pylist()
             )
-            previous = _read_previous(db_path, new_run_ids) if db_path.exists() else {}
+            previous = _read_previous(db_path, new_run_ids, fetches_since) if db_path.exists() else {}
             for table in sch.VERSIONED_TABLES:
                 name = sch.history_table(table)
                 new_data[name] = hist.next_history(table, previous.get(name), _arrow(new_data[table]), run_id,
@@ -297,9 +300,10 @@ def _current_run(runs: list[dict]) -> tuple[str, datetime]:
     return run["run_id"], _utc_naive(started)
 
 
-def _read_previous(db_path: Path, skip_run_ids: set[str]) -> dict[str, pa.Table]:
+def _read_previous(db_path: Path, skip_run_ids: set[str], fetches_since: datetime | None = None) -> dict[str, pa.Table]:
     """From the previous database, in today's schema: the `runs` and `fetches` rows of earlier
-    runs, and the history tables (seeded from its fact tables when it predates them)."""
+    runs (fetches only from `fetches_since` on), and the history tables (seeded from its fact
+    tables when it predates them)."""
     con = _connect_read_only(db_path)
     try:
         existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
@@ -310,6 +314,9 @@ def _read_previous(db_path: Path, skip_run_ids: set[str]) -> dict[str, pa.Table]
                 continue
             data = sch.conform(con.sql(f'SELECT * FROM "{table}"').to_arrow_table(), sch.arrow_schema(table))
             keep = [rid not in skip_run_ids for rid in data.column("run_id").to_pylist()]
+            if table == "fetches" and fetches_since is not None:
+                keep = [k and (at is None or at >= fetches_since)
+                        for k, at in zip(keep, data.column("fetched_at").to_pylist(), strict=True)]
             out[table] = data.filter(pa.array(keep, type=pa.bool_()))
         for table in sch.other_table_names():
             if table in existing:

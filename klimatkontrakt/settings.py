@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     dask_address: str = ""  # a Dask scheduler; empty: a local cluster of max_workers processes
     notify_webhook: str = ""
     page_state_days: int = 180  # incremental state of a page not answered for this long is dropped
+    fetch_log_days: int = Field(default=90, ge=1)  # `fetches` rows older than this are dropped from the database
 
     @classmethod
     def checked(cls) -> Settings:

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -64,6 +65,19 @@ def test_history_of_runs_and_fetches_is_carried_over(db):
     previous = read_tables(previous_path(db))
     assert previous["runs"]["run_id"].tolist() == [RUN1] and len(previous["documents"]) == 3
     assert leftovers(db.parent) == []
+
+
+def test_earlier_fetches_past_the_retention_are_dropped_and_runs_kept(db):
+    """The crawl log's retention: fetch rows of earlier runs fetched before `fetches_since` go, the
+    rows of runs since and of the run being loaded stay, and every run stays in `runs`."""
+    pages = sample_pages()  # fetched 2026-11-27 02:15 (pipeline_helpers.page)
+    build_database(assemble(pages[:2], RUN2), db, [run_row(RUN2)], fetches_since=datetime(2026, 11, 27, 3, 0))
+    tables = read_tables(db)
+    assert tables["runs"]["run_id"].tolist() == [RUN1, RUN2]
+    assert tables["fetches"]["run_id"].tolist() == [RUN2, RUN2]  # RUN1's five rows were older
+    run3 = "20261128T021500Z-cccc"
+    build_database(assemble(pages[:1], run3), db, [run_row(run3)], fetches_since=datetime(2026, 11, 1))
+    assert sorted(read_tables(db)["fetches"]["run_id"].tolist()) == [RUN2, RUN2, run3]
 
 
 def test_rebuilding_the_same_run_replaces_its_history(db):
