@@ -231,3 +231,43 @@ def test_a_kind_in_a_dashed_aside_or_a_definition_is_no_second_target():
         ["climate-neutral"]
     found = targets("Kalmar shall be climate neutral by 2032. In practice this means net zero emissions from the area by 2032.")
     assert [t[0] for t in found] == ["climate-neutral"]
+
+
+# ---- constructions of the passages k and l, in other words ----
+
+def test_items_under_a_heading_that_names_their_year_in_any_tense():
+    text = ("Mål för 2029\n\n• Kalmar kommun som organisation är klimatneutral.\n\n"
+            "Delmål till 2032 (jämfört med 2012)\n\n– Utsläppen inom kommunen har minskat med 55 procent.")
+    assert [t[:5] for t in targets(text)] == [("climate-neutral", None, None, 2029, None),
+                                              ("emissions-reduction", 55, "percent", 2032, 2012)]
+
+
+def test_a_value_on_its_own_line_after_an_intro_but_not_a_measured_one():
+    text = "Utsläppen inom kommunen, minskning till 2031 jämfört med 2011:\n\nminst hälften"
+    assert targets(text)[0][:5] == ("emissions-reduction", 50, "percent", 2031, 2011)
+    assert targets("Växthusgaser per invånare\n\nSenaste värdet:\n\n5,2 ton/invånare (2022)") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Högskolan har beslutat att halvera sina utsläpp från flygresor till 2028.",
+    "Skånetrafiken ska köra all kollektivtrafik fossilfritt från 2026.",
+    "The organiser aims to make the race climate neutral by 2031.",
+    "I en motion föreslår en ledamot att Kalmar ska vara klimatneutralt år 2034.",
+    "Enligt Klimatkollen behöver utsläppen i Kalmar minska med 16 procent per år om kommunen ska klara Parisavtalet.",
+    "Cementfabriken har en egen vision om att bli klimatneutral till 2030.",
+])
+def test_other_owners_and_needed_rates_are_no_targets_of_the_municipality(text):
+    assert targets(text) == []
+
+
+def test_a_total_in_one_year_is_a_cap_and_over_a_period_a_budget():
+    assert targets("De samlade utsläppen får år 2031 uppgå till högst 210 kiloton.")[0][:4] == \
+        ("emissions-cap", 210, "kt-co2e", 2031)
+    assert targets("De samlade utsläppen 2024–2040 får vara högst 2,2 miljoner ton.")[0][:4] == \
+        ("carbon-budget", 2.2, "mt-co2e", 2040)
+
+
+def test_years_before_the_target_said_before_it():
+    found = targets("Kalmar ska vara fossilfritt 2031, och den egna organisationen ska enligt beslutet ligga tre år före.")
+    assert ("fossil-free", None, None, 2028, None, "municipal-organisation", "adopted") in found
+    assert targets("Kalmar commits to net zero five years before the national 2045 target.")[0][3] == 2040

@@ -55,6 +55,9 @@ _P = patterns()
 _RX_CLAUSE = re.compile(r":\s+|;\s+|\s[–—]\s|,\s+(?:och|men|and|but)\s+(?=\S+\s+(?:\S+\s+){0,3}?(?:ska|skall|är|har|får|is|are|will)\b)")
 _RX_FRONTED_YEAR = re.compile(r"\s*(?:fram\s+till|till|senast|by|until)\s+(?:år\s+|utgången\s+av\s+)?20\d\d\b", re.IGNORECASE)
 _RX_LABEL = re.compile(r"[A-ZÅÄÖ][\wåäö]*(?:\s+(?!ska\b|är\b|har\b|skall\b|blir\b)[\wåäö–-]+){0,4}")
+_RX_MEASURED = re.compile(r"\b(?:senaste\s+värde\w*|utgångsvärde\w*|startvärde\w*|utfall\w*|latest\s+value|baseline\s+value)", re.I)
+_RX_TARGETS_OF_YEAR = re.compile(r"\b(?:mål|delmål|etappmål|targets?|goals?)\w*\s+(?:för|till|år|by|for)\s+(?:år\s+)?(20\d\d)\b",
+                                 re.IGNORECASE)
 _RX_DASHED_ASIDE = re.compile(r"\s[–—]\s[^–—.;:]{3,160}?\s[–—]\s(?=\S)")
 _RX_COORDINATED = re.compile(r"^\s*(?:,|och|and|samt|eller|or)\s*$", re.IGNORECASE)
 
@@ -68,9 +71,13 @@ def find_targets(doc: Document) -> list[Target]:
     for s in doc.sents:
         if "target" not in s.triggers or s.block.tag == "footnote" or s.block.caption:
             continue
+        if _value_after_intro(doc, s):  # "..., minskning till 2030 jämfört med 2015:" / "minst hälften"
+            found += _read_clause(doc, s, f"{doc.intro(s.block)} {s.text}", 0, own, found)
+            continue
         if s.block.is_heading:  # "Fossilfria transporter 2030": no word of aim needed, but no question
-            if s.text.rstrip().endswith("?"):
-                continue
+            if s.text.rstrip().endswith("?") or _RX_MEASURED.search(doc.intro(s.block)) \
+                    or re.search(r"\((?:19|20)\d\d\)", s.text):
+                continue  # nor a value measured ("Senaste värdet:" / "5,2 ton/invånare (2022)")
             for clause_start, clause in _clauses(s.text):
                 headings += _read_clause(doc, s, clause, clause_start, own, found)
             continue
@@ -161,8 +168,9 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
     if not mentions or _P["target_not"].search(clause):
         return []
     context = _context(doc, s)
+    heading_year, heading_baseline = _heading_year(s)
     if _P["target_statistic"].search(clause) and not _P["target_modal"].search(clause) \
-            and not _P["target_marker"].search(_intro(doc, s)):
+            and not _P["target_marker"].search(_intro(doc, s)) and heading_year is None:
         return []  # "vid utgången av 2020 var koncernen fossilbränslefri till 97 procent": what was
     years = find_years(clause)
     relative = relative_year(clause, found)
@@ -202,13 +210,16 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
         if target_year is None and _P["target_same_year"].search(clause) and (found or out):
             target_year = (out or found)[-1].target_year
         if target_year is None:
-            target_year = _year_from_around(doc, s, clause) or _year_of_name_above(doc, s, m.kind) or _intro_year(doc, s)
+            target_year = (_year_from_around(doc, s, clause) or _year_of_name_above(doc, s, m.kind) or _intro_year(doc, s)
+                           or heading_year)
         if target_year is None and m.unit != "percent-per-year":
             previous_end = m.end
             continue  # "klimatneutralt" with no year is no target the data can hold
         if m.kind != "carbon-budget" and m.unit != "percent-per-year":
             period_start = None  # "När programperioden 2022–2025 är slut": the period is the programme's
         baseline = next((y.year for y in years if y.role == "baseline" and previous_end <= y.start < next_start), None)
+        if baseline is None and target_year == heading_year:
+            baseline = heading_baseline  # "Delmål till 2030 (jämfört med 2019)"
         if m.kind == "carbon-budget" and period_start is None:
             period_start = next((y.year for y in years if y.role == "period-start"), None)
         if m.unit == "percent-per-year" and baseline is not None and re.search(
@@ -287,6 +298,25 @@ def _judged_again(found: list[Target], first_new: int) -> None:
             e = found[same[-1]]
             found[same[-1]] = replace(e, status=t.status, evidence=f"{e.evidence} {t.evidence}")
             found.remove(t)
+
+
+def _value_after_intro(doc: Document, s: Sent) -> bool:
+    """A short line with a value and no words of its own ("minst hälften", "25 procent") under an
+    intro that names what it measures and ends with a colon."""
+    intro = doc.intro(s.block)
+    return s.block.tag in ("p", "h2", "h3", "h4") and len(s.text) <= 30 and not re.search(r"\b(?:ska|skall|är|har)\b", s.text) \
+        and intro.rstrip().endswith(":") and bool(re.search(r"\d|hälft|halv|tredjedel|fjärdedel", s.text)) \
+        and any(y.role == "target" for y in find_years(intro)) and not _RX_MEASURED.search(intro)
+
+
+def _heading_year(s: Sent) -> tuple[int | None, int | None]:
+    """(year, baseline) of a heading that orders targets by year ("Mål för 2030", "Delmål till
+    2030 (jämfört med 2019)"): the items under it are that year's targets, in any tense."""
+    m = _RX_TARGETS_OF_YEAR.search(s.headings[0]) if s.headings else None
+    if m is None:
+        return None, None
+    base = re.search(r"\b(?:jämfört\s+med|compared\s+(?:with|to))\s+(?:år\s+)?((?:19|20)\d\d)", s.headings[0], re.I)
+    return int(m.group(1)), int(base.group(1)) if base else None
 
 
 def _intro_year(doc: Document, s: Sent) -> int | None:

@@ -101,7 +101,8 @@ def _quantity_kind(m: Mention, clause: str, since: int, background: str = "") ->
             m.unit = "t-co2e-per-capita"  # "Utsläppen per invånare ska vara högst 0,5 ton år 2030"
         if m.unit == "t-co2e-per-capita":
             m.kind = "per-capita-level"
-        elif _P["target_budget"].search(clause) or re.match(r"\s*budget\b", clause, re.I):
+        elif _P["target_budget"].search(clause) or re.match(r"\s*budget\b", clause, re.I) \
+                or _P["target_total"].search(clause) and _P["target_period"].search(clause):
             m.kind = "carbon-budget"  # also "Budget för perioden 2023–2040: 1,3 miljoner ton"
         elif _P["target_cap"].search(before):
             m.kind = "emissions-cap"
