@@ -25,7 +25,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from klimatkontrakt.fetch.decode import decode_html, is_html
-from klimatkontrakt.fetch.pdfs import PdfUnreadable, is_pdf, read_pdf
+from klimatkontrakt.fetch.pdfs import PdfUnreadable, is_pdf, is_pdf_link, read_pdf
 from klimatkontrakt.fetch.robots import RobotsPolicy, product_token
 from klimatkontrakt.fetch.urls import (
     allowed_hosts,
@@ -481,7 +481,7 @@ class LiveClient(_BaseClient):
     def _read_capped(self, response: requests.Response, started: float) -> tuple[bytes, bool]:
         """Read at most max_bytes (max_pdf_bytes for a PDF) of the (decoded) body; give up on a body that trickles in for
         longer than connect + 4 x read timeout in total."""
-        pdf = is_pdf(response.headers.get("Content-Type"), b"") or urlsplit(response.url).path.lower().endswith(".pdf")
+        pdf = is_pdf(response.headers.get("Content-Type"), b"") or is_pdf_link(response.url)
         cap = self.settings.max_pdf_bytes if pdf else self.settings.max_bytes
         deadline = started + self.settings.connect_timeout + 4 * self.settings.read_timeout
         chunks: list[bytes] = []

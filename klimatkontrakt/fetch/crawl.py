@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 
 from klimatkontrakt.fetch import sitemaps as sitemaps_mod
 from klimatkontrakt.fetch.client import NOT_ARCHIVED
+from klimatkontrakt.fetch.pdfs import is_pdf_link
 from klimatkontrakt.fetch.reading import LinkRule, PageReading, ReadRequest
 from klimatkontrakt.fetch.robots import DISALLOWED
 from klimatkontrakt.fetch.urls import normalise_url
@@ -102,10 +103,6 @@ def is_document(url: str) -> bool:
     path = urlsplit(url).path.lower()
     dot = path.rfind(".")
     return dot >= 0 and path[dot:] in DOCUMENT_EXTENSIONS
-
-
-def is_pdf_link(url: str) -> bool:
-    return urlsplit(url).path.lower().endswith(".pdf")
 
 
 # Reads a page for the crawl: returns the function that gives the reading (now or later)

@@ -12,6 +12,7 @@ import json
 import resource
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 from extractors.pdf import PdfUnreadable
 
@@ -23,6 +24,10 @@ def is_pdf(content_type: str | None, body: bytes) -> bool:
     media = (content_type or "").split(";")[0].strip().lower()
     return media == "application/pdf" or (media in ("", "application/octet-stream", "binary/octet-stream")
                                           and body[:1024].lstrip().startswith(b"%PDF"))
+
+
+def is_pdf_link(url: str) -> bool:
+    return urlsplit(url).path.lower().endswith(".pdf")
 
 
 def read_pdf(body: bytes, *, seconds: int = PDF_SECONDS, memory_mb: int = PDF_MEMORY_MB) -> str:

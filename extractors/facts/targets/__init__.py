@@ -281,8 +281,8 @@ def _year_from_around(doc: Document, s: Sent, clause: str) -> int | None:
         m = _P["target_year_line"].search(x.text)
         if m:
             lines.append((scope_of(x.text), int(m.group(m.lastindex))))
-        elif re.search(r"\b(?:målår\w*|(?:target|goal)\s+year)", x.text, re.I) and relative_year(x.text, []):
-            lines.append((scope_of(x.text), relative_year(x.text, [])))  # "Målåret är satt tio år före det nationella målet"
+        elif re.search(r"\b(?:målår\w*|(?:target|goal)\s+year)", x.text, re.I) and (relative := relative_year(x.text, [])):
+            lines.append((scope_of(x.text), relative))  # "Målåret är satt tio år före det nationella målet"
     same = [y for sc, y in lines if sc == scope]
     return same[0] if same else lines[0][1] if len(lines) == 1 else None
 
