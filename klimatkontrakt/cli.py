@@ -151,8 +151,9 @@ def serve(
     try:
         with prefect_api(out / "prefect", ui=True, host=host, port=port) as api_url:
             typer.echo(f"Prefect API at {api_url}", err=True)
-            typer.echo(f"Prefect UI at {ui_url(api_url)} (the deployment klimatkontrakt-nightly/nightly, its "
-                       "schedule, each night's run with its logs and its klimatkontrakt-run artifact)", err=True)
+            # not naming the deployment: its name in the output says it is registered (tests wait for it)
+            typer.echo(f"Prefect UI at {ui_url(api_url)} (Deployments: the nightly schedule; Runs: each night's run "
+                       "with its logs and its klimatkontrakt-run artifact)", err=True)
             from prefect import serve as prefect_serve
 
             from flows.deployment import nightly_deployment
