@@ -44,6 +44,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from klimatkontrakt import changes as chg
@@ -408,15 +409,15 @@ RUN_LOG_TABLES = frozenset({"runs", "fetches"})
 
 
 def content_sha256(tables: dict[str, pa.Table]) -> str:
-    """SHA-256 of the published content: each table's name, columns and types, and rows (Arrow IPC),
+    """SHA-256 of the published content: each table's name, columns and types, and rows (as CSV
+    text: Arrow's own buffers may hold any bytes under a null, so equal tables can differ in IPC),
     except the run logs."""
     digest = hashlib.sha256()
     for name in sorted(set(tables) - RUN_LOG_TABLES):
-        table = tables[name].combine_chunks().replace_schema_metadata(None)
+        table = tables[name].replace_schema_metadata(None)
         sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, table.schema) as writer:
-            writer.write_table(table)
-        digest.update(name.encode() + b"\0" + sink.getvalue().to_pybytes())
+        pa_csv.write_csv(table, sink)
+        digest.update(name.encode() + b"\0" + str(table.schema).encode() + b"\0" + sink.getvalue().to_pybytes())
     return digest.hexdigest()
 
 
