@@ -31,6 +31,7 @@ from flows.reporting import notify_failure, summary_markdown
 from klimatkontrakt import schema as sch
 from klimatkontrakt.assemble import assemble
 from klimatkontrakt.config import load_sources
+from klimatkontrakt.crawl_log import write_run_fetches
 from klimatkontrakt.errors import ConfigError, KlimatkontraktError, ReleaseGateFailed, RunFailed
 from klimatkontrakt.fetch.client import NOT_ARCHIVED
 from klimatkontrakt.fetch.crawl import CrawlResult, KnownPage, crawl, failed_for_now
@@ -233,6 +234,10 @@ def load_and_publish(tables: dict, run: dict, db_path: Path, out_dir: Path, crea
         released.append(publish(staged, out_dir, created=created, allow_shrink=allow_shrink,
                                 only_if_changed=not force_release))
 
+    try:
+        write_run_fetches(tables["fetches"], out_dir / "runs" / f"{run['run_id']}.fetches.csv.gz")
+    except OSError as exc:
+        log.warning("could not write the run's fetch log: %s", exc)
     try:
         since = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=Settings().fetch_log_days)
         build_database(tables, db_path, [run], before_swap=publish_from, fetches_since=since)

@@ -168,7 +168,7 @@ def assemble(pages: list[Page], run_id: str,
     )
 
     tables["conflicts"] = find_conflicts(tables)
-    return {name: tables[name] for name in sch.table_names() if name in tables}
+    return {name: tables[name] for name in sch.TABLES if name in tables}
 
 
 def _claims(documents: dict[str, dict], table: str, munis: set[str], orgs: set[str]) -> list[dict]:

@@ -130,6 +130,18 @@ def diff_releases(previous: Previous | None, tables: dict[str, pa.Table], keys: 
     return out
 
 
+def tables_left(previous: Previous | None, tables: list[str]) -> list[str]:
+    """Tables of the previous release that the new one no longer has (e.g. `fetches`, moved out)."""
+    if previous is None:
+        return []
+    try:
+        descriptor = json.loads((previous.path / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    names = [r.get("name") for r in descriptor.get("resources", []) if r.get("format") == "csv" and r.get("name") != "changes"]
+    return [n for n in names if n and n not in tables]
+
+
 def write_changes_csv(changes: list[TableChanges], path: Path) -> int:
     """CHANGES.csv (RFC 4180, CRLF); returns the number of records listed."""
     n = 0
@@ -147,14 +159,27 @@ def write_changes_csv(changes: list[TableChanges], path: Path) -> int:
 
 
 def render_changes_md(changes: list[TableChanges], *, version: str, previous: Previous | None,
-                      overridden: list[str] | None = None) -> str:
-    """CHANGES.md: a per-table summary for people, with the most often changed fields."""
+                      overridden: list[str] | None = None, left: dict[str, str] | None = None,
+                      unlisted: list[str] | None = None) -> str:
+    """CHANGES.md: a per-table summary for people, with the most often changed fields.
+    `left`: tables of the previous release no longer in this one, with why; `unlisted`: tables
+    in the package whose records CHANGES does not list (the history tables)."""
     lines = [f"# Changes in release {version}", ""]
     if previous is None:
         lines += ["This is the first release: every record is new.", ""]
     else:
         lines += [f"Compared with the previous release, {previous.version}. Records are matched on each",
                   "table's primary key; `CHANGES.csv` lists every added, changed and removed record.", ""]
+    if left:
+        lines += ["**Tables no longer in the package:**", ""]
+        lines += [f"- `{table}`: {why}" for table, why in left.items()] + [""]
+    new = [tc.table for tc in changes if previous is not None and tc.rows_before == 0 and tc.added
+           and read_release_table(previous.path, tc.table) is None]
+    if new:
+        lines += ["New tables in the package: " + ", ".join(f"`{t}`" for t in new) + ".", ""]
+    if unlisted:
+        lines += ["The version history (" + ", ".join(f"`{t}`" for t in unlisted) + ") records every change itself;",
+                  "its rows are not listed again here.", ""]
     if overridden:
         lines += ["**The shrink gate was overridden knowingly for this release:**", ""]
         lines += [f"- {p}" for p in overridden] + [""]

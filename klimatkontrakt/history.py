@@ -1,4 +1,4 @@
-"""Version history of the facts across runs: `<table>_history` (database only).
+"""Version history of the facts across runs: `<table>_history` (in the database and the package).
 
 Each table of `schema.VERSIONED_TABLES` (documents, events, signings, roles, memberships) has a
 history table with all of its columns plus
@@ -56,13 +56,13 @@ VERSION_FIELDS: list[dict] = [
     {
         "name": "run_id_from",
         "type": "string",
-        "description": "The run that first saw this version (see `runs`).",
+        "description": "The run that first saw this version (see `runs` in the database, and `sources.last_run_id`).",
         "constraints": {"required": True},
     },
     {
         "name": "run_id_to",
         "type": "string",
-        "description": "The run that closed this version (see `runs`); empty while the version is current.",
+        "description": "The run that closed this version (see `runs` in the database); empty while the version is current.",
     },
     {
         "name": "change",
@@ -82,9 +82,6 @@ VERSION_FIELDS: list[dict] = [
 ]
 VERSION_COLUMNS = [f["name"] for f in VERSION_FIELDS]
 
-# Columns whose change alone is no new version.
-IGNORED = {"documents": ["fetched_at", "sha256"]}  # new every run / dynamic page bodies
-
 
 # ---- the schemas -----------------------------------------------------------------------
 
@@ -95,10 +92,11 @@ def history_descriptor(table: str) -> dict:
     pk = base.get("primaryKey", [])
     key = [pk] if isinstance(pk, str) else list(pk)
     name = sch.history_table(table)
-    ignored = IGNORED.get(table, [])
+    # a change in a run-specific column alone (e.g. `documents.fetched_at`) is no new version
+    ignored = [f["name"] for f in base["fields"] if f.get("x-run-specific")]
     as_of = "TIMESTAMP '2026-01-01 00:00'"
     description = (
-        f"Every version of the rows of `{table}` across runs (database only: not in the published package). "
+        f"Every version of the rows of `{table}` across runs, so the dataset's state on any day can be read back. "
         f"A version is valid from `valid_from` (inclusive) to `valid_to` (exclusive, empty while current); the "
         f"current versions equal `{table}` (view `current_{table}`). The state as of a time is "
         f"`SELECT * FROM {name} WHERE valid_from <= {as_of} AND (valid_to IS NULL OR valid_to > {as_of})`. "
@@ -115,7 +113,6 @@ def history_descriptor(table: str) -> dict:
         "name": name,
         "title": f"History of {table}",
         "description": description,
-        "x-published": False,
         "x-history": {"of": table, "ignore": ignored},
         "fields": fields,
         "primaryKey": key + ["run_id_from"],

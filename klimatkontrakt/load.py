@@ -39,12 +39,15 @@ import pyarrow.parquet as pq
 
 from klimatkontrakt import history as hist
 from klimatkontrakt import schema as sch
+from klimatkontrakt.crawl_log import insert_sources
 from klimatkontrakt.errors import RunFailed
 
 log = logging.getLogger(__name__)
 
 # Tables whose rows of earlier runs are carried over from the previous database.
 CARRIED_TABLES = ("runs", "fetches")
+# Built inside the new database from its other tables (`klimatkontrakt/crawl_log.py`).
+SUMMARY_TABLES = ("sources",)
 
 LOCK_TIMEOUT_SECONDS = 600.0
 # The build's DuckDB connection spills to its temporary folder rather than growing past its
@@ -87,14 +90,16 @@ def stage_table(table: str, parts: Iterable[pd.DataFrame | pa.Table], path: Path
     return StagedTable(Path(path), rows)
 
 
-def connect_for_build(path: Path) -> duckdb.DuckDBPyConnection:
+def connect_for_build(path: Path, *, block_size: int | None = None) -> duckdb.DuckDBPyConnection:
     """A read-write connection to the database file `path`, set up for writing it in bulk (see
-    BUILD_CONFIG and BUILD_ROW_GROUP_ROWS); its catalog is named as `duckdb.connect(path)` would."""
+    BUILD_CONFIG and BUILD_ROW_GROUP_ROWS); its catalog is named as `duckdb.connect(path)` would.
+    `block_size` (bytes) for a new file; DuckDB's default when None."""
     path = Path(path)
     con = duckdb.connect(config={**BUILD_CONFIG, "temp_directory": f"{path}.tmp"})
     try:
         catalog = _quoted(path.name.split(".", 1)[0] or "build")
-        con.execute(f"ATTACH '{_escaped(path)}' AS {catalog} (ROW_GROUP_SIZE {BUILD_ROW_GROUP_ROWS})")
+        blocks = f", BLOCK_SIZE {int(block_size)}" if block_size else ""
+        con.execute(f"ATTACH '{_escaped(path)}' AS {catalog} (ROW_GROUP_SIZE {BUILD_ROW_GROUP_ROWS}{blocks})")
         con.execute(f"USE {catalog}")
     except BaseException:
         con.close()
@@ -138,8 +143,9 @@ def build_database(
     before_swap: Callable[[Path], None] | None = None,
     fetches_since: datetime | None = None,
 ) -> Path:
-    """Build `db_path` anew from `tables` (every published table but `runs`; DataFrames, Arrow
-    tables or `StagedTable`s) plus the `runs` rows given.
+    """Build `db_path` anew from `tables` (every table of `schema.TABLES` but `runs` and
+    `sources`; DataFrames, Arrow tables or `StagedTable`s) plus the `runs` rows given; `sources`
+    is summarised from the crawl log (`crawl_log.insert_sources`).
 
     Further database-only tables (`schema.other_table_names()`, e.g. `page_state`) are taken from
     `tables` when there, else carried over from the previous database, else left empty.
@@ -177,6 +183,8 @@ def build_database(
                 for table in sch.database_table_names():
                     con.execute(sch.ddl(table))
                 for table in sch.database_table_names():
+                    if table in SUMMARY_TABLES:
+                        continue
                     parts = [previous[table]] if table in CARRIED_TABLES and table in previous else []
                     if table in new_data:
                         parts.append(new_data.pop(table))
@@ -184,6 +192,7 @@ def build_database(
                         parts.append(previous[table])
                     for part in parts:
                         _insert(con, table, part)
+                insert_sources(con, previous.get("sources"))
                 sch.create_views(con)
                 con.execute("CHECKPOINT")
             finally:
@@ -243,6 +252,8 @@ def _new_data(tables: dict[str, pd.DataFrame | pa.Table | StagedTable],
               runs: list[dict]) -> dict[str, pa.Table | StagedTable]:
     out = {}
     for table in sch.TABLES:
+        if table in SUMMARY_TABLES:
+            continue
         if table == "runs":
             rows = [{k: _utc_naive(v) for k, v in run.items()} for run in runs]
             out[table] = pa.Table.from_pylist(
@@ -318,7 +329,7 @@ def _read_previous(db_path: Path, skip_run_ids: set[str], fetches_since: datetim
                 keep = [k and (at is None or at >= fetches_since)
                         for k, at in zip(keep, data.column("fetched_at").to_pylist(), strict=True)]
             out[table] = data.filter(pa.array(keep, type=pa.bool_()))
-        for table in sch.other_table_names():
+        for table in (*SUMMARY_TABLES, *sch.other_table_names()):
             if table in existing:
                 out[table] = sch.conform(con.sql(f'SELECT * FROM "{table}"').to_arrow_table(), sch.arrow_schema(table))
         last_run = None

@@ -54,6 +54,7 @@ from klimatkontrakt.dcat import build_dcat
 from klimatkontrakt.dictionary import render_data_dictionary
 from klimatkontrakt.errors import ReleaseGateFailed, RunFailed
 from klimatkontrakt.load import connect_for_build, read_tables
+from klimatkontrakt.release_retention import prune_releases
 from klimatkontrakt.scrub import scrub_frame
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ def publish(
     base_url: str | None = None,
     site: bool = True,
     only_if_changed: bool = False,
+    keep_releases: int | None = None,
 ) -> Path | None:
     """Gate, write, validate and release a package of every published table; returns its folder.
 
@@ -121,7 +123,9 @@ def publish(
     `allow_shrink` publishes even when the shrink gate trips (the reasons are logged and written
     into CHANGES.md). `shrink_threshold` defaults to `Settings().shrink_threshold`. `base_url`, the
     public URL of the release folder, makes the DCAT download URLs absolute. `site=False` skips
-    rebuilding `out_dir/site/index.html`. Raises RunFailed (one line) when nothing was published.
+    rebuilding `out_dir/site/index.html`. `keep_releases` (default `Settings().keep_releases`):
+    after publishing, older release folders but that many are pruned to their zips
+    (`klimatkontrakt/release_retention.py`). Raises RunFailed (one line) when nothing was published.
     """
     packages = Path(out_dir) / "packages"
     packages.mkdir(parents=True, exist_ok=True)
@@ -132,10 +136,12 @@ def publish(
         raise RunFailed(f"bad package version {version!r}")
     elif (packages / version).exists():
         raise RunFailed(f"release {version} exists already in {packages}; releases are never modified")
-    if shrink_threshold is None:
+    if shrink_threshold is None or keep_releases is None:
         from klimatkontrakt.settings import Settings
 
-        shrink_threshold = Settings().shrink_threshold
+        settings = Settings()
+        shrink_threshold = settings.shrink_threshold if shrink_threshold is None else shrink_threshold
+        keep_releases = settings.keep_releases if keep_releases is None else keep_releases
 
     previous = chg.find_previous(packages)
     tables, scrubbed = _published_tables(Path(db_path))
@@ -184,6 +190,10 @@ def publish(
                             "nothing published") from exc
         raise
     _point_latest(packages, version)
+    try:
+        prune_releases(packages, keep_releases)
+    except OSError as exc:  # the release is out; older folders stay whole until the next release
+        log.warning("release %s published, but older release folders could not be pruned: %s", version, _one_line(str(exc)))
     if site:
         try:
             from klimatkontrakt.site import build_site
@@ -224,10 +234,7 @@ def write_package(tables: dict[str, pa.Table], folder: Path, *, version: str, cr
         write_csv(table, data, csv_path)
         parquet_path = folder / "parquet" / f"{table}.parquet"
         pq.write_table(data, parquet_path)
-        table_schema = sch.descriptor(table)
-        table_schema.pop("name", None)
-        for key in [k for k in table_schema if k.startswith("x-")]:
-            table_schema.pop(key)
+        table_schema = package_schema(table)
         description = table_schema.get("description", "")
         csv_resources.append({
             "name": table,
@@ -259,12 +266,15 @@ def write_package(tables: dict[str, pa.Table], folder: Path, *, version: str, cr
             "schema": {k: v for k, v in table_schema.items() if k != "foreignKeys"},
         })
 
-    change_list = chg.diff_releases(previous, {t: tables[t] for t in sch.table_names()},
-                                    {t: sch.primary_key(t) for t in sch.table_names()})
+    histories = [t for t in sch.table_names() if sch.history_of(t)]
+    listed = [t for t in sch.table_names() if t not in histories]
+    change_list = chg.diff_releases(previous, {t: tables[t] for t in listed}, {t: sch.primary_key(t) for t in listed})
+    left = {t: _why_left(t) for t in chg.tables_left(previous, sch.table_names())}
     changes_path = folder / "CHANGES.csv"
     change_rows = chg.write_changes_csv(change_list, changes_path)
     (folder / "CHANGES.md").write_text(
-        chg.render_changes_md(change_list, version=version, previous=previous, overridden=overridden),
+        chg.render_changes_md(change_list, version=version, previous=previous, overridden=overridden,
+                              left=left, unlisted=histories),
         encoding="utf-8")
 
     db_file = folder / DB_NAME
@@ -321,7 +331,7 @@ def write_package(tables: dict[str, pa.Table], folder: Path, *, version: str, cr
     readme = docs.render_readme(
         descriptor=descriptor, counts=counts, coverage=coverage, years=docs.fact_years(tables),
         conflicts=conflicts, change_summary=chg.summary(change_list),
-        previous_version=previous.version if previous else None, scrubbed_cells=scrubbed_cells,
+        previous_version=previous.version if previous else None, scrubbed_cells=scrubbed_cells, left=left,
         dictionary_md=render_data_dictionary(), zip_name=zip_name, db_name=DB_NAME,
     )
     (folder / "README.md").write_text(readme, encoding="utf-8")
@@ -329,12 +339,45 @@ def write_package(tables: dict[str, pa.Table], folder: Path, *, version: str, cr
     return folder
 
 
+def _why_left(table: str) -> str:
+    """Why a table of earlier releases is no longer published (`x-left-package` in its schema)."""
+    try:
+        return sch.descriptor(table).get("x-left-package") or "no longer published."
+    except KeyError:
+        return "no longer published."
+
+
+def package_schema(table: str) -> dict:
+    """The table's schema as the package states it: without the pipeline's own `x-` keys, and
+    without foreign keys into database-only tables (the history's runs)."""
+    table_schema = sch.descriptor(table)
+    table_schema.pop("name", None)
+    for key in [k for k in table_schema if k.startswith("x-")]:
+        table_schema.pop(key)
+    for field in table_schema["fields"]:
+        for key in [k for k in field if k.startswith("x-")]:
+            field.pop(key)
+    published = set(sch.published_table_names())
+    keys = [fk for fk in table_schema.get("foreignKeys", []) if fk["reference"].get("resource", "") in published | {""}]
+    if keys:
+        table_schema["foreignKeys"] = keys
+    else:
+        table_schema.pop("foreignKeys", None)
+    return table_schema
+
+
+# A release's database is small and has many tables, each taking at least a block: with DuckDB's
+# default 256 KB blocks the sample's 0.4 MB of data took 10.7 MB, with 16 KB blocks 0.8 MB
+# (such a file needs DuckDB 1.2 or later to read).
+PACKAGE_DB_BLOCK_SIZE = 16 * 1024
+
+
 def write_duckdb(tables: dict[str, pa.Table], path: Path) -> Path:
     """The published tables (scrubbed, unquoted) in one DuckDB file, with the views that need
     nothing else (views over database-only tables are left out)."""
     if path.exists():
         path.unlink()
-    con = connect_for_build(path)
+    con = connect_for_build(path, block_size=PACKAGE_DB_BLOCK_SIZE)
     try:
         for table, data in tables.items():
             con.execute(sch.ddl(table))
@@ -404,17 +447,15 @@ def _published_tables(db_path: Path) -> tuple[dict[str, pa.Table], int]:
     return out, scrubbed
 
 
-# what a run logs about itself: it changes every night and is no reason for a new version
-RUN_LOG_TABLES = frozenset({"runs", "fetches"})
-
-
 def content_sha256(tables: dict[str, pa.Table]) -> str:
     """SHA-256 of the published content: each table's name, columns and types, and rows (as CSV
     text: Arrow's own buffers may hold any bytes under a null, so equal tables can differ in IPC),
-    except the run logs."""
+    without the columns that change with every run (`"x-run-specific"` in the schema: when a
+    source was last fetched is no reason for a new version)."""
     digest = hashlib.sha256()
-    for name in sorted(set(tables) - RUN_LOG_TABLES):
+    for name in sorted(tables):
         table = tables[name].replace_schema_metadata(None)
+        table = table.drop_columns([c for c in sch.run_specific_columns(name) if c in table.column_names])
         sink = pa.BufferOutputStream()
         pa_csv.write_csv(table, sink)
         digest.update(name.encode() + b"\0" + str(table.schema).encode() + b"\0" + sink.getvalue().to_pybytes())

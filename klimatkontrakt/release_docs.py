@@ -11,7 +11,6 @@ import json
 import re
 from collections import Counter
 from datetime import date, datetime
-from urllib.parse import urlsplit
 
 import pyarrow as pa
 
@@ -44,39 +43,19 @@ FACT_DATES = {  # table -> date columns (and a year column) that date its facts
 # ---- coverage --------------------------------------------------------------------------------
 
 def source_coverage(tables: dict[str, pa.Table]) -> list[dict]:
-    """Per crawled source: its site URL, documents read and the fetch period (documents + fetches)."""
-    info: dict[str, dict] = {}
-
-    def entry(source_id):
-        return info.setdefault(source_id, {"id": source_id, "hosts": Counter(), "documents": 0, "times": []})
-
-    if "documents" in tables:
-        for row in tables["documents"].select(["source_id", "final_url", "url", "fetched_at"]).to_pylist():
-            e = entry(row["source_id"])
-            e["documents"] += 1
-            e["hosts"][_site(row["final_url"] or row["url"])] += 1
-            if row["fetched_at"]:
-                e["times"].append(row["fetched_at"])
-    if "fetches" in tables:
-        for row in tables["fetches"].select(["source_id", "url", "fetched_at"]).to_pylist():
-            if row["source_id"] is None:
-                continue
-            e = entry(row["source_id"])
-            e["hosts"][_site(row["url"])] += 1
-            if row["fetched_at"]:
-                e["times"].append(row["fetched_at"])
+    """Per crawled source: its site, documents used and the fetch period (the `sources` table)."""
+    if "sources" not in tables:
+        return []
     out = []
-    for source_id in sorted(info):
-        e = info[source_id]
-        site = e["hosts"].most_common(1)[0][0] if e["hosts"] else None
+    for row in tables["sources"].to_pylist():
         out.append({
-            "id": source_id,
-            "path": site,
-            "documents": e["documents"],
-            "first_fetched": _iso(min(e["times"])) if e["times"] else None,
-            "last_fetched": _iso(max(e["times"])) if e["times"] else None,
+            "id": row["source_id"],
+            "path": row["site"],
+            "documents": row["documents"],
+            "first_fetched": _iso(row["first_fetched_at"]) if row["first_fetched_at"] else None,
+            "last_fetched": _iso(row["last_fetched_at"]) if row["last_fetched_at"] else None,
         })
-    return out
+    return sorted(out, key=lambda s: s["id"])
 
 
 def fact_years(tables: dict[str, pa.Table]) -> dict[str, tuple[int, int] | None]:
@@ -134,7 +113,8 @@ def descriptor_sources(coverage: list[dict], reference: list[dict]) -> list[dict
 
 def render_readme(*, descriptor: dict, counts: dict[str, int], coverage: list[dict], years: dict,
                   conflicts: pa.Table | None, change_summary: dict, previous_version: str | None,
-                  scrubbed_cells: int, dictionary_md: str, zip_name: str, db_name: str) -> str:
+                  scrubbed_cells: int, dictionary_md: str, zip_name: str, db_name: str,
+                  left: dict[str, str] | None = None) -> str:
     version = descriptor["version"]
     lines = [
         f"# {descriptor['title']}",
@@ -160,7 +140,7 @@ def render_readme(*, descriptor: dict, counts: dict[str, int], coverage: list[di
         "  when needed (RFC 4180), empty cell = no value, dates as YYYY-MM-DD, times in UTC as",
         "  YYYY-MM-DDThh:mm:ssZ.",
         "- `parquet/<table>.parquet`: the same tables as typed Parquet files.",
-        f"- `{db_name}`: the same tables (and convenience views) in one DuckDB database.",
+        f"- `{db_name}`: the same tables (and convenience views) in one DuckDB database (DuckDB 1.2 or later).",
         "- `CHANGES.csv`, `CHANGES.md`: what changed since the previous release.",
         "- `CITATION.cff`: how to cite this release (Citation File Format 1.2.0).",
         "- `dcat.jsonld`: catalogue metadata (DCAT-AP-SE, JSON-LD) for dataportal.se (not in the zip,",
@@ -195,7 +175,9 @@ def render_readme(*, descriptor: dict, counts: dict[str, int], coverage: list[di
         "## How the facts are extracted, and how far to trust them",
         "",
         "- Pages are fetched politely (robots.txt, one request per second per host) and archived as WARC,",
-        "  so every run can be replayed; `fetches` is the crawl log and `documents` the pages read.",
+        "  so every run can be replayed; `documents` are the pages read, `sources` sums up the crawl",
+        "  per source. The crawl log itself (`fetches`, every request) and `runs` stay in the",
+        "  pipeline's database and run reports: they are operational logs, not facts.",
         "- Facts are read from Swedish and English prose by rule-based extractors (one per site family),",
         "  not by a language model: a fact is only recorded when a sentence states it, and that",
         "  sentence is kept in `evidence` with the page in `document_id`. Check a fact by reading its",
@@ -238,7 +220,24 @@ def render_readme(*, descriptor: dict, counts: dict[str, int], coverage: list[di
         totals = {k: sum(v[k] for v in change_summary.values()) for k in ("added", "changed", "removed")}
         lines.append(f"Since {previous_version}: {totals['added']} record(s) added, {totals['changed']} changed, "
                      f"{totals['removed']} removed; per table in `CHANGES.md`, per record in `CHANGES.csv`.")
+    for table, why in (left or {}).items():
+        lines += ["", f"`{table}`, in the previous release, is no longer in the package: {why}"]
     lines += [
+        "",
+        "## What the dataset said on a given day",
+        "",
+        "The `<table>_history` tables hold every version of each row of the versioned tables since the",
+        "pipeline began: a version was current from `valid_from` (inclusive) to `valid_to` (exclusive;",
+        "empty while current), in UTC. The state as of a day, from the CSVs alone (DuckDB):",
+        "",
+        "```sql",
+        "SELECT * FROM read_csv('data/signings_history.csv')",
+        "WHERE valid_from <= TIMESTAMP '2025-01-01' AND (valid_to IS NULL OR valid_to > TIMESTAMP '2025-01-01');",
+        "```",
+        "",
+        "The same with pandas or R is in the project's `docs/queries.md`. A release is published only",
+        "when its published content changed (the columns marked as run-specific aside), so a new",
+        "version always means new, changed or removed records.",
         "",
         "## How to cite",
         "",
@@ -316,13 +315,6 @@ def _years(data: pa.Table, columns: list[str]) -> list[int]:
             elif isinstance(v, int) and 1900 < v < 2200:
                 years.append(v)
     return years
-
-
-def _site(url: str | None) -> str | None:
-    if not url:
-        return None
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else None
 
 
 def _iso(value) -> str:

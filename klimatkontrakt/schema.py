@@ -7,11 +7,12 @@ are all derived from the JSON files here; the database's views and table macros 
 Two kinds of tables:
 
 * the published tables (`published_table_names()`, also `table_names()`): in DuckDB and in
-  the data package;
-* the database-only tables (`"x-published": false` in their schema): the version history of
-  the facts, `<table>_history` for each table of `VERSIONED_TABLES` (see `klimatkontrakt/history.py`).
-  Any further `schemas/<name>.json` (e.g. `page_state`, the crawl state) is a table of the
-  database too (`other_table_names()`), published unless it says `"x-published": false`.
+  the data package: the facts and what they rest on (`TABLES` but the run logs), and the version
+  history of the facts, `<table>_history` for each table of `VERSIONED_TABLES` (see
+  `klimatkontrakt/history.py`);
+* the database-only tables (`"x-published": false` in their schema): the run logs `runs` and
+  `fetches` (summarised per source in the published `sources`), and any further
+  `schemas/<name>.json` (`other_table_names()`, e.g. `page_state`, the crawl state).
   `database_table_names()` lists every table of the DuckDB file. The folder is looked up next to the
 installed package first (`klimatkontrakt/_data/schemas`, where the wheel puts it) and then
 at the repository root.
@@ -36,6 +37,7 @@ TABLES: tuple[str, ...] = (
     "municipalities",
     "organisations",
     "documents",
+    "sources",
     "contracts",
     "commitments",
     "events",
@@ -156,6 +158,12 @@ def history_ignored(table: str) -> list[str]:
     """Columns of versioned `table` whose changes alone do not make a new version
     (e.g. `documents.fetched_at`, new on every run)."""
     return list((_load_all()[history_table(table)].get("x-history") or {}).get("ignore", []))
+
+
+def run_specific_columns(table: str) -> list[str]:
+    """Columns that change with every run without any fact changing (`"x-run-specific": true`):
+    left out of the content hash that decides on a new release, and of the facts' versions."""
+    return [f["name"] for f in _load_all()[table]["fields"] if f.get("x-run-specific")]
 
 
 def descriptor(table: str) -> dict:

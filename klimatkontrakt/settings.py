@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     notify_webhook: str = ""
     page_state_days: int = 180  # incremental state of a page not answered for this long is dropped
     fetch_log_days: int = Field(default=90, ge=1)  # `fetches` rows older than this are dropped from the database
+    keep_releases: int = Field(default=0, ge=0)  # newest release folders kept whole (older: zip only); 0: all
 
     @classmethod
     def checked(cls) -> Settings:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "klimatkontrakt"))
 from klimatkontrakt import schema as sch  # noqa: E402
 from klimatkontrakt.assemble import assemble  # noqa: E402
 from klimatkontrakt.load import build_database  # noqa: E402
+from klimatkontrakt.publish import publish  # noqa: E402
 from klimatkontrakt.settings import REPO_ROOT  # noqa: E402
 from klimatkontrakt.model import Commitment, Contract, Extraction, Membership  # noqa: E402
 from pipeline_helpers import ESK, MIRROR_VC, VC, mirrored_extraction, page, run_row, sample_pages  # noqa: E402
@@ -61,6 +62,19 @@ def db(tmp_path_factory) -> Path:
     return path
 
 
+RELEASE_FILES = re.compile(r"""(['"])((?:data|parquet)/)""")  # a path inside a release folder
+
+
+def in_release(code: str, release: Path) -> str:
+    return RELEASE_FILES.sub(lambda m: m.group(1) + f"{release.as_posix()}/{m.group(2)}", code)
+
+
+@pytest.fixture(scope="module")
+def release(db, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("release")
+    return publish(db, out, created=datetime(2026, 11, 29, 3, 0, tzinfo=UTC), site=False)
+
+
 def test_the_document_has_examples():
     assert len(blocks("sql")) >= 10 and len(blocks("python")) >= 2
     text = QUERIES.read_text(encoding="utf-8")
@@ -69,22 +83,37 @@ def test_the_document_has_examples():
 
 
 @pytest.mark.parametrize("query", blocks("sql"), ids=lambda q: " ".join(q.split())[:60])
-def test_sql_examples_run_and_return_rows(db, query):
-    with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute(query).fetchall()
+def test_sql_examples_run_and_return_rows(db, release, query):
+    if RELEASE_FILES.search(query):  # over a release's files: in a DuckDB of its own
+        with duckdb.connect() as con:
+            rows = con.execute(in_release(query, release)).fetchall()
+    else:
+        with duckdb.connect(str(db), read_only=True) as con:
+            rows = con.execute(query).fetchall()
     assert rows, "the example returns nothing on the test database: make it show something"
 
 
-def test_the_as_of_examples_agree(db):
-    plain, macro = (q for q in blocks("sql") if "2026-11-27 12:00" in q and "signing_id" in q)
-    with duckdb.connect(str(db), read_only=True) as con:
-        assert [r[0] for r in con.execute(plain).fetchall()] == [r[0] for r in con.execute(macro).fetchall()]
+def test_the_as_of_query_over_the_release_files_agrees_with_the_database(db, release):
+    """From the CSVs alone, the signings as of a day are those of the database's history, also on
+    the day between the runs that removed a signing and added it again."""
+    over_files = next(q for q in blocks("sql") if RELEASE_FILES.search(q) and "signings_history" in q)
+    answers = []
+    for day in ("2026-11-27 12:00", "2026-11-28 12:00"):
+        with duckdb.connect() as con:
+            from_files = con.execute(in_release(over_files, release).replace("2026-11-27 12:00", day)).fetchall()
+        with duckdb.connect(str(db), read_only=True) as con:
+            from_db = con.execute("SELECT signing_id, contract, municipality_code, organisation_id, signed_on "
+                                  f"FROM signings_as_of(TIMESTAMP '{day}') ORDER BY signing_id").fetchall()
+        assert from_files == from_db, day
+        answers.append(len(from_files))
+    assert answers[0] > answers[1] > 0
 
 
 @pytest.mark.parametrize("code", blocks("python"), ids=lambda c: c.splitlines()[0][:50])
-def test_python_examples_run(db, code, capsys):
-    assert DEFAULT_DB in code
-    exec(compile(code.replace(DEFAULT_DB, str(db)), str(QUERIES), "exec"), {"__name__": "__docs__"})
+def test_python_examples_run(db, release, code, capsys):
+    assert DEFAULT_DB in code or RELEASE_FILES.search(code)
+    code = in_release(code.replace(DEFAULT_DB, str(db)), release)
+    exec(compile(code, str(QUERIES), "exec"), {"__name__": "__docs__"})
     assert capsys.readouterr().out.strip()
 
 

@@ -140,6 +140,12 @@ def test_run_summary_is_written(demo):
     assert len(published) == 1 and published[0]["gates"].endswith("passed") and "| `signings` |" in published[0]["changes"]
     assert [s["gates"] for s in summaries if not s["published"]] == ["not run: nothing new to publish"]
     assert all((p.with_suffix(".md")).is_file() for p in (work / "out" / "runs").glob("*.json"))
+    # each run's own crawl log beside its report: the rows the database holds for that run
+    with duckdb.connect(str(work / "out" / "kk.duckdb"), read_only=True) as con:
+        for summary in summaries:
+            log_file = work / "out" / "runs" / f"{summary['run_id']}.fetches.csv.gz"
+            rows = con.execute("SELECT count(*) FROM read_csv(?) ", [str(log_file)]).fetchone()[0]
+            assert rows == con.execute("SELECT count(*) FROM fetches WHERE run_id = ?", [summary["run_id"]]).fetchone()[0] > 0
 
 
 def test_unreachable_sources_fail_in_one_line_and_keep_the_database(demo, tmp_path):

@@ -7,7 +7,8 @@ import signal
 import subprocess
 import sys
 import textwrap
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -37,9 +38,9 @@ def leftovers(folder):
 
 def test_tables_round_trip(db):
     assembled = assemble(sample_pages(), RUN1)
-    tables = read_tables(db)
-    assert list(tables) == sch.published_table_names()
-    assert list(read_tables(db, sch.database_table_names())) == sch.database_table_names()
+    tables = read_tables(db, sch.database_table_names())
+    assert list(read_tables(db)) == sch.published_table_names()
+    assert "fetches" not in read_tables(db) and "runs" not in read_tables(db)
     for name, frame in assembled.items():
         pd.testing.assert_frame_equal(tables[name], frame, obj=name)
     runs = tables["runs"]
@@ -57,12 +58,12 @@ def test_codes_stay_text_in_duckdb(db):
 
 def test_history_of_runs_and_fetches_is_carried_over(db):
     build_database(assemble(sample_pages()[:2], RUN2), db, [run_row(RUN2, pages_fetched=2)])
-    tables = read_tables(db)
+    tables = read_tables(db, sch.database_table_names())
     assert tables["runs"]["run_id"].tolist() == [RUN1, RUN2]
     assert tables["fetches"].groupby("run_id").size().to_dict() == {RUN1: 5, RUN2: 2}
     assert len(tables["documents"]) == 2  # facts are today's only
     assert previous_path(db).name == "kk.prev.duckdb"
-    previous = read_tables(previous_path(db))
+    previous = read_tables(previous_path(db), sch.database_table_names())
     assert previous["runs"]["run_id"].tolist() == [RUN1] and len(previous["documents"]) == 3
     assert leftovers(db.parent) == []
 
@@ -72,23 +73,23 @@ def test_earlier_fetches_past_the_retention_are_dropped_and_runs_kept(db):
     rows of runs since and of the run being loaded stay, and every run stays in `runs`."""
     pages = sample_pages()  # fetched 2026-11-27 02:15 (pipeline_helpers.page)
     build_database(assemble(pages[:2], RUN2), db, [run_row(RUN2)], fetches_since=datetime(2026, 11, 27, 3, 0))
-    tables = read_tables(db)
+    tables = read_tables(db, sch.database_table_names())
     assert tables["runs"]["run_id"].tolist() == [RUN1, RUN2]
     assert tables["fetches"]["run_id"].tolist() == [RUN2, RUN2]  # RUN1's five rows were older
     run3 = "20261128T021500Z-cccc"
     build_database(assemble(pages[:1], run3), db, [run_row(run3)], fetches_since=datetime(2026, 11, 1))
-    assert sorted(read_tables(db)["fetches"]["run_id"].tolist()) == [RUN2, RUN2, run3]
+    assert sorted(read_tables(db, sch.database_table_names())["fetches"]["run_id"].tolist()) == [RUN2, RUN2, run3]
 
 
 def test_rebuilding_the_same_run_replaces_its_history(db):
     build_database(assemble(sample_pages(), RUN1), db, [run_row(RUN1, status="failed")])
-    tables = read_tables(db)
+    tables = read_tables(db, sch.database_table_names())
     assert tables["runs"]["status"].tolist() == ["failed"]
     assert len(tables["fetches"]) == 5
 
 
 def test_failure_mid_load_leaves_previous_database_intact(db, monkeypatch):
-    before = read_tables(db)
+    before = read_tables(db, sch.database_table_names())
     before_bytes = db.read_bytes()
     real_insert = load._insert
 
@@ -101,7 +102,7 @@ def test_failure_mid_load_leaves_previous_database_intact(db, monkeypatch):
     with pytest.raises(RuntimeError, match="disk on fire"):
         build_database(assemble(sample_pages()[:1], RUN2), db, [run_row(RUN2)])
     assert db.read_bytes() == before_bytes
-    after = read_tables(db)
+    after = read_tables(db, sch.database_table_names())
     for name in before:
         pd.testing.assert_frame_equal(after[name], before[name], obj=name)
     assert leftovers(db.parent) == [] and not previous_path(db).exists()
@@ -112,7 +113,7 @@ def test_constraint_violation_fails_and_keeps_database(db):
     tables["signings"] = pd.concat([tables["signings"], tables["signings"]])  # duplicate primary keys
     with pytest.raises(duckdb.ConstraintException):
         build_database(tables, db, [run_row(RUN2)])
-    assert read_tables(db)["runs"]["run_id"].tolist() == [RUN1]
+    assert read_tables(db, sch.database_table_names())["runs"]["run_id"].tolist() == [RUN1]
     assert leftovers(db.parent) == []
 
 
@@ -124,7 +125,7 @@ def test_database_in_use_is_a_one_line_run_failure(db):
         assert "\n" not in str(info.value)
     finally:
         con.close()
-    assert read_tables(db)["runs"]["run_id"].tolist() == [RUN1]
+    assert read_tables(db, sch.database_table_names())["runs"]["run_id"].tolist() == [RUN1]
 
 
 def test_database_has_every_table_view_and_macro(db):
@@ -175,7 +176,7 @@ def test_a_reader_in_another_process_survives_the_swap(db):
     out, err = reader.communicate("go\n", timeout=60)
     assert reader.returncode == 0, err
     assert out.strip() == "1"  # the reader kept its consistent snapshot of the old file
-    assert read_tables(db)["runs"]["run_id"].tolist() == [RUN1, RUN2]
+    assert read_tables(db, sch.database_table_names())["runs"]["run_id"].tolist() == [RUN1, RUN2]
 
 
 # ---- SIGKILL at any point leaves the previous database intact --------------------------
@@ -248,9 +249,9 @@ def test_a_killed_build_leaves_the_previous_database_usable(db, point):
 
     # the next build cleans up after the killed one and completes
     build_database(assemble(sample_pages()[:2], RUN2), db, [run_row(RUN2)])
-    assert read_tables(db)["runs"]["run_id"].tolist() == [RUN1, RUN2]
+    assert read_tables(db, sch.database_table_names())["runs"]["run_id"].tolist() == [RUN1, RUN2]
     assert leftovers(db.parent) == []
-    assert read_tables(previous_path(db))["runs"]["run_id"].tolist() == [RUN1]
+    assert read_tables(previous_path(db), sch.database_table_names())["runs"]["run_id"].tolist() == [RUN1]
 
 
 def test_a_second_builder_waits_for_the_first(db, monkeypatch):
@@ -259,12 +260,12 @@ def test_a_second_builder_waits_for_the_first(db, monkeypatch):
         monkeypatch.setattr(load, "LOCK_TIMEOUT_SECONDS", 0.5)
         with pytest.raises(RunFailed, match="another build"):
             build_database(assemble(sample_pages(), RUN2), db, [run_row(RUN2)])
-        assert read_tables(db)["runs"]["run_id"].tolist() == [RUN1]
+        assert read_tables(db, sch.database_table_names())["runs"]["run_id"].tolist() == [RUN1]
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.communicate(timeout=30)
     build_database(assemble(sample_pages(), RUN2), db, [run_row(RUN2)])  # the lock died with its holder
-    assert read_tables(db)["runs"]["run_id"].tolist() == [RUN1, RUN2]
+    assert read_tables(db, sch.database_table_names())["runs"]["run_id"].tolist() == [RUN1, RUN2]
     assert leftovers(db.parent) == []
 
 
@@ -290,7 +291,7 @@ def test_a_failing_step_before_the_swap_keeps_the_previous_database(db):
     seen = []
 
     def gate(staged):
-        seen.append(read_tables(staged)["runs"]["run_id"].tolist())
+        seen.append(read_tables(staged, sch.database_table_names())["runs"]["run_id"].tolist())
         raise RunFailed("shrink gate tripped")
 
     with pytest.raises(RunFailed):
@@ -339,3 +340,34 @@ def test_arrow_allocates_with_the_system_allocator(first):
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == "system"
+
+
+def test_sources_sum_up_the_crawl_and_outlive_the_fetch_retention(db):
+    """`sources` (published) is built from the crawl log of every run kept and the previous
+    database's `sources`: when the log's rows are gone, a source keeps its first fetch and last run."""
+    def summary(path):
+        rows = read_tables(path, ["sources"])["sources"].to_dict("records")
+        return {r["source_id"]: r for r in rows}
+
+    first = summary(db)
+    assert set(first) == {"viablecities", "eskilstuna"}
+    vc, esk = first["viablecities"], first["eskilstuna"]
+    assert vc["site"] == "https://viablecities.se/" and esk["site"] == "https://www.eskilstuna.se/"
+    assert (vc["documents"], vc["documents_with_facts"]) == (2, 2)  # the listing page is no document
+    assert (vc["last_run_requests"], vc["last_run_failed"], vc["last_status"]) == (4, 1, "partial")
+    assert (esk["last_run_requests"], esk["last_run_failed"], esk["last_status"]) == (1, 0, "ok")
+    assert vc["first_fetched_at"] == vc["last_fetched_at"] == datetime(2026, 11, 27, 2, 15)
+
+    # a day later only Eskilstuna is fetched, and the retention drops every row of the first run
+    later = datetime(2026, 11, 28, 2, 15, tzinfo=UTC)
+    pages = [(s, replace(p, fetched_at=later), x) for s, p, x in sample_pages() if s.id == "eskilstuna"]
+    pages.append((pages[0][0], replace(pages[0][1], url="https://www.eskilstuna.se/borta", final_url="https://www.eskilstuna.se/borta",
+                                       status=503, body=b"", text=None, error=None), None))
+    build_database(assemble(pages, RUN2), db, [run_row(RUN2)], fetches_since=datetime(2026, 11, 28))
+    assert read_tables(db, ["fetches"])["fetches"]["run_id"].unique().tolist() == [RUN2]
+    second = summary(db)
+    vc, esk = second["viablecities"], second["eskilstuna"]
+    assert vc["first_fetched_at"] == datetime(2026, 11, 27, 2, 15) == esk["first_fetched_at"]
+    assert (vc["last_run_id"], vc["last_status"], vc["documents"]) == (RUN1, "partial", 0)  # not fetched: as it was
+    assert (esk["last_run_id"], esk["last_fetched_at"]) == (RUN2, datetime(2026, 11, 28, 2, 15))
+    assert (esk["last_run_requests"], esk["last_run_failed"], esk["last_status"]) == (2, 1, "partial")

@@ -85,7 +85,10 @@ def test_release_is_complete_and_valid(release, tmp_path):
     assert "formula" in (release / "README.md").read_text(encoding="utf-8")
     assert validate_package(release) == (True, [])
     assert read_csv(release / "data" / "municipalities.csv")[0]["municipality_code"] == "0114"
-    assert (release / "data" / "runs.csv").read_bytes().count(b"\r\n") == 2  # header + 1 run, CRLF
+    # CRLF rows; a row per crawled source; the run logs stay in the database, the history is published
+    assert (release / "data" / "sources.csv").read_bytes().count(b"\r\n") == 1 + len(crawled)
+    assert not (release / "data" / "runs.csv").exists() and not (release / "data" / "fetches.csv").exists()
+    assert {f"{t}_history.csv" for t in sch.VERSIONED_TABLES} <= {p.name for p in (release / "data").iterdir()}
 
 
 def test_formula_cells_are_neutralised_in_csv_only(release):

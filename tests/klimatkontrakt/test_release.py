@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -34,12 +35,15 @@ DAY1 = datetime(2026, 11, 27, 2, 15, tzinfo=UTC)
 DAY2 = datetime(2026, 11, 28, 2, 15, tzinfo=UTC)
 
 
-def make_db(path: Path, pages=None, run_id="20261127T021500Z-abcd", edit=None) -> Path:
+def make_db(path: Path, pages=None, run_id="20261127T021500Z-abcd", edit=None, after: Path | None = None) -> Path:
+    """A database of one run; `after` is the previous run's database, whose history it continues."""
     tables = assemble(pages if pages is not None else sample_pages(), run_id)
     if edit:
         edit(tables)
     if path.exists():
         path.unlink()
+    if after is not None:
+        shutil.copyfile(after, path)
     build_database(tables, path, [run_row(run_id)])
     return path
 
@@ -225,8 +229,9 @@ def test_changes_across_two_releases(first, tmp_path):
     out, release1 = first
     added = read_csv(release1 / "CHANGES.csv")
     assert {r["change"] for r in added} == {"added"}
-    assert len(added) == sum(json.loads((release1 / "datapackage.json").read_text())["resources"][i]["rows"]
-                             for i in range(len(sch.table_names())))
+    resources = json.loads((release1 / "datapackage.json").read_text())["resources"]
+    listed = {t for t in sch.table_names() if not sch.history_of(t)}  # the history is not listed again
+    assert len(added) == sum(r["rows"] for r in resources if r["name"] in listed)
     old_signings = read_csv(release1 / "data" / "signings.csv")
     old_event = read_csv(release1 / "data" / "events.csv")[0]
 
@@ -316,14 +321,16 @@ def test_a_release_only_when_a_published_table_changed(first, tmp_path):
     out, release = first
     descriptor = json.loads((release / "datapackage.json").read_text())
     assert len(descriptor["x-content-sha256"]) == 64
-    same = make_db(tmp_path / "b.duckdb", run_id="20261128T021500Z-bcde")  # other run, other fetches rows
+    # the next night: other run, other fetches rows, the same facts
+    same = make_db(tmp_path / "b.duckdb", run_id="20261128T021500Z-bcde", after=tmp_path / "a.duckdb")
     assert publish(same, out, created=DAY2, only_if_changed=True) is None
     assert os.readlink(out / "packages" / "latest") == release.name
 
     def later_version(tables):
         tables["signings"].loc[0, "contract_version"] = "2024 års version"
 
-    changed = make_db(tmp_path / "c.duckdb", run_id="20261128T021500Z-bcde", edit=later_version)
+    changed = make_db(tmp_path / "c.duckdb", run_id="20261128T021500Z-bcde", edit=later_version,
+                      after=tmp_path / "a.duckdb")
     second = publish(changed, out, created=DAY2, only_if_changed=True)
     assert second is not None and os.readlink(out / "packages" / "latest") == second.name
     signing_id = pd.read_csv(second / "data" / "signings.csv")["signing_id"][0]
@@ -343,3 +350,67 @@ def test_the_content_hash_sees_values_not_the_bytes_under_a_null():
     assert clean.to_pylist() == dirty.to_pylist() == [7, None]
     assert pub.content_sha256({"targets": pa.table({"value": clean})}) == pub.content_sha256({"targets": pa.table({"value": dirty})})
     assert pub.content_sha256({"targets": pa.table({"value": [7, 8]})}) != pub.content_sha256({"targets": pa.table({"value": [7, None]})})
+
+
+# ---- operational logs out, history in; old releases -----------------------------------------
+
+def test_the_first_release_without_the_run_logs_says_they_moved(first, tmp_path):
+    """A release of the old layout (with `runs` and `fetches`, no `sources`, no history) is followed
+    by one whose CHANGES.md and README name the tables that left and the new ones."""
+    out, release1 = first
+    descriptor = json.loads((release1 / "datapackage.json").read_text())
+    old_layout = [r for r in descriptor["resources"] if r["name"].split("-")[0] != "sources"
+                  and not r["name"].split("-")[0].endswith("_history")]
+    for name in ("runs", "fetches"):
+        (release1 / "data" / f"{name}.csv").write_text("run_id\r\nx\r\n", encoding="utf-8")
+        old_layout.append({"name": name, "path": f"data/{name}.csv", "format": "csv"})
+    descriptor["resources"] = old_layout
+    descriptor["x-content-sha256"] = "0" * 64  # hashed over other tables
+    (release1 / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    for name in ["sources", *(f"{t}_history" for t in sch.VERSIONED_TABLES)]:
+        (release1 / "data" / f"{name}.csv").unlink()
+        (release1 / "parquet" / f"{name}.parquet").unlink()
+
+    release2 = publish(make_db(tmp_path / "b.duckdb", run_id="20261128T021500Z-beef", after=tmp_path / "a.duckdb"),
+                       out, created=DAY2, only_if_changed=True)
+    assert release2 is not None  # the published tables differ: `sources` and the history are new
+    md = (release2 / "CHANGES.md").read_text(encoding="utf-8")
+    assert "**Tables no longer in the package:**" in md
+    for name in ("runs", "fetches"):
+        assert f"- `{name}`: Moved out of the package in this release" in md
+        assert f"`{name}`, in the previous release, is no longer in the package" in (release2 / "README.md").read_text()
+    assert "New tables in the package: `sources`" in md
+    assert {r["table"] for r in read_csv(release2 / "CHANGES.csv")} == {"sources"}  # history rows are not listed
+    names = {r["name"] for r in json.loads((release2 / "datapackage.json").read_text())["resources"]}
+    assert {"sources", "signings_history"} <= names and not {"runs", "fetches"} & names
+    assert validate_package(release2) == (True, [])
+
+
+def test_older_release_folders_are_pruned_to_their_zips(first, tmp_path):
+    out, release1 = first
+    packages = out / "packages"
+    db = tmp_path / "a.duckdb"
+    later = [publish(db, out, created=datetime(2026, 11, 27 + i, 2, 15, tzinfo=UTC), keep_releases=0) for i in (1, 2)]
+    assert all((p / "data").is_dir() for p in [release1, *later])  # 0: every folder kept whole
+    zips = {p.name: p.read_bytes() for p in packages.glob("*.zip")}
+
+    newest = publish(db, out, created=datetime(2026, 11, 30, 2, 15, tzinfo=UTC), keep_releases=2)
+    pruned, whole = [release1, later[0]], [later[1], newest]
+    for folder in pruned:
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "CHANGES.csv", "CHANGES.md", "CITATION.cff", "PRUNED.md", "README.md", "datapackage.json", "dcat.jsonld"]
+        assert f"../klimatkontrakt-{folder.name}.zip" in (folder / "PRUNED.md").read_text()
+    for folder in whole:
+        assert (folder / "data" / "signings.csv").is_file() and (folder / "klimatkontrakt.duckdb").is_file()
+    assert os.readlink(packages / "latest") == newest.name
+    assert {n: b for n, b in zips.items()} == {n: (packages / n).read_bytes() for n in zips}  # zips untouched
+    with zipfile.ZipFile(packages / f"klimatkontrakt-{release1.name}.zip") as zf:  # the release is in its zip
+        zf.extractall(tmp_path / "unzipped")
+    assert validate_package(tmp_path / "unzipped" / f"klimatkontrakt-{release1.name}") == (True, [])
+    page = (out / "site" / "index.html").read_text(encoding="utf-8")
+    assert all(f"klimatkontrakt-{p.name}.zip" in page for p in [*pruned, *whole])  # still listed, by zip
+
+    # a release after that compares with `latest`, which is whole, and prunes one more
+    fifth = publish(db, out, created=datetime(2026, 12, 1, 2, 15, tzinfo=UTC), keep_releases=2)
+    assert "Compared with the previous release, " + newest.name in (fifth / "CHANGES.md").read_text()
+    assert (later[1] / "PRUNED.md").is_file() and not (newest / "PRUNED.md").exists()
