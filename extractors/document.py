@@ -57,7 +57,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                    "tvilling", "twin", "2030-städer", "pionjär", "pioneer", "vågen", "wave", "omgång"),
     # find_targets: a kind of target, a quantity, a restated or judged target (vocabulary [target_*])
     "target": ("neutral", "klimatpositiv", "climate positive", "climate-positive", "fossil", "nettonoll", "netto-noll", "net zero", "net-zero",
-               "nettoutsläpp", "net emissions", "förnybar", "hälften", "renewable", "självförsörjande", "negativ", "negative", "procent", "per cent", "percent", "%", "halv",
+               "nettoutsläpp", "net emissions", "zero", "förnybar", "hälften", "renewable", "självförsörjande", "negativ", "negative", "procent", "per cent", "percent", "%", "halv",
                "tredjedel", "fjärdedel", "femtedel", "third", "quarter", "fifth", "ton", " kt", "gwh", "twh", "samma",
                "same", "både", "nås", "nått", "nåtts", "nåddes", "uppnå", "achieved", "was met", "been met", "reached"),
 }

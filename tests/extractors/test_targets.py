@@ -271,3 +271,63 @@ def test_years_before_the_target_said_before_it():
     found = targets("Kalmar ska vara fossilfritt 2031, och den egna organisationen ska enligt beslutet ligga tre år före.")
     assert ("fossil-free", None, None, 2028, None, "municipal-organisation", "adopted") in found
     assert targets("Kalmar commits to net zero five years before the national 2045 target.")[0][3] == 2040
+
+
+@pytest.mark.parametrize("text", [
+    "Från 2039 ska kommunen inte längre ha några nettoutsläpp av växthusgaser.",
+    "Kalmar ska år 2039 inte ha några nettoutsläpp alls.",
+    "Net emissions of greenhouse gases from Kalmar shall be zero by 2039.",
+    "By 2039, net greenhouse gas emissions in the municipality will reach zero.",
+])
+def test_no_net_emissions_is_net_zero(text):
+    assert [(t[0], t[3]) for t in targets(text)] == [("net-zero", 2039)]
+
+
+def test_a_reduction_said_as_lower_than_a_level_or_by_a_pronoun():
+    assert targets("Utsläppen från vägtrafiken ska år 2029 ligga minst 65 procent under 2008 års nivå.")[0][:5] == \
+        ("emissions-reduction", 65, "percent", 2029, 2008)
+    text = "Utsläppen av växthusgaser ska minska snabbare än i riket. År 2027 ska de vara drygt 60 procent lägre än 1990."
+    assert ("emissions-reduction", 60, "percent", 2027, 1990, "geographic-area", "adopted") in targets(text)
+    # travel is what the emissions come from: a reduction, of transport
+    assert targets("Kommunkoncernen ska halvera utsläppen från tjänsteresorna till 2027, räknat från 2021 års nivå.")[0][:5] == \
+        ("emissions-reduction", 50, "percent", 2027, 2021)
+
+
+def test_what_a_target_means_takes_its_year():
+    text = ("Kalmar ska vara klimatneutralt år 2033. Med klimatneutralt menas att utsläppen inom kommunen "
+            "då har minskat med minst 87 procent2 jämfört med 1990.")
+    assert ("emissions-reduction", 87, "percent", 2033, 1990, "geographic-area", "adopted") in targets(text)
+    text = "Målet om ett fossilfritt Kalmar 2032 innebär bland annat att utsläppen från inrikes transporter i kommunen ska ha minskat med 100 procent jämfört med 2010."
+    assert ("emissions-reduction", 100, "percent", 2032, 2010, "geographic-area", "adopted") in targets(text)
+    # without a target before it, "då har minskat" reports what was
+    assert targets("Då har utsläppen minskat med 40 procent jämfört med 1990.") == []
+
+
+def test_list_items_that_end_their_intros_sentence_and_headings_naming_a_year():
+    text = "Senast 2031 ska\n\n• kommunens bilar köras helt fossilfritt,\n• energianvändningen i kommunens lokaler ha minskat med 20 procent jämfört med 2016."
+    assert [t[:5] for t in targets(text)] == [("fossil-free", None, None, 2031, None),
+                                              ("energy", 20, "percent", 2031, 2016)]
+    text = "Delmål 2027\n\nUtsläppen från kommunens verksamheter ska ha minskat med 60 procent jämfört med 2012."
+    assert targets(text)[0][:5] == ("emissions-reduction", 60, "percent", 2027, 2012)
+
+
+@pytest.mark.parametrize("text", [
+    "By 2036, consumption emissions of Kalmar's residents shall be at most 3 tonnes per person, compared with about 9 tonnes today.",
+    "Senast 2036 ska de konsumtionsbaserade utsläppen vara högst 3 ton per invånare, jämfört med dagens 9 ton.",
+])
+def test_a_level_compared_with_today_is_no_second_target(text):
+    assert [(t[0], t[1]) for t in targets(text)] == [("per-capita-level", 3)]
+
+
+@pytest.mark.parametrize("text", [
+    "Kalmar län, som Kalmar ingår i, siktar på att vara klimatneutralt 2040.",
+    "Kalmar County, of which Kalmar is part, aims to be fossil free by 2040.",
+    "Vi i Liberalerna vill att Kalmar ska vara klimatneutralt redan 2033.",
+    "Socialdemokraterna vill att kommunen ska bli fossilfri till 2030.",
+    "Northvolt aims to cut its emissions by half by 2030.",
+    "Vattenfall has a goal of net zero emissions by 2040.",
+    "Trafikverket har som mål att den egna verksamheten ska vara klimatneutral 2040.",
+    "Energimyndigheten ska bidra till att kommunerna blir fossilfria 2030.",
+])
+def test_aims_of_a_county_a_party_a_company_or_an_agency_are_not_the_municipalitys(text):
+    assert targets(text) == []

@@ -56,7 +56,7 @@ _RX_CLAUSE = re.compile(r":\s+|;\s+|\s[–—]\s|,\s+(?:och|men|and|but)\s+(?=\S
 _RX_FRONTED_YEAR = re.compile(r"\s*(?:fram\s+till|till|senast|by|until)\s+(?:år\s+|utgången\s+av\s+)?20\d\d\b", re.IGNORECASE)
 _RX_LABEL = re.compile(r"[A-ZÅÄÖ][\wåäö]*(?:\s+(?!ska\b|är\b|har\b|skall\b|blir\b)[\wåäö–-]+){0,4}")
 _RX_MEASURED = re.compile(r"\b(?:senaste\s+värde\w*|utgångsvärde\w*|startvärde\w*|utfall\w*|latest\s+value|baseline\s+value)", re.I)
-_RX_TARGETS_OF_YEAR = re.compile(r"\b(?:mål|delmål|etappmål|targets?|goals?)\w*\s+(?:för|till|år|by|for)\s+(?:år\s+)?(20\d\d)\b",
+_RX_TARGETS_OF_YEAR = re.compile(r"\b(?:mål|delmål|etappmål|targets?|goals?)\w*\s+(?:(?:för|till|år|by|for)\s+)?(?:år\s+)?(20\d\d)\b",
                                  re.IGNORECASE)
 _RX_DASHED_ASIDE = re.compile(r"\s[–—]\s[^–—.;:]{3,160}?\s[–—]\s(?=\S)")
 _RX_COORDINATED = re.compile(r"^\s*(?:,|och|and|samt|eller|or)\s*$", re.IGNORECASE)
@@ -74,6 +74,9 @@ def find_targets(doc: Document) -> list[Target]:
         if _value_after_intro(doc, s):  # "..., minskning till 2030 jämfört med 2015:" / "minst hälften"
             found += _read_clause(doc, s, f"{doc.intro(s.block)} {s.text}", 0, own, found)
             continue
+        if opening := _open_intro(doc, s):  # "Senast 2030 ska" over "• kommunens fordon drivas helt fossilfritt,"
+            found += _read_clause(doc, s, f"{opening} {s.text}", 0, own, found)
+            continue
         if s.block.is_heading:  # "Fossilfria transporter 2030": no word of aim needed, but no question
             if s.text.rstrip().endswith("?") or _RX_MEASURED.search(doc.intro(s.block)) \
                     or re.search(r"\((?:19|20)\d\d\)", s.text):
@@ -86,7 +89,7 @@ def find_targets(doc: Document) -> list[Target]:
             found += both_scopes(found, doc, s)
         elif found and _P["target_same_target"].search(s.text):
             found += restated(found[-1], s.text, s.text)
-        elif _sets_targets(doc, s):
+        elif _sets_targets(doc, s) or found and _P["target_definition"].search(s.text):  # "Med X menas att ... då"
             for clause_start, clause in _clauses(s.text):
                 read = _read_clause(doc, s, clause, clause_start, own, found)
                 if not read and found and (said_later(clause) or _P["target_same_target"].search(clause)):
@@ -169,7 +172,8 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
         return []
     context = _context(doc, s)
     heading_year, heading_baseline = _heading_year(s)
-    if _P["target_statistic"].search(clause) and not _P["target_modal"].search(clause) \
+    defines = bool(found) and bool(_P["target_definition"].search(s.text)) and bool(_P["target_same_year"].search(clause))
+    if _P["target_statistic"].search(clause) and not _P["target_modal"].search(clause) and not defines \
             and not _P["target_marker"].search(_intro(doc, s)) and heading_year is None:
         return []  # "vid utgången av 2020 var koncernen fossilbränslefri till 97 procent": what was
     years = find_years(clause)
@@ -202,6 +206,8 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
             target_year = out[-1].target_year  # "Fram till 2030 ska ... minska med 9,8 procent per år, och ... med 6,5 procent per år"
         if target_year is None and out and m.elliptic:
             target_year = out[-1].target_year  # "ska till 2030 minska med 35 procent i ... och med 25 procent i ..."
+        if target_year is None and out and _P["target_definition"].search(clause[previous_end:m.start]):
+            target_year = out[-1].target_year  # "Målet om ett fossilfritt X 2030 betyder att utsläppen ... ska ha minskat"
         if target_year is None and label_year is not None:
             target_year = label_year  # "Utsläpp år 2030: högst 60 kiloton"
         if target_year is None:
@@ -307,6 +313,20 @@ def _value_after_intro(doc: Document, s: Sent) -> bool:
     return s.block.tag in ("p", "h2", "h3", "h4") and len(s.text) <= 30 and not re.search(r"\b(?:ska|skall|är|har)\b", s.text) \
         and intro.rstrip().endswith(":") and bool(re.search(r"\d|hälft|halv|tredjedel|fjärdedel", s.text)) \
         and any(y.role == "target" for y in find_years(intro)) and not _RX_MEASURED.search(intro)
+
+
+_RX_OPEN_END = re.compile(r"\b(?:ska|skall|shall|will|should|is\s+to|are\s+to)\s*$", re.IGNORECASE)
+
+
+def _open_intro(doc: Document, s: Sent) -> str:
+    """The intro (or heading) whose sentence a list item ends ("Senast 2030 ska" over "• kommunens
+    fordon drivas helt fossilfritt,"), to be read with it as one sentence; else ""."""
+    if s.block.tag != "li":
+        return ""
+    for text in (doc.intro(s.block), *s.headings[:1]):
+        if text and _RX_OPEN_END.search(text):
+            return text
+    return ""
 
 
 def _heading_year(s: Sent) -> tuple[int | None, int | None]:

@@ -19,6 +19,9 @@ _RX_ELLIPSIS = re.compile(r"[^.;]*\b(?:och|and)\s+(?:med\s+|by\s+|to\s+)?"
                           r"|[^.;]*\b(?:och|and)\b[^.;]*?\b(?:med|by)\s+(?:minst\s+|högst\s+|at\s+least\s+)?")
 _RX_RESPECTIVE = re.compile(r"(?P<a>\d+(?:[,.]\d+)?)\s+respektive\s+(?P<b>\d+(?:[,.]\d+)?)\s*(?:procent|%)", re.IGNORECASE)
 _RX_SEGMENT = re.compile(r",\s+(?:och|and|men|but)\s+", re.IGNORECASE)  # "By 2030 ... 80 percent lower, and by 2045 ..."
+_RX_COMPARED_WITH = re.compile(r"\b(?:jämfört\s+(?:med|mot)|compared\s+(?:with|to)|against|versus|mot)\s+"
+                               r"(?:(?:dagens|today's|roughly|about|around|cirka|ca\.?|ungefär|drygt|knappt|nära)\s+)?$",
+                               re.IGNORECASE)
 _NATIONAL_GOAL = 2045  # Sweden's net-zero year, the reference of "15 år före det nationella målet"
 
 
@@ -70,6 +73,8 @@ def find_mentions(clause: str, background: str = "") -> list[Mention]:
     for m in _P["target_mass"].finditer(clause):
         if re.match(r"\s*(?:till|to)\s+\d", clause[m.end():]) or re.search(r"\bfrån\s+$|\bfrom\s+$", clause[:m.start()]):
             continue  # "från 40 GWh år 2021 till 80 GWh": the start, not the target
+        if _RX_COMPARED_WITH.search(clause[:m.start()]):
+            continue  # "högst 3 ton per person, jämfört med cirka 8 ton i dag": today's level
         found.append(Mention("", m.start(), m.end(), _number(m.group("a")), None, _mass_unit(m.group("u"), clause[m.end():])))
     found.sort(key=lambda x: (x.start, x.nth is None))  # a "respektive" value before the plain one at its place
     out: list[Mention] = []
@@ -117,6 +122,10 @@ def _quantity_kind(m: Mention, clause: str, since: int, background: str = "") ->
     elif _P["target_energy"].search(before) or _P["target_energy"].match(after.lstrip()) \
             or _P["target_energy"].search(after[:25]):
         m.kind = "energy"
+    elif reduction and _P["target_emissions"].match(after.lstrip()):
+        m.kind = "emissions-reduction"  # "halvera utsläppen från sina tjänsteresor": emissions, of travel
+    elif reduction and re.search(r"\b(?:de|dessa|they|these)\b", before, re.I) and _P["target_emissions"].search(background):
+        m.kind = "emissions-reduction"  # "År 2025 ska de vara 70 procent lägre": "de", the emissions before
     elif _P["target_transport"].search(before) or _P["target_transport"].search(after):
         m.kind = "other"
     elif reduction and _P["target_emissions"].search(clause):
@@ -145,6 +154,8 @@ def find_years(clause: str) -> list[Year]:
             role = "period-start"
         elif period and period.start("b") == m.start():
             role = "target"
+        elif re.match(r"\s*års\s+nivå", clause[m.end():], re.I):
+            role = "baseline"  # "under 2010 års nivå": no "under" of a period
         elif _P["target_year_ignore"].search(before[-40:]) or re.match(r"\s*års\s+version", clause[m.end():]):
             role = "ignore"
         elif re.search(r"\b(?:från\s+och\s+med|från|from)\s+(?:år\s+)?$", before[-20:], re.I) \

@@ -33,6 +33,8 @@ def owned_by_other(before: str, after: str, own: str, label: str = "") -> bool:
     noun = re.sub(r"^\s*(?:(?:och|and)\s+\w+\s+)?", "", after)  # "klimatneutrala och hållbara städer"
     if _P["target_other_owner"].match(noun) and not re.match(r"\w+koncernen", noun):
         return True
+    if _aim_of_another(before, own):
+        return True
     other, mine = _owners(before, own)
     if not other and not mine and label:
         other, mine = _owners(label, own)
@@ -40,12 +42,40 @@ def owned_by_other(before: str, after: str, own: str, label: str = "") -> bool:
     return bool(other) and (not mine or max(other) > max(mine))
 
 
+# ", of which Tierp is part,", ", som Tierp ingår i,": the place the owner before it contains
+_RX_PART_OF = re.compile(r",\s+(?:of\s+which|som|där)\s+[^,]{2,40}?\b(?:is\s+(?:a\s+)?part|ingår(?:\s+i)?|är\s+en\s+del)\b[^,]*,",
+                         re.IGNORECASE)
+# "Vattenfall aims to ...", "Vi i Centerpartiet vill att ...": an owner named as the subject of an aim
+_RX_AIMING_SUBJECT = re.compile(
+    r"^\s*(?P<who>[A-ZÅÄÖ][^,.;:]{1,50}?)\s+(?:aims?\s+to|has\s+(?:a|the)\s+(?:goal|target|aim)|has\s+set|"
+    r"has\s+committed|wants?\s+to|har\s+som\s+mål|har\s+målet|siktar\s+på|vill\s+att)\b")
+_RX_NOT_A_NAME = re.compile(r"^(?:Det|Detta|Den|Vi|We|It|This|Målet|The\s+goal|The\s+target|Our|Vår|Vårt|Våra)\b")
+
+
+def _aim_of_another(before: str, own: str) -> bool:
+    """Whether the clause is another's aim by its subject: a company, a party, an agency, a
+    county ("Vattenfall aims to", "Vi i Centerpartiet vill att"), even where the municipality is
+    named after it ("... vill att Falköping ska vara klimatneutralt")."""
+    m = _RX_AIMING_SUBJECT.match(before)
+    if m is None:
+        return False
+    who = m.group("who")
+    other, mine = _owners(who, own)
+    if other:
+        return True
+    if mine or _RX_NOT_A_NAME.match(who) or find_municipalities(who):
+        return False
+    return bool(re.fullmatch(r"[A-ZÅÄÖ][\w&.-]+(?:\s+[A-ZÅÄÖ][\w&.-]+){0,2}", who))  # a name: "Vattenfall", "Northvolt"
+
+
 def _owners(text: str, own: str) -> tuple[list[int], list[int]]:
     """Where another owner and where the municipality are named (ends of the words), leaving out
     the municipality's own companies, appositions (", kommunens största utsläppskälla,") and
     places ("i staden")."""
-    text = _RX_APPOSITION.sub(" ", _P["target_own_companies"].sub(" kommunen ", text))
-    other = [m.end() for m in _P["target_other_owner"].finditer(text)]
+    text = _RX_APPOSITION.sub(" ", _RX_PART_OF.sub(" ", _P["target_own_companies"].sub(" kommunen ", text)))
+    # "inrikes transporter i kommunen": a sector's name, placed in the municipality, is no other owner
+    other = [m.end() for m in _P["target_other_owner"].finditer(text)
+             if not re.match(r"\s+\w+\s+(?:i|inom)\s+(?:kommun|stad)(?:en|ens)?\b", text[m.end():m.end() + 40], re.I)]
     other += [m.end for m in find_municipalities(text, own) if m.code != own]
     mine = [m.end() for m in _P["target_own"].finditer(text)
             if not re.search(r"\b(?:i|in|inom)\s+$", text[max(0, m.start() - 6):m.start()], re.I)]
