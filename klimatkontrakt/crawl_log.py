@@ -20,10 +20,12 @@ from klimatkontrakt import schema as sch
 
 FAILED = "f.error IS NOT NULL OR coalesce(f.status, 0) >= 400"
 
+# scheme and host of a row's URL (after redirects), as "https://host/"
+SITE = "nullif(regexp_extract(coalesce({t}.final_url, {t}.url), '^[a-z]+://[^/?#]+'), '') || '/'"
+
 SUMMARY_SQL = f"""
 WITH f AS (
-    SELECT f.*, r.started_at AS run_started,
-           nullif(regexp_extract(coalesce(f.final_url, f.url), '^[a-z]+://[^/?#]+'), '') || '/' AS site
+    SELECT f.*, r.started_at AS run_started, {SITE.format(t="f")} AS site
     FROM fetches f LEFT JOIN runs r USING (run_id)
     WHERE f.source_id IS NOT NULL
 ),
@@ -38,20 +40,12 @@ last AS (
     FROM f JOIN last_run l ON f.source_id = l.source_id AND f.run_id = l.run_id
     GROUP BY f.source_id
 ),
-hosts AS (  -- where most of the source's documents came from
-    SELECT source_id, nullif(regexp_extract(coalesce(final_url, url), '^[a-z]+://[^/?#]+'), '') || '/' AS site,
-           count(*) AS n FROM documents GROUP BY ALL
-),
-request_hosts AS (  -- else where most of its requests went (the log grows: used only when nothing else says)
-    SELECT source_id, site, count(*) AS n FROM f GROUP BY ALL
-),
-sites AS (
-    SELECT source_id, site, row_number() OVER (PARTITION BY source_id ORDER BY n DESC, site) AS rank
-    FROM hosts WHERE site IS NOT NULL
-),
-request_sites AS (
-    SELECT source_id, site, row_number() OVER (PARTITION BY source_id ORDER BY n DESC, site) AS rank
-    FROM request_hosts WHERE site IS NOT NULL
+hosts AS (  -- where most of the source's documents came from, and where most of its requests went
+            -- (the log grows: used only when nothing else says)
+    SELECT source_id, site, kind, row_number() OVER (PARTITION BY source_id, kind ORDER BY n DESC, site) AS rank
+    FROM (SELECT source_id, {SITE.format(t="d")} AS site, 'documents' AS kind, count(*) AS n FROM documents d GROUP BY ALL
+          UNION ALL SELECT source_id, site, 'requests', count(*) FROM f GROUP BY ALL)
+    WHERE site IS NOT NULL
 ),
 docs AS (
     SELECT d.source_id, count(*) AS documents,
@@ -75,8 +69,8 @@ SELECT ids.source_id,
             WHEN l.failed = 0 THEN 'ok' WHEN l.failed < l.requests THEN 'partial' ELSE 'failed' END AS last_status
 FROM ids
 LEFT JOIN last l USING (source_id)
-LEFT JOIN (SELECT * FROM sites WHERE rank = 1) s USING (source_id)
-LEFT JOIN (SELECT * FROM request_sites WHERE rank = 1) r USING (source_id)
+LEFT JOIN (SELECT * FROM hosts WHERE rank = 1 AND kind = 'documents') s USING (source_id)
+LEFT JOIN (SELECT * FROM hosts WHERE rank = 1 AND kind = 'requests') r USING (source_id)
 LEFT JOIN docs d USING (source_id)
 LEFT JOIN previous_sources p USING (source_id)
 WHERE ids.source_id IS NOT NULL

@@ -93,7 +93,7 @@ def history_descriptor(table: str) -> dict:
     key = [pk] if isinstance(pk, str) else list(pk)
     name = sch.history_table(table)
     # a change in a run-specific column alone (e.g. `documents.fetched_at`) is no new version
-    ignored = [f["name"] for f in base["fields"] if f.get("x-run-specific")]
+    ignored = sch.run_specific_columns(table)
     as_of = "TIMESTAMP '2026-01-01 00:00'"
     description = (
         f"Every version of the rows of `{table}` across runs, so the dataset's state on any day can be read back. "

@@ -63,7 +63,7 @@ def _aim_of_another(before: str, own: str) -> bool:
     other, mine = _owners(who, own)
     if other:
         return True
-    if mine or _RX_NOT_A_NAME.match(who) or find_municipalities(who):
+    if mine or _RX_NOT_A_NAME.match(who):  # (any municipality named is in `other` or `mine`)
         return False
     return bool(re.fullmatch(r"[A-ZÅÄÖ][\w&.-]+(?:\s+[A-ZÅÄÖ][\w&.-]+){0,2}", who))  # a name: "Vattenfall", "Northvolt"
 
