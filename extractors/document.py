@@ -56,10 +56,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "membership": ("klimatneutrala", "climate", "viable", "satsningen", "initiativ", "mission", "netzero",
                    "tvilling", "twin", "2030-städer", "pionjär", "pioneer", "vågen", "wave", "omgång"),
     # find_targets: a kind of target, a quantity, a restated or judged target (vocabulary [target_*])
-    "target": ("neutral", "klimatpositiv", "climate positive", "climate-positive", "fossil", "nettonoll", "netto-noll", "net zero", "net-zero",
+    "target": ("neutral", "klimatpositiv", "climate positive", "climate-positive", "fossil", "nettonoll", "netto-noll", "netto noll", "net zero", "net-zero",
                "nettoutsläpp", "net emissions", "zero", "förnybar", "hälften", "renewable", "självförsörjande", "negativ", "negative", "procent", "per cent", "percent", "%", "halv",
                "tredjedel", "fjärdedel", "femtedel", "third", "quarter", "fifth", "ton", " kt", "gwh", "twh", "samma",
-               "same", "både", "nås", "nått", "nåtts", "nåddes", "uppnå", "achieved", "was met", "been met", "reached"),
+               "same", "både", "biogas", "hvo", "vätgas", "med el", "på el", "till el", "biodrivmedel",
+               "ersatt", "upphäv", "togs bort", "slopa", "gäller inte längre", "replaced", "superseded", "withdrawn", "dropped", "nås", "nått", "nåtts", "nåddes", "uppnå", "achieved", "was met", "been met", "reached"),
 }
 
 

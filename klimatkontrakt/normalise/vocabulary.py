@@ -54,6 +54,12 @@ def target_kinds() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((kind, _compile(entry)) for kind, entry in vocabulary()["target_kind"].items())
 
 
+@lru_cache(maxsize=1)
+def target_sectors() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """[target_sector.<sector>] tables in file order: the first whose words a target's subject names is its sector."""
+    return tuple((sector, _compile(entry)) for sector, entry in vocabulary()["target_sector"].items())
+
+
 def number_words(table: str) -> dict[str, float]:
     """A table of words and the number each stands for ([target_fractions], [target_numbers])."""
     return dict(vocabulary()[table])

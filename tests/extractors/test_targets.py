@@ -331,3 +331,117 @@ def test_a_level_compared_with_today_is_no_second_target(text):
 ])
 def test_aims_of_a_county_a_party_a_company_or_an_agency_are_not_the_municipalitys(text):
     assert targets(text) == []
+
+
+def sectors(text: str, code: str = KALMAR):
+    page = page_from_text("https://kalmar.se/klimat", text, date(2024, 5, 2))
+    return [(t.kind, t.target_year, t.sector) for t in find_targets(read_document(page, code))]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Utsläppen i kommunen ska minska med sjuttio procent till 2031 jämfört med 1990.", 70),
+    ("Utsläppen i kommunen ska minska med sjuttiofem procent till 2031 jämfört med 1990.", 75),
+    ("Emissions shall fall by forty-five per cent by 2031 compared with 1990.", 45),
+])
+def test_a_percentage_in_words(text, value):
+    assert targets(text)[0][:4] == ("emissions-reduction", value, "percent", 2031)
+
+
+def test_a_share_of_what_follows():
+    assert targets("Till 2032 ska två tredjedelar av utsläppen vara borta, med 2006 som basår.")[0][:5] == \
+        ("emissions-reduction", 66.7, "percent", 2032, 2006)
+    assert targets("Kommunen siktar på att minst hälften av kommunkoncernens elbehov ska täckas av egen solel till 2033.")[0] == \
+        ("energy", 50, "percent", 2033, None, "municipal-organisation", "aspiration")
+
+
+def test_a_bare_level_under_a_heading_per_resident_is_per_capita_but_a_measured_one_is_none():
+    text = "Konsumtionsbaserade utsläpp per invånare\nMål 2031: högst 4,5 ton CO2e2\nUtfall 2022: 8,1 ton CO2e"
+    assert targets(text) == [("per-capita-level", 4.5, "t-co2e-per-capita", 2031, None, "geographic-area", "adopted")]
+
+
+def test_a_value_on_its_own_line_under_a_label_reducing_the_emissions_named_above():
+    text = ("Fullmäktige har fastställt mål för minskade utsläpp av växthusgaser i kommunen:\n\n"
+            "Minskning till 2029, jämfört med 1990:\n70 procent")
+    assert targets(text)[0][:5] == ("emissions-reduction", 70, "percent", 2029, 1990)
+    # a reduction of nothing named (no emissions above) is no emissions target
+    assert targets("Minskning till 2029, jämfört med 1990:\n70 procent") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Senast 2029 ska alla kommunens bilar och arbetsmaskiner drivas med el, biogas eller HVO.",
+    "Till 2029 ska kommunen ställa om samtliga tjänstebilar till el eller biogas.",
+    "By 2029, all municipal vehicles are to run on renewable fuels.",
+])
+def test_vehicles_run_on_fossil_free_fuels_are_a_fossil_free_fleet(text):
+    assert sectors(text) == [("fossil-free", 2029, "transport")]
+
+
+def test_the_sector_a_target_is_about():
+    assert sectors("Klimatpåverkan från maten i kommunens skolor ska minska med 30 procent till 2030.") == \
+        [("emissions-reduction", 2030, "food")]
+    assert sectors("Senast 2027 ska uppvärmningen av kommunens lokaler vara helt fossilfri.") == [("fossil-free", 2027, "heating")]
+    assert sectors("Energianvändningen i kommunens fastigheter ska minska med 15 procent till 2030.") == \
+        [("energy", 2030, "buildings")]
+    assert sectors("Utsläppen från jordbruket ska minska med 25 procent till 2030.") == \
+        [("emissions-reduction", 2030, "agriculture")]
+    assert sectors("Utsläppen i kommunen ska minska med 60 procent till 2030.") == [("emissions-reduction", 2030, None)]
+
+
+def test_a_year_counted_from_the_pages_date_or_the_period_named_before():
+    assert targets("Ambitionen är att kommunen ska bli klimatneutral inom åtta år.")[0][:4] == ("climate-neutral", None, None, 2032)
+    assert targets("Ambitionen är att kommunen ska bli klimatneutral inom åtta år.", published=None) == []
+    text = ("Utsläppsutrymmet för perioden 2023–2041 är 380 kiloton koldioxid. "
+            "Målet är att utsläppen ska minska med 12 procent per år under budgetperioden.")
+    page = page_from_text("https://kalmar.se/klimat", text, date(2024, 5, 2))
+    cut = [t for t in find_targets(read_document(page, KALMAR)) if t.unit == "percent-per-year"]
+    assert [(t.target_year, t.period_start) for t in cut] == [(2041, 2023)]
+
+
+def test_a_target_stated_again_on_its_indicator_line_is_one_target_judged_by_its_assessment():
+    text = ("Senast 2026 ska alla bilar i kommunens verksamheter köras på förnybara drivmedel.\n\n"
+            "Målvärde: fossilfri fordonsflotta (2026)\n\nBedömning: målet till 2026 kommer inte att nås.")
+    assert targets(text) == [("fossil-free", None, None, 2026, None, "municipal-organisation", "not-met")]
+
+
+def test_a_target_replaced_or_under_former_targets_is_none_unless_judged():
+    text = ("Kommunen ska vara fossilfri 2031.\n\nTidigare mål\nI den gamla planen fanns ett mål om att utsläppen skulle "
+            "minska med 25 procent till 2016.")
+    assert [t[0] for t in targets(text)] == ["fossil-free"]
+    text = ("Kommunen ska vara fossilfri 2031. I energiplanen från 2009 stod att utsläppen skulle minska med 25 procent "
+            "till 2016. Det målet ersattes när planen reviderades.")
+    assert [t[0] for t in targets(text)] == ["fossil-free"]
+    text = "Tidigare mål\nMålet att kommunens verksamheter ska vara fossilfria 2019 nåddes redan 2018."
+    assert targets(text)[0][-1] == "achieved"
+    # a replacement said of something else takes no target away
+    text = "Kommunen ska vara fossilfri 2031. Oljepannorna ersattes med bergvärme."
+    assert [t[0] for t in targets(text)] == ["fossil-free"]
+
+
+def test_a_target_told_in_the_past_is_achieved_only_where_the_page_says_so():
+    text = ("Kalmar har nått sitt klimatmål för 2025\n\nUtsläppen har minskat med 44 procent jämfört med 2005. "
+            "Målet i strategin var en minskning med 40 procent till 2025.")
+    assert targets(text)[0][:4] + targets(text)[0][-1:] == ("emissions-reduction", 40, "percent", 2025, "achieved")
+    text = "Utsläppen har minskat med 30 procent jämfört med 2005. Målet i strategin var en minskning med 40 procent till 2025."
+    assert targets(text)[0][-1] == "unknown"
+
+
+@pytest.mark.parametrize("text", [
+    "Malmö stad har till exempel som mål att staden ska vara klimatneutral 2030.",
+    "Ett energibolag äger kraftverket och har som mål att hela koncernen ska nå nettonollutsläpp 2040.",
+    "Raffinaderiets ägare har som mål att bli klimatneutralt till 2035.",
+])
+def test_an_owners_own_words_for_itself_stay_its_own(text):
+    assert targets(text) == []
+
+
+def test_the_municipality_after_another_without_an_aim_between_is_its_own():
+    assert [t[0] for t in targets("Precis som Malmö vill kommunen bli klimatneutral 2030.")] == ["climate-neutral"]
+    assert [t[0] for t in targets("Det kommunala energibolaget ska leverera fossilfri fjärrvärme senast 2026.")] == ["fossil-free"]
+
+
+def test_the_sectors_of_the_vocabulary_are_those_the_schema_allows():
+    from klimatkontrakt.normalise.vocabulary import target_sectors
+    from klimatkontrakt.schema import fields
+
+    field = next(f for f in fields("targets") if f["name"] == "sector")
+    assert [s for s, _ in target_sectors()] == field["constraints"]["enum"]

@@ -32,6 +32,7 @@ from extractors.facts.targets.figures import (
     find_years,
     pick_target_year,
     relative_year,
+    within_years,
     year_pos,
 )
 from extractors.facts.targets.qualities import (
@@ -44,6 +45,7 @@ from extractors.facts.targets.qualities import (
     restated,
     said_later,
     scope_of,
+    sector_of,
     status_of,
     table_targets,
 )
@@ -71,6 +73,11 @@ def find_targets(doc: Document) -> list[Target]:
     for s in doc.sents:
         if "target" not in s.triggers or s.block.tag == "footnote" or s.block.caption:
             continue
+        heading = s.headings[0] if s.headings else ""
+        if (_P["target_former"].search(heading) or _P["target_former"].match(s.text)) \
+                and not any(_P[p].search(f"{heading} {s.text}") for p in ("target_achieved", "target_not_met")):
+            continue  # under "Tidigare mål" (a heading, or a line glued to its paragraph): targets no longer in
+            # force, unless judged ("Tidigare mål som har nåtts")
         if _value_after_intro(doc, s):  # "..., minskning till 2030 jämfört med 2015:" / "minst hälften"
             found += _read_clause(doc, s, f"{doc.intro(s.block)} {s.text}", 0, own, found)
             continue
@@ -97,8 +104,9 @@ def find_targets(doc: Document) -> list[Target]:
                     # kommunorganisationen gäller samma mål redan år 2026"
                     read = restated(found[-1], s.text, clause)
                 found += read
-        _judged_again(found, before)
+        _judged_again(found, before, s)
         assess(found, doc, s, before)
+        _superseded(found, before, doc, s)
         if s.text.rstrip().endswith(":") and len(found) > before:
             found[before:] = perspectives(doc, s, found[before:])
     found += table_targets(doc, own)
@@ -217,7 +225,9 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
             target_year = (out or found)[-1].target_year
         if target_year is None:
             target_year = (_year_from_around(doc, s, clause) or _year_of_name_above(doc, s, m.kind) or _intro_year(doc, s)
-                           or heading_year)
+                           or heading_year or within_years(clause, doc.page.published_on))
+        if target_year is None and (period := _period_referred(doc, s, clause)):
+            period_start, target_year = period  # "ska minska med 11–13 procent per år under budgetperioden"
         if target_year is None and m.unit != "percent-per-year":
             previous_end = m.end
             continue  # "klimatneutralt" with no year is no target the data can hold
@@ -245,8 +255,8 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
             own, m.kind, s.text, m.value, m.value_max, m.unit, baseline, target_year, period_start,
             scope=scope,
             basis=basis_of(clause, m.kind),
-            sector="transport" if _P["target_transport"].search(window) else None,
-            status=status_of(clause, f"{context} {s.text[:offset]}", m.start)))
+            sector=sector_of(window),
+            status=_past_status(doc, s, clause) or status_of(clause, f"{context} {s.text[:offset]}", m.start)))
         if borrowed:
             previous_end = m.end  # the next mention's year is the next mention's too
             continue
@@ -293,17 +303,52 @@ def _year_from_around(doc: Document, s: Sent, clause: str) -> int | None:
     return same[0] if same else lines[0][1] if len(lines) == 1 else None
 
 
-def _judged_again(found: list[Target], first_new: int) -> None:
+def _judged_again(found: list[Target], first_new: int, s: Sent) -> None:
     """A sentence that reports a target stated before as reached or missed ("Målet om en
     fossilbränslefri organisation nåddes vid årsskiftet 2015/2016") judges that target: it sets
-    the earlier one's status and is no target of its own."""
+    the earlier one's status and is no target of its own. One that states it again without
+    naming a scope ("Målvärde: fossilfri fordonsflotta (2025)" under the goal) is no new target either."""
     for t in found[first_new:]:
-        same = [i for i, e in enumerate(found[:first_new]) if t.status in ("achieved", "not-met")
-                and (e.kind, e.target_year, e.value) == (t.kind, t.target_year, t.value)]
+        judged = t.status in ("achieved", "not-met")
+        same = [i for i, e in enumerate(found[:first_new]) if (e.kind, e.target_year, e.value) == (t.kind, t.target_year, t.value)
+                and (judged or (e.unit, e.sector) == (t.unit, t.sector) and not names_scope(s.text))]
         if same:
             e = found[same[-1]]
-            found[same[-1]] = replace(e, status=t.status, evidence=f"{e.evidence} {t.evidence}")
+            found[same[-1]] = replace(e, status=t.status if judged else e.status, evidence=f"{e.evidence} {t.evidence}")
             found.remove(t)
+
+
+def _superseded(found: list[Target], first_new: int, doc: Document, s: Sent) -> None:
+    """"Det målet ersattes när energiplanen reviderades": the target of the sentence before is no
+    longer the municipality's."""
+    previous = doc.previous(s)
+    if len(found) == first_new and found and previous is not None and previous.text in found[-1].evidence \
+            and _P["target_superseded"].search(s.text):
+        found.pop()
+
+
+def _period_referred(doc: Document, s: Sent, clause: str) -> tuple[int, int] | None:
+    """(start, end) of the period a clause refers to ("under budgetperioden", "under
+    avtalsperioden"): the nearest stated before it, in its section or the page's title."""
+    if not _P["target_period_ref"].search(clause):
+        return None
+    before = [x.text for x in reversed(doc.sents[max(0, s.pos - 8):s.pos])]
+    for text in (*before, *s.headings, doc.page.title or ""):
+        periods = list(_P["target_period"].finditer(text))
+        if periods:
+            return int(periods[-1].group("a")), int(periods[-1].group("b"))
+    return None
+
+
+def _past_status(doc: Document, s: Sent, clause: str) -> str | None:
+    """The status of a target told in the past ("Målet i klimatstrategin var en minskning med 40
+    procent till 2025"): achieved when the page's title, headings or the sentence before say the
+    municipality has reached it, else unknown; None for a target in the present."""
+    if not _P["target_past_goal"].search(clause):
+        return None
+    previous = doc.previous(s)
+    around = " ".join((doc.page.title or "", *s.headings, previous.text if previous else ""))
+    return "achieved" if _P["target_reached_context"].search(around) else "unknown"
 
 
 def _value_after_intro(doc: Document, s: Sent) -> bool:

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from klimatkontrakt.model import Target
-from klimatkontrakt.normalise.vocabulary import number_words, patterns, target_kinds
+from klimatkontrakt.normalise.vocabulary import (
+    number_words,
+    patterns,
+    target_kinds,
+    target_sectors,
+)
 
 _P = patterns()
 _FRACTIONS = number_words("target_fractions")
@@ -22,6 +28,9 @@ _RX_SEGMENT = re.compile(r",\s+(?:och|and|men|but)\s+", re.IGNORECASE)  # "By 20
 _RX_COMPARED_WITH = re.compile(r"\b(?:jämfört\s+(?:med|mot)|compared\s+(?:with|to)|against|versus|mot)\s+"
                                r"(?:(?:dagens|today's|roughly|about|around|cirka|ca\.?|ungefär|drygt|knappt|nära)\s+)?$",
                                re.IGNORECASE)
+_RX_SHARE_OF = re.compile(r"^\s*av\s+(?:de|den|det|dess|sina|sin|sitt)?\s*(?:\w+s\s+)?", re.IGNORECASE)
+_RX_PER_CAPITA = re.compile(r"\bper\s+(?:invånare|capita|person|resident|inhabitant)\b", re.IGNORECASE)
+_TRANSPORT = dict(target_sectors())["transport"]  # trips and traffic: a quantity of kind "other"
 _NATIONAL_GOAL = 2045  # Sweden's net-zero year, the reference of "15 år före det nationella målet"
 
 
@@ -65,6 +74,9 @@ def find_mentions(clause: str, background: str = "") -> list[Mention]:
         value = next((v for w, v in _FRACTIONS.items() if word.startswith(w)), None)
         if value is not None:
             found.append(Mention("", m.start(), m.end(), value, None, "percent"))
+    for m in _P["target_percent_words"].finditer(clause):  # "med nittio procent"
+        tens, units = m.group("t").lower(), (m.group("u") or "").lower()
+        found.append(Mention("", m.start(), m.end(), _NUMBERS[tens] + (_NUMBERS[units] if units else 0), None, "percent"))
     for m in _RX_RESPECTIVE.finditer(clause):  # "med 40 respektive 70 procent": two values
         found.append(Mention("", m.start(), m.start() + len(m.group("a")), _number(m.group("a")), None, "percent", nth=0))
         found.append(Mention("", m.start("b"), m.end(), _number(m.group("b")), None, "percent", nth=1))
@@ -98,12 +110,17 @@ def _quantity_kind(m: Mention, clause: str, since: int, background: str = "") ->
     after it: emissions, energy, or trips and traffic (kind "other")."""
     before = clause[since:m.start]
     after = clause[m.end:m.end + 40]
+    # "tre fjärdedelar av utsläppen", "hälften av kommunkoncernens elbehov": a share of what follows
+    share_of = _RX_SHARE_OF.sub("", after, count=1) if _RX_SHARE_OF.match(after) else None
     if m.unit in ("gwh", "twh"):
         m.kind = "energy"
         return True
     if m.unit in ("kt-co2e", "mt-co2e", "t-co2e", "t-co2e-per-capita"):
-        if m.unit == "t-co2e" and re.search(r"\bper\s+(?:invånare|capita|person|resident|inhabitant)\b", before, re.I):
-            m.unit = "t-co2e-per-capita"  # "Utsläppen per invånare ska vara högst 0,5 ton år 2030"
+        if m.unit == "t-co2e" and (_RX_PER_CAPITA.search(before) or _P["target_cap"].search(before)
+                                   and not _P["target_emissions"].search(before) and _RX_PER_CAPITA.search(background)):
+            # "Utsläppen per invånare ska vara högst 0,5 ton år 2030", "Mål 2030: högst 1,4 ton" under
+            # "Utsläpp per invånare"
+            m.unit = "t-co2e-per-capita"
         if m.unit == "t-co2e-per-capita":
             m.kind = "per-capita-level"
         elif _P["target_budget"].search(clause) or re.match(r"\s*budget\b", clause, re.I) \
@@ -122,19 +139,24 @@ def _quantity_kind(m: Mention, clause: str, since: int, background: str = "") ->
     elif _P["target_energy"].search(before) or _P["target_energy"].match(after.lstrip()) \
             or _P["target_energy"].search(after[:25]):
         m.kind = "energy"
-    elif reduction and _P["target_emissions"].match(after.lstrip()):
+    elif share_of is not None and _P["target_energy"].match(share_of):
+        m.kind = "energy"
+    elif reduction and _P["target_emissions"].match(share_of if share_of is not None else after.lstrip()):
         m.kind = "emissions-reduction"  # "halvera utsläppen från sina tjänsteresor": emissions, of travel
     elif reduction and re.search(r"\b(?:de|dessa|they|these)\b", before, re.I) and _P["target_emissions"].search(background):
         m.kind = "emissions-reduction"  # "År 2025 ska de vara 70 procent lägre": "de", the emissions before
-    elif _P["target_transport"].search(before) or _P["target_transport"].search(after):
+    elif _TRANSPORT.search(before) or _TRANSPORT.search(after):
         m.kind = "other"
     elif reduction and _P["target_emissions"].search(clause):
         m.kind = "emissions-reduction"
     elif re.search(r"[−–-]\s*$", clause[max(0, m.start - 2):m.start]) and m.unit == "percent" \
             and _P["target_emissions"].search(f"{clause} {background}"):
         m.kind = "emissions-reduction"  # "Mål: −65 % till 2030" under a heading or sentence about emissions
-    elif m.unit == "percent-per-year" and reduction and _P["target_emissions"].search(background):
-        m.kind = "emissions-reduction"  # "Minskningstakt: 15 procent per år" under "Luleås koldioxidbudget"
+    elif (m.unit == "percent-per-year" or _P["target_reduction"].search(before)) and reduction \
+            and _P["target_emissions"].search(background):
+        # "Minskningstakt: 15 procent per år" under "Luleås koldioxidbudget", "Minskning till 2030: 75
+        # procent" under "mål för minskade utsläpp"
+        m.kind = "emissions-reduction"
     else:
         return False
     return True
@@ -205,6 +227,15 @@ def relative_year(clause: str, found: list[Target]) -> int | None:
         years = int(n) if n.isdigit() else int(_NUMBERS[n.lower()])
         return found[-1].target_year + (years if m.group("later") else -years)
     return None
+
+
+def within_years(clause: str, published: date | None) -> int | None:
+    """"klimatneutral inom tio år" on a page of 2024: 2034."""
+    m = _P["target_within_years"].search(clause)
+    if m is None or published is None:
+        return None
+    n = m.group("n")
+    return published.year + (int(n) if n.isdigit() else int(_NUMBERS[n.lower()]))
 
 
 def _number(text: str) -> float:

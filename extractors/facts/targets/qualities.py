@@ -16,7 +16,7 @@ from extractors.facts.targets.figures import (
 )
 from klimatkontrakt.model import Target
 from klimatkontrakt.normalise.municipalities import find_municipalities
-from klimatkontrakt.normalise.vocabulary import patterns
+from klimatkontrakt.normalise.vocabulary import patterns, target_sectors
 
 _P = patterns()
 _RX_APPOSITION = re.compile(r",\s(?![^,]*\b(?:som|ska|är|har|which|is|are)\b)[^,]{3,60},")
@@ -74,13 +74,28 @@ def _owners(text: str, own: str) -> tuple[list[int], list[int]]:
     places ("i staden")."""
     text = _RX_APPOSITION.sub(" ", _RX_PART_OF.sub(" ", _P["target_own_companies"].sub(" kommunen ", text)))
     # "inrikes transporter i kommunen": a sector's name, placed in the municipality, is no other owner
-    other = [m.end() for m in _P["target_other_owner"].finditer(text)
-             if not re.match(r"\s+\w+\s+(?:i|inom)\s+(?:kommun|stad)(?:en|ens)?\b", text[m.end():m.end() + 40], re.I)]
-    other += [m.end for m in find_municipalities(text, own) if m.code != own]
+    owners = [m.end() for m in _P["target_other_owner"].finditer(text)
+              if not re.match(r"\s+\w+\s+(?:i|inom)\s+(?:kommun|stad)(?:en|ens)?\b", text[m.end():m.end() + 40], re.I)]
+    towns = [m.end for m in find_municipalities(text, own) if m.code != own]
     mine = [m.end() for m in _P["target_own"].finditer(text)
-            if not re.search(r"\b(?:i|in|inom)\s+$", text[max(0, m.start() - 6):m.start()], re.I)]
+            if not re.search(r"\b(?:i|in|inom)\s+$", text[max(0, m.start() - 6):m.start()], re.I)
+            and not _anaphor_of_another(text, m, owners, towns)]
     mine += [m.end for m in find_municipalities(text, own) if m.code == own]
-    return other, mine
+    return owners + towns, mine
+
+
+# "Malmö stad har som mål att staden ska ...", "ett energibolag, som har som mål att hela koncernen ...":
+# the owner's own words for itself, in the clause of its aim
+_RX_ANAPHOR = re.compile(r"(?:staden|stadens|kommunen|kommunens|koncernen|koncernens|the\s+city|the\s+municipality)", re.I)
+
+
+def _anaphor_of_another(text: str, m: re.Match, owners: list[int], towns: list[int]) -> bool:
+    """Whether an own word ("staden", "koncernen") stands for another named before it and an "att"
+    between (its aim's clause): "koncernen" for any owner, "staden"/"kommunen" for a municipality."""
+    if not _RX_ANAPHOR.fullmatch(m.group(0)):
+        return False
+    before = towns + (owners if m.group(0).lower().startswith("koncern") else [])
+    return any(end <= m.start() and re.search(r"\b(?:att|that|to)\b", text[end:m.start()]) for end in before)
 
 
 def names_scope(text: str) -> bool:
@@ -95,6 +110,11 @@ def scope_of(text: str) -> str:
     if _P["target_scope_org"].search(text):
         return "municipal-organisation"
     return "geographic-area"
+
+
+def sector_of(text: str) -> str | None:
+    """The one sector a target's subject names, or None for all sectors."""
+    return next((sector for sector, rx in target_sectors() if rx.search(text)), None)
 
 
 def basis_of(clause: str, kind: str) -> str:
@@ -238,7 +258,7 @@ def _year_column_targets(rows: dict, own: str) -> list[Target]:
         for m in find_mentions(stated, label):
             out.append(Target(own, m.kind, evidence, m.value, m.value_max, m.unit, baseline, int(year.group(1)), None,
                               scope=scope_of(scope_text), basis=basis_of(label, m.kind),
-                              sector="transport" if _P["target_transport"].search(label) else None, status="adopted"))
+                              sector=sector_of(label), status="adopted"))
     return out
 
 
