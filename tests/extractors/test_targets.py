@@ -445,3 +445,77 @@ def test_the_sectors_of_the_vocabulary_are_those_the_schema_allows():
 
     field = next(f for f in fields("targets") if f["name"] == "sector")
     assert [s for s, _ in target_sectors()] == field["constraints"]["enum"]
+
+
+@pytest.mark.parametrize("text", [
+    "Senast 2033 ska all energi som används i kommunen vara förnybar.",
+    "Från och med 2033 ska all el som kommunens verksamheter köper vara förnybar.",
+    "By 2033 all the electricity the municipality buys shall be renewable.",
+])
+def test_all_energy_renewable_is_an_energy_target_of_100_percent(text):
+    assert targets(text)[0][:4] == ("energy", 100, "percent", 2033)
+
+
+def test_a_share_of_renewable_fuel_is_an_energy_share_and_fuels_left_out_make_fossil_free():
+    assert targets("Andelen förnybara drivmedel i kommunens fordon ska vara minst 90 procent 2026.")[0][:4] == \
+        ("energy", 90, "percent", 2026)
+    assert targets("Kommunen ska värma alla sina lokaler utan fossila bränslen från och med 2026.")[0][:4] == \
+        ("fossil-free", None, None, 2026)
+    assert targets("The municipality aims to heat its own buildings without fossil fuels by 2026.")[0][-1] == "aspiration"
+
+
+def test_a_climate_footprint_and_a_total_room_over_a_period():
+    assert targets("Klimatavtrycket från måltiderna i kommunens kök ska minska med en fjärdedel till 2030.")[0][:4] == \
+        ("emissions-reduction", 25, "percent", 2030)
+    assert targets("Koldioxidbudget\n\nFör perioden 2023–2044 är det totala utrymmet 390 000 ton.")[0][:4] == \
+        ("carbon-budget", 390000, "t-co2e", 2044)
+    assert targets("Between 2022 and 2041, total fossil CO2 emissions in the municipality may not exceed 0.9 million tonnes.")[0][:4] == \
+        ("carbon-budget", 0.9, "mt-co2e", 2041)
+
+
+def test_a_definition_takes_the_year_of_the_target_it_defines():
+    text = ("Målet är att Kalmar ska ha nettonollutsläpp av växthusgaser. Det innebär att de utsläpp som återstår "
+            "ska vägas upp av upptag i skog och mark – senast år 2037.")
+    assert targets(text) == [("net-zero", None, None, 2037, None, "geographic-area", "adopted")]
+    # a definition in a footnote, glued to the year by its mark
+    text = ("3.1 Mål\n\nKommunen ska vara klimatneutral 20312.\n\n"
+            "2 Med klimatneutral avses att utsläppen har minskat med minst 88 procent jämfört med 1990.")
+    assert ("emissions-reduction", 88, "percent", 2031, 1990, "geographic-area", "adopted") in targets(text)
+    # what the neutrality means is no second kind of target
+    assert [t[0] for t in targets("Kalmar ska vara klimatneutralt 2031. Med klimatneutral menas att nettoutsläppen är noll.")] == \
+        ["climate-neutral"]
+    # a footnote defining nothing read before stays out
+    assert targets("Kommunen ska vara klimatneutral 20312.\n\n2 Utsläppen har minskat med 40 procent sedan 1990.") == \
+        [("climate-neutral", None, None, 2031, None, "geographic-area", "adopted")]
+
+
+def test_one_year_for_all_the_items_of_a_list():
+    text = ("Fullmäktige antog tre mål för förvaltningar och bolag. Samtliga ska vara uppnådda år 2029.\n\n"
+            "1. Utsläppen från tjänsteresor ska halveras jämfört med 2019.\n2. Alla personbilar ska köras på fossilfria drivmedel.")
+    assert [t[:4] for t in targets(text)] == [("emissions-reduction", 50, "percent", 2029), ("fossil-free", None, None, 2029)]
+
+
+def test_another_subject_and_its_year_with_the_verb_left_out():
+    assert [t[3:6] for t in targets("Centrala Kalmar ska vara klimatneutralt 2030 och kommunen i sin helhet 2038.")] == \
+        [(2030, None, "part-of-municipality"), (2038, None, "geographic-area")]
+
+
+def test_a_target_given_a_new_value_keeps_its_year_and_baseline():
+    text = ("Dagens mål, antaget av kommunfullmäktige 2019, säger att utsläppen i kommunen ska minska med 50 procent "
+            "till 2030 jämfört med 2005. I förslaget skärps målet till 60 procent, med samma målår och basår.")
+    assert targets(text) == [("emissions-reduction", 50, "percent", 2030, 2005, "geographic-area", "adopted"),
+                             ("emissions-reduction", 60, "percent", 2030, 2005, "geographic-area", "proposed")]
+
+
+@pytest.mark.parametrize("text", [
+    "Region Kalmar län har som mål att den egna organisationen ska vara fossilfri 2030.",
+    "Länsstyrelsens förslag innebär att utsläppen i Västernorrland ska halveras till 2030.",
+])
+def test_the_own_body_of_another_and_a_county_by_name_are_not_the_municipalitys(text):
+    assert targets(text) == []
+
+
+def test_a_sector_left_out_is_no_owner_but_the_eu_is():
+    text = "Målet att utsläppen utanför industrin skulle minska med 40 procent till 2025 kommer inte att nås."
+    assert targets(text)[0][:4] + targets(text)[0][-1:] == ("emissions-reduction", 40, "percent", 2025, "not-met")
+    assert targets("Sveriges etappmål: utsläppen utanför EU:s utsläppshandel ska vara 63 procent lägre år 2030 än 1990.") == []

@@ -31,6 +31,7 @@ from extractors.facts.targets.figures import (
     find_mentions,
     find_years,
     pick_target_year,
+    quantity_at,
     relative_year,
     within_years,
     year_pos,
@@ -71,8 +72,9 @@ def find_targets(doc: Document) -> list[Target]:
     found: list[Target] = []
     headings: list[Target] = []  # a heading's target counts when no sentence under it states it
     for s in doc.sents:
-        if "target" not in s.triggers or s.block.tag == "footnote" or s.block.caption:
-            continue
+        if "target" not in s.triggers or s.block.caption \
+                or s.block.tag == "footnote" and _defined_target(found, s.text) is None:
+            continue  # a footnote counts when it defines a target ("3 Med klimatneutral avses att ...")
         heading = s.headings[0] if s.headings else ""
         if (_P["target_former"].search(heading) or _P["target_former"].match(s.text)) \
                 and not any(_P[p].search(f"{heading} {s.text}") for p in ("target_achieved", "target_not_met")):
@@ -96,6 +98,8 @@ def find_targets(doc: Document) -> list[Target]:
             found += both_scopes(found, doc, s)
         elif found and _P["target_same_target"].search(s.text):
             found += restated(found[-1], s.text, s.text)
+        elif found and (new_value := _P["target_new_value"].search(s.text)):
+            found += _with_new_value(found[-1], doc, s, new_value.end())
         elif _sets_targets(doc, s) or found and _P["target_definition"].search(s.text):  # "Med X menas att ... då"
             for clause_start, clause in _clauses(s.text):
                 read = _read_clause(doc, s, clause, clause_start, own, found)
@@ -176,11 +180,15 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
     # greenhouse gas emissions – by 2025"): no target of its own
     asides = [a.span() for a in _RX_DASHED_ASIDE.finditer(clause)]
     mentions = [m for m in mentions if not any(a <= m.start < b and any(x.end <= a for x in mentions) for a, b in asides)]
+    defined = _defined_target(found, s.text)
+    if defined is not None:  # "Med klimatneutral menas att nettoutsläppen är noll": a quantity of it, no other kind
+        mentions = [m for m in mentions if m.value is not None]
     if not mentions or _P["target_not"].search(clause):
         return []
     context = _context(doc, s)
     heading_year, heading_baseline = _heading_year(s)
-    defines = bool(found) and bool(_P["target_definition"].search(s.text)) and bool(_P["target_same_year"].search(clause))
+    defines = bool(found) and bool(_P["target_definition"].search(s.text)) and bool(_P["target_same_year"].search(clause)) \
+        or defined is not None
     if _P["target_statistic"].search(clause) and not _P["target_modal"].search(clause) and not defines \
             and not _P["target_marker"].search(_intro(doc, s)) and heading_year is None:
         return []  # "vid utgången av 2020 var koncernen fossilbränslefri till 97 procent": what was
@@ -226,6 +234,8 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
         if target_year is None:
             target_year = (_year_from_around(doc, s, clause) or _year_of_name_above(doc, s, m.kind) or _intro_year(doc, s)
                            or heading_year or within_years(clause, doc.page.published_on))
+        if target_year is None and defined is not None:
+            target_year = defined.target_year  # "Med klimatneutral avses att utsläppen har minskat med 90 procent"
         if target_year is None and (period := _period_referred(doc, s, clause)):
             period_start, target_year = period  # "ska minska med 11–13 procent per år under budgetperioden"
         if target_year is None and m.unit != "percent-per-year":
@@ -270,6 +280,11 @@ _RX_PRO_FORM = re.compile(r"\s*(?:,\s*)?(?:och|and)\s+(?:att\s+)?[^,;]{3,60}?\b(
                           re.IGNORECASE)
 
 
+# "... och kommunen i sin helhet 2040": another subject and its year, the verb left out
+_RX_GAPPED = re.compile(r"\s*(?:,\s*)?(?:och|and)\s+(?!(?:\S+\s+){0,5}?(?:ska|skall|är|har|blir|shall|will|is|are)\b)"
+                        r"(?:[\wåäö]+\s+){1,5}?(?:(?:år|senast|till|by|in)\s+)?", re.IGNORECASE)
+
+
 def _other_scopes(t: Target, clause: str, years: list[Year], since: int, until: int) -> list[Target]:
     """The same target for another scope and year in the words after it: "ska minska med 100
     procent i kommunen som geografiskt område till år 2030 och i kommunorganisationen redan till år
@@ -280,7 +295,7 @@ def _other_scopes(t: Target, clause: str, years: list[Year], since: int, until: 
             continue
         words = clause[since:y.start]
         if (re.match(r"\s*(?:,\s*)?(?:och|and)\s+(?:i|för|in|for)\s+", words, re.I)
-                or _RX_PRO_FORM.match(words)) and scope_of(words) != t.scope:
+                or _RX_PRO_FORM.match(words) or _RX_GAPPED.fullmatch(words)) and scope_of(words) != t.scope:
             out.append(replace(t, target_year=y.year, scope=scope_of(words)))
         since = y.end
     return out
@@ -299,6 +314,9 @@ def _year_from_around(doc: Document, s: Sent, clause: str) -> int | None:
             lines.append((scope_of(x.text), int(m.group(m.lastindex))))
         elif re.search(r"\b(?:målår\w*|(?:target|goal)\s+year)", x.text, re.I) and (relative := relative_year(x.text, [])):
             lines.append((scope_of(x.text), relative))  # "Målåret är satt tio år före det nationella målet"
+        elif x.pos == s.pos + 1 and _P["target_definition"].search(x.text) and not find_mentions(x.text) \
+                and len(defined := [y for y in find_years(x.text) if y.role == "target"]) == 1:
+            lines.append((scope_of(x.text), defined[0].year))  # "Det innebär att ... – senast år 2035."
     same = [y for sc, y in lines if sc == scope]
     return same[0] if same else lines[0][1] if len(lines) == 1 else None
 
@@ -316,6 +334,26 @@ def _judged_again(found: list[Target], first_new: int, s: Sent) -> None:
             e = found[same[-1]]
             found[same[-1]] = replace(e, status=t.status if judged else e.status, evidence=f"{e.evidence} {t.evidence}")
             found.remove(t)
+
+
+def _defined_target(found: list[Target], text: str) -> Target | None:
+    """The target read before that a sentence defines ("Med klimatneutral avses att ...", a
+    footnote to "klimatneutral 20303"): the last one of the kind it names before "avses"/"menas"."""
+    m = re.search(r"\b(?:avses|menas)\b", text, re.I)
+    if not found or m is None or not re.match(r"\s*(?:\d{1,2}\s+)?med\s", text, re.I):
+        return None
+    kinds = {kind for kind, rx in target_kinds() if rx.search(text[:m.start()])}
+    return next((t for t in reversed(found) if t.kind in kinds), None)
+
+
+def _with_new_value(t: Target, doc: Document, s: Sent, at: int) -> list[Target]:
+    """"I förslaget skärps målet till 65 procent, med samma målår och basår": the target before,
+    with the new value and the sentence's status."""
+    value = quantity_at(s.text, at)
+    if value is None or value.unit != t.unit:
+        return []
+    return [replace(t, value=value.value, value_max=value.value_max, evidence=s.text,
+                    status=status_of(s.text, _context(doc, s), at))]
 
 
 def _superseded(found: list[Target], first_new: int, doc: Document, s: Sent) -> None:
@@ -388,7 +426,11 @@ def _intro_year(doc: Document, s: Sent) -> int | None:
     """The year of an intro that defines a target ("Klimatneutralt Uppsala 2030 innebär att:",
     "Climate neutral Uppsala 2030 means that:") for the items under it."""
     m = re.search(r"\b(20\d\d)\s+(?:innebär|betyder|means)\b", _intro(doc, s))
-    return int(m.group(1)) if m else None
+    if m:
+        return int(m.group(1))
+    # "Kommunfullmäktige antog fyra mål. Samtliga ska vara uppnådda år 2030." over a list
+    line = _P["target_year_line"].search(doc.intro(s.block)) if s.block.tag == "li" else None
+    return int(line.group(line.lastindex)) if line else None
 
 
 def _year_of_name_above(doc: Document, s: Sent, kind: str) -> int | None:

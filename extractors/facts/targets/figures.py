@@ -229,6 +229,15 @@ def relative_year(clause: str, found: list[Target]) -> int | None:
     return None
 
 
+def quantity_at(text: str, at: int) -> Mention | None:
+    """The percentage or mass that stands at `at` ("65 procent", "120 kiloton"), of no kind yet."""
+    if m := _P["target_percent"].match(text, at):
+        return Mention("", m.start(), m.end(), _number(m.group("a")), _number(m.group("b")) if m.group("b") else None, "percent")
+    if m := _P["target_mass"].match(text, at):
+        return Mention("", m.start(), m.end(), _number(m.group("a")), None, _mass_unit(m.group("u"), text[m.end():]))
+    return None
+
+
 def within_years(clause: str, published: date | None) -> int | None:
     """"klimatneutral inom tio år" on a page of 2024: 2034."""
     m = _P["target_within_years"].search(clause)

@@ -74,8 +74,12 @@ def _owners(text: str, own: str) -> tuple[list[int], list[int]]:
     places ("i staden")."""
     text = _RX_APPOSITION.sub(" ", _RX_PART_OF.sub(" ", _P["target_own_companies"].sub(" kommunen ", text)))
     # "inrikes transporter i kommunen": a sector's name, placed in the municipality, is no other owner
+    # "utsläppen utanför industrin": a sector a target leaves out is no owner (but "utanför EU:s
+    # utsläppshandel" is the EU's)
     owners = [m.end() for m in _P["target_other_owner"].finditer(text)
-              if not re.match(r"\s+\w+\s+(?:i|inom)\s+(?:kommun|stad)(?:en|ens)?\b", text[m.end():m.end() + 40], re.I)]
+              if not re.match(r"\s+\w+\s+(?:i|inom)\s+(?:kommun|stad)(?:en|ens)?\b", text[m.end():m.end() + 40], re.I)
+              and not (m.group(0)[:1].islower() and re.search(r"\b(?:utanför|exklusive|utom|förutom|excluding|except|outside)\s+(?:\w+\s+)?$",
+                                                               text[max(0, m.start() - 30):m.start()], re.I))]
     towns = [m.end for m in find_municipalities(text, own) if m.code != own]
     mine = [m.end() for m in _P["target_own"].finditer(text)
             if not re.search(r"\b(?:i|in|inom)\s+$", text[max(0, m.start() - 6):m.start()], re.I)
@@ -86,15 +90,18 @@ def _owners(text: str, own: str) -> tuple[list[int], list[int]]:
 
 # "Malmö stad har som mål att staden ska ...", "ett energibolag, som har som mål att hela koncernen ...":
 # the owner's own words for itself, in the clause of its aim
-_RX_ANAPHOR = re.compile(r"(?:staden|stadens|kommunen|kommunens|koncernen|koncernens|the\s+city|the\s+municipality)", re.I)
+_RX_ANAPHOR = re.compile(r"(?:staden|stadens|kommunen|kommunens|the\s+city|the\s+municipality)", re.I)
+_RX_OWN_BODY = re.compile(r"(?:koncernen|koncernens|(?:egna?|egen)\s+(?:organisation|verksamhet)\w*)", re.I)
 
 
 def _anaphor_of_another(text: str, m: re.Match, owners: list[int], towns: list[int]) -> bool:
     """Whether an own word ("staden", "koncernen") stands for another named before it and an "att"
-    between (its aim's clause): "koncernen" for any owner, "staden"/"kommunen" for a municipality."""
-    if not _RX_ANAPHOR.fullmatch(m.group(0)):
+    between (its aim's clause): "koncernen", "den egna organisationen" for any owner, "staden"/"kommunen"
+    for a municipality."""
+    body = bool(_RX_OWN_BODY.fullmatch(m.group(0)))
+    if not body and not _RX_ANAPHOR.fullmatch(m.group(0)):
         return False
-    before = towns + (owners if m.group(0).lower().startswith("koncern") else [])
+    before = towns + (owners if body else [])
     return any(end <= m.start() and re.search(r"\b(?:att|that|to)\b", text[end:m.start()]) for end in before)
 
 
@@ -132,8 +139,8 @@ def status_of(clause: str, context: str, at: int) -> str:
         return "not-met"
     if _P["target_achieved"].search(clause):
         return "achieved"
-    if _P["target_proposed"].search(clause) or _P["target_proposed"].search(context):
-        return "proposed"
+    if _P["target_proposed"].search(clause) or _P["target_proposed"].search(context) and not _P["target_adopted"].search(clause):
+        return "proposed"  # not "Dagens mål, antaget 2019, säger att ..." on a page about a proposal
     wish = None
     for wish in _P["target_aspiration"].finditer(clause[:at]):
         pass
