@@ -21,7 +21,8 @@ from datetime import date
 from extractors.common import Block, Page, normalise_ws
 
 _RX_NUMBERED_HEADING = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<t>[A-ZÅÄÖ][^.!]{1,90})$")
-_RX_LABEL = re.compile(r"^[A-ZÅÄÖ][^:.]{0,40}:\s")  # "Utsläpp år 2030: högst 60 kiloton", "Mål: −65 % till 2030"
+# "Utsläpp år 2030: högst 60 kiloton", "Mål: −65 % till 2030", "2025: −35 %"
+_RX_LABEL = re.compile(r"^(?:[A-ZÅÄÖ][^:.]{0,40}|(?:19|20)\d\d):\s")
 _RX_VERB = re.compile(r"\b(?:ska|skall|är|har|blir|får|is|are|will|shall|has)\b", re.IGNORECASE)
 _RX_ITEM = re.compile(r"^(?:[•·▪◦*–—-]|\d{1,2}[.)])\s+")
 _RX_FOOTNOTE = re.compile(r"^\d{1,2}\s+[A-ZÅÄÖ].*[.)]$")

@@ -519,3 +519,77 @@ def test_a_sector_left_out_is_no_owner_but_the_eu_is():
     text = "Målet att utsläppen utanför industrin skulle minska med 40 procent till 2025 kommer inte att nås."
     assert targets(text)[0][:4] + targets(text)[0][-1:] == ("emissions-reduction", 40, "percent", 2025, "not-met")
     assert targets("Sveriges etappmål: utsläppen utanför EU:s utsläppshandel ska vara 63 procent lägre år 2030 än 1990.") == []
+
+
+def test_the_wholly_owned_companies_are_the_municipalitys_own():
+    text = "Kommunens förvaltningar och de helägda bolagen ska minska sina utsläpp med 60 procent till 2031."
+    assert targets(text)[0][:4] == ("emissions-reduction", 60, "percent", 2031)
+
+
+def test_an_assessment_line_judges_the_target_above_and_its_outcome_is_none():
+    text = ("Mål: Senast 2024 ska 100 procent av den el som kommunen köper vara förnybar.\nBedömning: Uppfyllt.\n\n"
+            "Mål: Utsläppen från kommunens transporter ska ha halverats till 2026 jämfört med 2016.\n"
+            "Bedömning: Ej uppfyllt. Minskningen uppgår hittills till 28 procent och målet kommer inte att nås till 2026.")
+    assert [(t[0], t[1], t[3], t[-1]) for t in targets(text)] == [
+        ("energy", 100, 2024, "achieved"), ("emissions-reduction", 50, 2026, "not-met")]
+
+
+@pytest.mark.parametrize("text", [
+    "I det mest ambitiösa scenariot skulle utsläppen kunna minska med 75 procent till 2035.",
+    "Yrkande i motionen: Eva Berg (V) föreslår att Kalmar ska vara klimatneutralt senast 2034.",
+    "De nya målen ersätter klimatplanen från 2013, som hade som mål att minska utsläppen med 30 procent till 2020.",
+])
+def test_scenarios_motions_and_the_targets_of_a_replaced_plan_are_none(text):
+    assert targets(text) == []
+
+
+def test_a_commitment_a_target_year_set_and_a_strategy_revoked():
+    assert targets("Som avtalspart förbinder sig kommunen att minska utsläppen med minst 50 procent till 2030 jämfört med 1990.")[0][:5] == \
+        ("emissions-reduction", 50, "percent", 2030, 1990)
+    assert targets("Kalmar siktar på klimatneutralitet. Målåret är satt till 2041.")[0][:4] == ("climate-neutral", None, None, 2041)
+    text = ("Strategin från 2012 hade som mål att utsläppen skulle minska med 40 procent till 2020. "
+            "Strategin upphävdes av kommunfullmäktige 2022.")
+    assert targets(text) == []
+
+
+def test_emissions_close_to_zero_and_energy_surplus_are_targets_without_a_value():
+    assert targets("Utsläppen från uppvärmning av lokaler ska vara nära noll 2031.")[0][:4] == ("emissions-reduction", None, None, 2031)
+    # explained by a value: one target, the value's
+    assert [t[:4] for t in targets("Till 2040 ska utsläppen vara nära noll, det vill säga ha minskat med omkring 90 %.")] == \
+        [("emissions-reduction", 90, "percent", 2040)]
+    assert targets("Kommunen ska producera mer förnybar energi än den använder senast 2027.")[0][:4] == ("energy", None, None, 2027)
+
+
+def test_a_footprint_per_portion_is_a_target_of_kind_other():
+    assert targets("Senast 2027 ska måltiderna i kommunens skolor ge högst 1,1 kg koldioxidekvivalenter per portion.")[0][:4] == \
+        ("other", 1.1, None, 2027)
+
+
+def test_a_table_whose_labels_carry_the_unit():
+    text = ("Indikator | Utfall 2023 | Målvärde 2028\n"
+            "Växthusgasutsläpp från kommunens egna transporter, ton CO2e | 1 300 | 900\n"
+            "Andel fossilfria fordon i kommunens fordonspark, % | 55 | 95")
+    assert [t[:4] for t in targets(text)] == [("emissions-cap", 900, "t-co2e", 2028), ("other", 95, "percent", 2028)]
+
+
+def test_lines_headed_by_their_year_under_one_intro():
+    text = ("Utsläppen i kommunen ska minska steg för steg.\n\nMilstolpar för kommunen (jämfört med 2010):\n"
+            "2026: −30 %\n2031: −55 %\n2036: klimatneutralt")
+    assert [t[:4] for t in targets(text)] == [("emissions-reduction", 30, "percent", 2026),
+                                             ("emissions-reduction", 55, "percent", 2031),
+                                             ("climate-neutral", None, None, 2036)]
+
+
+def test_a_target_named_after_its_outcome_and_one_judged_with_its_outcome():
+    text = ("Kalmar har nått målet i den förra strategin: utsläppen har minskat med 44 procent sedan 1990, "
+            "och målet var 40 procent till 2021.")
+    assert targets(text) == [("emissions-reduction", 40, "percent", 2021, None, "geographic-area", "achieved")]
+    text = ("For its own operations the municipality has set an interim target of reducing emissions by 40% by 2027 "
+            "compared with 2019. The 2023 annual report noted that this interim target had already been met, with a reduction of 43%.")
+    assert [(t[1], t[3], t[-1]) for t in targets(text)] == [(40, 2027, "achieved")]
+
+
+def test_ten_years_ahead_of_the_rest_of_the_municipality():
+    text = ("Kalmar as a geographical area shall have net zero emissions by 2044. The municipality also aims for the "
+            "town centre to become climate neutral ten years ahead of the rest of the municipality.")
+    assert targets(text)[1][:4] == ("climate-neutral", None, None, 2034)

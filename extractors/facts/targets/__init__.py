@@ -27,6 +27,7 @@ from functools import lru_cache
 
 from extractors.document import Document, Sent
 from extractors.facts.targets.figures import (
+    Mention,
     Year,
     find_mentions,
     find_years,
@@ -55,12 +56,16 @@ from klimatkontrakt.normalise.municipalities import find_municipalities
 from klimatkontrakt.normalise.vocabulary import patterns, target_kinds
 
 _P = patterns()
-_RX_CLAUSE = re.compile(r":\s+|;\s+|\s[–—]\s|,\s+(?:och|men|and|but)\s+(?=\S+\s+(?:\S+\s+){0,3}?(?:ska|skall|är|har|får|is|are|will)\b)")
+_RX_CLAUSE = re.compile(r":\s+|;\s+|\s[–—]\s|,\s+(?:och|men|and|but)\s+(?=\S+\s+(?:\S+\s+){0,3}?(?:ska|skall|är|har|får|var|is|are|will|was)\b)")
 _RX_FRONTED_YEAR = re.compile(r"\s*(?:fram\s+till|till|senast|by|until)\s+(?:år\s+|utgången\s+av\s+)?20\d\d\b", re.IGNORECASE)
 _RX_LABEL = re.compile(r"[A-ZÅÄÖ][\wåäö]*(?:\s+(?!ska\b|är\b|har\b|skall\b|blir\b)[\wåäö–-]+){0,4}")
 _RX_MEASURED = re.compile(r"\b(?:senaste\s+värde\w*|utgångsvärde\w*|startvärde\w*|utfall\w*|latest\s+value|baseline\s+value)", re.I)
 _RX_TARGETS_OF_YEAR = re.compile(r"\b(?:mål|delmål|etappmål|targets?|goals?)\w*\s+(?:(?:för|till|år|by|for)\s+)?(?:år\s+)?(20\d\d)\b",
                                  re.IGNORECASE)
+# "this interim target had already been met, with a reduction of 47%", "Målet har nåtts: ...": a
+# target read before judged, its outcome no target
+_RX_JUDGES_BEFORE = re.compile(r"\b(?:this|that|the)\s+(?:interim\s+)?(?:target|goal)\s+(?:had|has)\s+(?:already\s+)?been\s+(?:met|reached|achieved)\b"
+                               r"|\b(?:målet|delmålet|det\s+målet)\s+(?:har|hade)\s+(?:redan\s+)?(?:nåtts|uppnåtts|klarats)\b", re.IGNORECASE)
 _RX_DASHED_ASIDE = re.compile(r"\s[–—]\s[^–—.;:]{3,160}?\s[–—]\s(?=\S)")
 _RX_COORDINATED = re.compile(r"^\s*(?:,|och|and|samt|eller|or)\s*$", re.IGNORECASE)
 
@@ -146,7 +151,13 @@ def _context(doc: Document, s: Sent) -> str:
 
 
 def _intro(doc: Document, s: Sent) -> str:
-    intro = doc.intro(s.block) if s.block.tag in ("li", "p") else ""
+    if s.block.tag not in ("li", "p"):
+        return ""
+    block = s.block
+    while re.match(r"(?:19|20)\d\d\s*:\s", block.text) and block.index > 0 \
+            and re.match(r"(?:19|20)\d\d\s*:\s", doc.page.blocks[block.index - 1].text):
+        block = doc.page.blocks[block.index - 1]  # "2030: −60 %" under "2025: −35 %" under "Milstolpar ...:"
+    intro = doc.intro(block)
     return intro if intro.rstrip().endswith(":") else ""
 
 
@@ -175,15 +186,16 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
     label = s.text[:offset]
     label_year = next((y.year for y in find_years(label) if y.role == "target"), None) \
         if offset and len(label) <= 45 and label.rstrip().endswith(":") else None
-    mentions = find_mentions(clause, _background(doc, s))
+    mentions = find_mentions(clause, f"{_background(doc, s)} {label}")
     # a kind named in a dashed aside explains the one before it ("climate neutral – net zero
     # greenhouse gas emissions – by 2025"): no target of its own
     asides = [a.span() for a in _RX_DASHED_ASIDE.finditer(clause)]
     mentions = [m for m in mentions if not any(a <= m.start < b and any(x.end <= a for x in mentions) for a, b in asides)]
+    mentions = _explained(mentions, clause)
     defined = _defined_target(found, s.text)
     if defined is not None:  # "Med klimatneutral menas att nettoutsläppen är noll": a quantity of it, no other kind
         mentions = [m for m in mentions if m.value is not None]
-    if not mentions or _P["target_not"].search(clause):
+    if not mentions or _P["target_not"].search(clause) or found and _RX_JUDGES_BEFORE.search(clause):
         return []
     context = _context(doc, s)
     heading_year, heading_baseline = _heading_year(s)
@@ -243,7 +255,8 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
             continue  # "klimatneutralt" with no year is no target the data can hold
         if m.kind != "carbon-budget" and m.unit != "percent-per-year":
             period_start = None  # "När programperioden 2022–2025 är slut": the period is the programme's
-        baseline = next((y.year for y in years if y.role == "baseline" and previous_end <= y.start < next_start), None)
+        baseline = next((y.year for y in years if y.role == "baseline" and previous_end <= y.start < next_start), None) \
+            if m.value is not None else None  # a kind ("nettonollutsläpp 2040") has no baseline
         if baseline is None and target_year == heading_year:
             baseline = heading_baseline  # "Delmål till 2030 (jämfört med 2019)"
         if m.kind == "carbon-budget" and period_start is None:
@@ -266,7 +279,7 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
             scope=scope,
             basis=basis_of(clause, m.kind),
             sector=sector_of(window),
-            status=_past_status(doc, s, clause) or status_of(clause, f"{context} {s.text[:offset]}", m.start)))
+            status=_past_status(doc, s, clause, label) or status_of(clause, f"{context} {s.text[:offset]}", m.start)))
         if borrowed:
             previous_end = m.end  # the next mention's year is the next mention's too
             continue
@@ -336,6 +349,23 @@ def _judged_again(found: list[Target], first_new: int, s: Sent) -> None:
             found.remove(t)
 
 
+_RX_THAT_IS = re.compile(r"^[,\s]*(?:(?:det\s+vill\s+säga|dvs\.?|d\.v\.s\.|i\.e\.|that\s+is)\b|(?:about|around|roughly|omkring|cirka|ungefär)\b)",
+                         re.IGNORECASE)
+
+
+def _explained(mentions: list[Mention], clause: str) -> list[Mention]:
+    """"nära noll, det vill säga ha minskat med omkring 90 %", "close to zero, about 90 per cent
+    below 1990": the value says what the words do; one target, the value's."""
+    out = []
+    for i, m in enumerate(mentions):
+        following = mentions[i + 1] if i + 1 < len(mentions) else None
+        if m.value is None and m.kind == "emissions-reduction" and following is not None and following.value is not None \
+                and _RX_THAT_IS.search(clause[m.end:following.start]):
+            continue
+        out.append(m)
+    return out
+
+
 def _defined_target(found: list[Target], text: str) -> Target | None:
     """The target read before that a sentence defines ("Med klimatneutral avses att ...", a
     footnote to "klimatneutral 20303"): the last one of the kind it names before "avses"/"menas"."""
@@ -378,14 +408,14 @@ def _period_referred(doc: Document, s: Sent, clause: str) -> tuple[int, int] | N
     return None
 
 
-def _past_status(doc: Document, s: Sent, clause: str) -> str | None:
+def _past_status(doc: Document, s: Sent, clause: str, label: str) -> str | None:
     """The status of a target told in the past ("Målet i klimatstrategin var en minskning med 40
     procent till 2025"): achieved when the page's title, headings or the sentence before say the
     municipality has reached it, else unknown; None for a target in the present."""
     if not _P["target_past_goal"].search(clause):
         return None
     previous = doc.previous(s)
-    around = " ".join((doc.page.title or "", *s.headings, previous.text if previous else ""))
+    around = " ".join((doc.page.title or "", *s.headings, previous.text if previous else "", label))
     return "achieved" if _P["target_reached_context"].search(around) else "unknown"
 
 

@@ -28,7 +28,9 @@ _RX_SEGMENT = re.compile(r",\s+(?:och|and|men|but)\s+", re.IGNORECASE)  # "By 20
 _RX_COMPARED_WITH = re.compile(r"\b(?:jämfört\s+(?:med|mot)|compared\s+(?:with|to)|against|versus|mot)\s+"
                                r"(?:(?:dagens|today's|roughly|about|around|cirka|ca\.?|ungefär|drygt|knappt|nära)\s+)?$",
                                re.IGNORECASE)
-_RX_SHARE_OF = re.compile(r"^\s*av\s+(?:de|den|det|dess|sina|sin|sitt)?\s*(?:\w+s\s+)?", re.IGNORECASE)
+_RX_SHARE_OF = re.compile(r"^\s*av\s+(?:(?:de|den|det|dess|sina|sin|sitt|alla)\s+)?(?:\w+s\s+)?", re.IGNORECASE)
+_RX_SO_FAR = re.compile(r"\b(?:hittills|hitintills|i\s+dag|idag|för\s+närvarande|so\s+far|today|currently)\s+(?:till|på|at|to)?\s*"
+                        r"(?:(?:ca\.?|cirka|omkring|ungefär|about|around)\s+)?$", re.IGNORECASE)
 _RX_PER_CAPITA = re.compile(r"\bper\s+(?:invånare|capita|person|resident|inhabitant)\b", re.IGNORECASE)
 _TRANSPORT = dict(target_sectors())["transport"]  # trips and traffic: a quantity of kind "other"
 _NATIONAL_GOAL = 2045  # Sweden's net-zero year, the reference of "15 år före det nationella målet"
@@ -80,6 +82,8 @@ def find_mentions(clause: str, background: str = "") -> list[Mention]:
     for m in _RX_RESPECTIVE.finditer(clause):  # "med 40 respektive 70 procent": two values
         found.append(Mention("", m.start(), m.start() + len(m.group("a")), _number(m.group("a")), None, "percent", nth=0))
         found.append(Mention("", m.start("b"), m.end(), _number(m.group("b")), None, "percent", nth=1))
+    for m in _P["target_intensity"].finditer(clause):  # "högst 1,2 kg koldioxidekvivalenter per portion"
+        found.append(Mention("other", m.start(), m.end(), _number(m.group("a")), None, None))
     for m in _P["target_all_renewable"].finditer(clause):
         found.append(Mention("energy", m.start(), m.end(), 100, None, "percent"))
     for m in _P["target_mass"].finditer(clause):
@@ -88,6 +92,8 @@ def find_mentions(clause: str, background: str = "") -> list[Mention]:
         if _RX_COMPARED_WITH.search(clause[:m.start()]):
             continue  # "högst 3 ton per person, jämfört med cirka 8 ton i dag": today's level
         found.append(Mention("", m.start(), m.end(), _number(m.group("a")), None, _mass_unit(m.group("u"), clause[m.end():])))
+    # "Minskningen uppgår hittills till 31 procent", "ligger i dag på 11 procent": what was measured
+    found = [m for m in found if m.value is None or not _RX_SO_FAR.search(clause, max(0, m.start - 40), m.start)]
     found.sort(key=lambda x: (x.start, x.nth is None))  # a "respektive" value before the plain one at its place
     out: list[Mention] = []
     for i, m in enumerate(found):
@@ -139,7 +145,7 @@ def _quantity_kind(m: Mention, clause: str, since: int, background: str = "") ->
     elif _P["target_energy"].search(before) or _P["target_energy"].match(after.lstrip()) \
             or _P["target_energy"].search(after[:25]):
         m.kind = "energy"
-    elif share_of is not None and _P["target_energy"].match(share_of):
+    elif share_of is not None and (_P["target_energy"].match(share_of) or re.match(r"(?:el|elen|värme|fjärrvärme)\b", share_of, re.I)):
         m.kind = "energy"
     elif reduction and _P["target_emissions"].match(share_of if share_of is not None else after.lstrip()):
         m.kind = "emissions-reduction"  # "halvera utsläppen från sina tjänsteresor": emissions, of travel
@@ -157,6 +163,9 @@ def _quantity_kind(m: Mention, clause: str, since: int, background: str = "") ->
         # "Minskningstakt: 15 procent per år" under "Luleås koldioxidbudget", "Minskning till 2030: 75
         # procent" under "mål för minskade utsläpp"
         m.kind = "emissions-reduction"
+    elif re.search(r"\b(?:mål(?:et|en)?|target|goal)\s+(?:\w+\s+){0,3}?(?:var|är|blir|was|is)\s+$", before, re.I) \
+            and _P["target_emissions"].search(background) and _P["target_reduction"].search(background):
+        m.kind = "emissions-reduction"  # "utsläppen har minskat med 42 procent, och målet var 40 procent till 2020"
     else:
         return False
     return True

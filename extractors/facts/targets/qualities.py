@@ -48,7 +48,7 @@ _RX_PART_OF = re.compile(r",\s+(?:of\s+which|som|där)\s+[^,]{2,40}?\b(?:is\s+(?
 # "Vattenfall aims to ...", "Vi i Centerpartiet vill att ...": an owner named as the subject of an aim
 _RX_AIMING_SUBJECT = re.compile(
     r"^\s*(?P<who>[A-ZÅÄÖ][^,.;:]{1,50}?)\s+(?:aims?\s+to|has\s+(?:a|the)\s+(?:goal|target|aim)|has\s+set|"
-    r"has\s+committed|wants?\s+to|har\s+som\s+mål|har\s+målet|siktar\s+på|vill\s+att)\b")
+    r"has\s+committed|wants?\s+to|proposes\s+that|har\s+som\s+mål|har\s+målet|siktar\s+på|vill\s+att|föreslår\s+att|yrkar\s+(?:på\s+)?att)\b")
 _RX_NOT_A_NAME = re.compile(r"^(?:Det|Detta|Den|Vi|We|It|This|Målet|The\s+goal|The\s+target|Our|Vår|Vårt|Våra)\b")
 
 
@@ -157,7 +157,8 @@ def assess(found: list[Target], doc: Document, s: Sent, first_new: int) -> None:
     status = "not-met" if _P["target_not_met"].search(s.text) else "achieved" if _P["target_achieved"].search(s.text) else None
     if status is None:
         return
-    years = [int(m.group("y")) for m in RX_YEAR.finditer(s.text)]
+    # its years that are the targets' (not "The 2022 annual report noted that ...")
+    years = [y for m in RX_YEAR.finditer(s.text) if any(t.target_year == (y := int(m.group("y"))) for t in found)]
     for i in range(len(found) - 1, -1, -1):
         t = found[i]
         if years and t.target_year not in years:
@@ -227,13 +228,29 @@ def table_targets(doc: Document, own: str) -> list[Target]:
             if r == min(rows) or col not in row or not row.get(min(row)):
                 continue
             label, cell = row[min(row)].text, row[col].text
-            for m in find_mentions(f"{label} {cell}"):
+            for m in find_mentions(_stated_in_row(label, cell)):
                 if m.value is None:
                     continue
                 evidence = _row_evidence(header, row)
                 out.append(Target(own, m.kind, evidence, m.value, m.value_max, m.unit, None, year, None,
                                   scope=scope_of(label), basis=basis_of(label, m.kind), status="adopted"))
     return out
+
+
+# a unit at the end of a row's label: "Växthusgasutsläpp från kommunens transporter, ton CO2e", "Andel fossilfria fordon, %"
+_RX_LABEL_UNIT = re.compile(r",\s*(?P<u>%|procent|(?:kilo)?ton(?:\s+CO2e?|\s+koldioxidekvivalenter)?|kt|GWh|TWh|kg\s+CO2e?\s+per\s+\w+(?:\s+\w+)?)\s*$",
+                            re.IGNORECASE)
+
+
+def _stated_in_row(label: str, cell: str) -> str:
+    """A row's label and target value as the sentence they say: with the label's unit after the
+    value, and a level of emissions as the ceiling a target value is ("högst 870 ton")."""
+    m = _RX_LABEL_UNIT.search(label)
+    if m is None or not re.fullmatch(r"\s*[−–-]?\s*\d[\d \u00a0]*(?:[,.]\d+)?\s*", cell):
+        return f"{label} {cell}"
+    unit = m.group("u")
+    ceiling = "högst " if re.search(r"ton|kt", unit, re.I) else ""
+    return f"{label[:m.start()]} {ceiling}{cell.strip()} {unit}"
 
 
 def _year_column_targets(rows: dict, own: str) -> list[Target]:
