@@ -59,7 +59,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "target": ("neutral", "klimatpositiv", "climate positive", "climate-positive", "fossil", "nettonoll", "netto-noll", "netto noll", "net zero", "net-zero",
                "nettoutsläpp", "net emissions", "zero", "förnybar", "hälften", "renewable", "självförsörjande", "negativ", "negative", "procent", "per cent", "percent", "%", "halv",
                "tredjedel", "fjärdedel", "femtedel", "third", "quarter", "fifth", "ton", " kt", "gwh", "twh", "samma",
-               "same", "både", "biogas", "hvo", "vätgas", "med el", "på el", "till el", "biodrivmedel", " kg ", "kilo ", "noll", "uppfyll", "klaras",
+               "same", "både", "biogas", "hvo", "vätgas", "med el", "på el", "till el", "biodrivmedel", " kg ", "kilo ", "noll", "uppfyll", "klaras", "nå dit", "år tidigare", "år senare", "years earlier", "years later", " kw", " mw", "kilowatt", "megawatt", "fördubbl", " av fyra", " av tre", " av tio", " av fem", "half",
                "ersatt", "upphäv", "togs bort", "slopa", "gäller inte längre", "replaced", "superseded", "withdrawn", "dropped", "nås", "nått", "nåtts", "nåddes", "uppnå", "achieved", "was met", "been met", "reached"),
 }
 

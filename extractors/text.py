@@ -24,7 +24,7 @@ _RX_NUMBERED_HEADING = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<t
 # "Utsläpp år 2030: högst 60 kiloton", "Mål: −65 % till 2030", "2025: −35 %"
 _RX_LABEL = re.compile(r"^(?:[A-ZÅÄÖ][^:.]{0,40}|(?:19|20)\d\d):\s")
 _RX_VERB = re.compile(r"\b(?:ska|skall|är|har|blir|får|is|are|will|shall|has)\b", re.IGNORECASE)
-_RX_ITEM = re.compile(r"^(?:[•·▪◦*–—-]|\d{1,2}[.)])\s+")
+_RX_ITEM = re.compile(r"^(?:[•·▪◦*–—-]|\d{1,2}[.)]|[a-h]\))\s+")
 _RX_FOOTNOTE = re.compile(r"^\d{1,2}\s+[A-ZÅÄÖ].*[.)]$")
 _RX_PAGE_NUMBER = re.compile(r"^(?:\d{1,3}|[-–]\s*\d{1,3}\s*[-–]|(?:sida|sid\.|page)\s*\d{1,3}(?:\s*(?:av|of)\s*\d{1,3})?)$",
                              re.IGNORECASE)

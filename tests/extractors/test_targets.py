@@ -593,3 +593,63 @@ def test_ten_years_ahead_of_the_rest_of_the_municipality():
     text = ("Kalmar as a geographical area shall have net zero emissions by 2044. The municipality also aims for the "
             "town centre to become climate neutral ten years ahead of the rest of the municipality.")
     assert targets(text)[1][:4] == ("climate-neutral", None, None, 2034)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kommunen nådde inte målet om 50 procent fossilfria fordon till år 2020.", ("other", 50, "percent", 2020)),
+    ("Minst 85 procent av fordonen ska vara fossilfria 2027.", ("other", 85, "percent", 2027)),
+    ("Andelen fossilfria fordon i den kommunala fordonsflottan ska vara minst 80 procent 2026.", ("other", 80, "percent", 2026)),
+    ("Andelen fossilfria drivmedel i kommunens fordon ska vara 90 procent 2026.", ("energy", 90, "percent", 2026)),
+    ("Kommunkoncernens drivmedel ska vara till 100 % fossilfria 2026.", ("fossil-free", None, None, 2026)),
+])
+def test_a_share_of_fossil_free_vehicles_or_fuel_is_a_share(text, expected):
+    assert [t[:4] for t in targets(text)] == [expected]
+    assert targets("Kommunen nådde inte målet om 50 procent fossilfria fordon till år 2020.")[0][-1] == "not-met"
+
+
+def test_capacity_energy_per_area_doubling_and_three_in_four():
+    assert targets("Den installerade vindkrafteffekten i kommunen ska öka med 25 MW till 2028.")[0][:4] == ("energy", 25, None, 2028)
+    text = "Indikator | Utfall 2024 | Målvärde 2026\nEnergianvändning i kommunägda lokaler (kWh/m²) | 141 | 128\nAndel förnybar el (%) | 90 | 100"
+    assert [t[:4] for t in targets(text)] == [("energy", 128, None, 2026), ("energy", 100, "percent", 2026)]
+    assert targets("Till år 2031 ska solcellseffekten i kommunen ha fördubblats jämfört med 2022.")[0][:5] == \
+        ("energy", 100, "percent", 2031, 2022)
+    assert targets("Tre av fyra resor i tätorten ska göras med cykel eller kollektivtrafik 2032.")[0][:4] == ("other", 75, "percent", 2032)
+    assert targets("Greenhouse gas emissions from road transport shall be cut by half by 2031, compared with 2010.")[0][:5] == \
+        ("emissions-reduction", 50, "percent", 2031, 2010)
+
+
+@pytest.mark.parametrize("text", [
+    "Energibolaget Värme AB, som levererar fjärrvärme till kunder i Kalmar tätort, har satt som mål att produktionen ska vara fossilfri 2027.",
+    "Även folkhögskolan, som drivs av en förening, har satt upp ett eget mål: skolans utsläpp ska minska med 30 procent till 2027.",
+    "2.2 Anslutna företag åtar sig att\n\na) minska sina utsläpp från transporter med minst 20 procent till 2027,",
+    "Det tidigare målet om en fossilfri kommun till 2030, som antogs 2016, upphävdes av kommunfullmäktige i februari 2024.",
+    "Utgångsvärde: 5,9 ton CO2e/inv (2010)",
+])
+def test_companies_schools_and_revoked_targets_and_baseline_values_are_none(text):
+    assert targets(text) == []
+
+
+def test_both_scopes_after_a_dash_and_a_rate_until_the_target_it_serves():
+    assert [t[3:6] for t in targets("Kalmar ska vara klimatneutralt år 2036 – både som geografiskt område och som organisation.")] == \
+        [(2036, None, "geographic-area"), (2036, None, "municipal-organisation")]
+    text = "Utsläppen ska minska med i genomsnitt 8 procent per år från 2025, så att kommunen når nettonollutsläpp år 2041."
+    page = page_from_text("https://kalmar.se/klimat", text, date(2024, 5, 2))
+    rate = [t for t in find_targets(read_document(page, KALMAR)) if t.unit == "percent-per-year"][0]
+    assert (rate.target_year, rate.period_start, rate.baseline_year) == (2041, 2025, None)
+
+
+def test_a_year_relative_to_the_nation_levels_in_parentheses_and_equivalents_are_no_targets():
+    text = "Kalmar shall be climate neutral by 2035 – ten years earlier than Sweden as a whole."
+    assert [t[3] for t in targets(text)] == [2035]
+    text = "5.2 Energi – mål till 2031\n\nAndelen förnybar energi i kommunen ska öka till 85 procent (64 procent år 2020)."
+    assert [t[:4] for t in targets(text)] == [("energy", 85, "percent", 2031)]
+    text = "Solelen ska täcka en fjärdedel av kommunkoncernens egen elanvändning år 2031, vilket motsvarar ungefär 3,5 GWh per år."
+    assert [t[:4] for t in targets(text)] == [("energy", 25, "percent", 2031)]
+
+
+def test_reaching_it_earlier_a_value_at_its_label_and_a_reduction_during_a_year():
+    text = "Kommunfullmäktiges mål är en helt fossilfri fordonsflotta 2031. Nämnden siktar på att nå dit för sina egna fordon redan två år tidigare."
+    assert [(t[3], t[-1]) for t in targets(text)] == [(2031, "adopted"), (2029, "aspiration")]
+    assert targets("Målvärde: 2,5 ton CO2e/inv (2031)")[0][:4] == ("per-capita-level", 2.5, "t-co2e-per-capita", 2031)
+    assert targets("Energianvändningen i nämndens lokaler ska minska med 3 procent under 2027 jämfört med 2026.")[0][:5] == \
+        ("energy", 3, "percent", 2027, 2026)

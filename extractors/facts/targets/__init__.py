@@ -67,6 +67,10 @@ _RX_TARGETS_OF_YEAR = re.compile(r"\b(?:mål|delmål|etappmål|targets?|goals?)\
 _RX_JUDGES_BEFORE = re.compile(r"\b(?:this|that|the)\s+(?:interim\s+)?(?:target|goal)\s+(?:had|has)\s+(?:already\s+)?been\s+(?:met|reached|achieved)\b"
                                r"|\b(?:målet|delmålet|det\s+målet)\s+(?:har|hade)\s+(?:redan\s+)?(?:nåtts|uppnåtts|klarats)\b", re.IGNORECASE)
 _RX_DASHED_ASIDE = re.compile(r"\s[–—]\s[^–—.;:]{3,160}?\s[–—]\s(?=\S)")
+# "Bromölla ska vara klimatneutral 2035 – både som geografiskt område och som organisation"
+_RX_BOTH_HERE = re.compile(r"\s*(?:både\s+)?(?:som|för|i)\s+(?:det\s+)?geografisk\w*\s+område\w*\s+och\s+(?:som|för|i)\s+(?:den\s+)?(?:egen\s+|egna\s+)?(?:kommun)?organisation\w*"
+                           r"|\s*(?:både\s+)?(?:som|för|i)\s+(?:den\s+)?(?:egen\s+|egna\s+)?(?:kommun)?organisation\w*\s+och\s+(?:som|för|i)\s+(?:det\s+)?geografisk\w*\s+område\w*",
+                           re.IGNORECASE)
 _RX_COORDINATED = re.compile(r"^\s*(?:,|och|and|samt|eller|or)\s*$", re.IGNORECASE)
 
 
@@ -108,7 +112,10 @@ def find_targets(doc: Document) -> list[Target]:
         elif _sets_targets(doc, s) or found and _P["target_definition"].search(s.text):  # "Med X menas att ... då"
             for clause_start, clause in _clauses(s.text):
                 read = _read_clause(doc, s, clause, clause_start, own, found)
-                if not read and found and (said_later(clause) or _P["target_same_target"].search(clause)):
+                if not read and found and _RX_BOTH_HERE.match(clause) and found[-1].evidence == s.text:
+                    found[-1] = replace(found[-1], scope="geographic-area")
+                    read = [replace(found[-1], scope="municipal-organisation")]
+                elif not read and found and (said_later(clause) or _P["target_same_target"].search(clause)):
                     # "...; the municipality as a whole follows ten years later", "...; för
                     # kommunorganisationen gäller samma mål redan år 2026"
                     read = restated(found[-1], s.text, clause)
@@ -195,7 +202,8 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
     defined = _defined_target(found, s.text)
     if defined is not None:  # "Med klimatneutral menas att nettoutsläppen är noll": a quantity of it, no other kind
         mentions = [m for m in mentions if m.value is not None]
-    if not mentions or _P["target_not"].search(clause) or found and _RX_JUDGES_BEFORE.search(clause):
+    if not mentions or _P["target_not"].search(clause) or found and _RX_JUDGES_BEFORE.search(clause) \
+            or _RX_MEASURED.match(label):  # "Utgångsvärde: 5,9 ton CO2e/inv (2010)"
         return []
     context = _context(doc, s)
     heading_year, heading_baseline = _heading_year(s)
@@ -211,7 +219,7 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
     for i, m in enumerate(mentions):
         next_start = mentions[i + 1].start if i + 1 < len(mentions) else len(clause)
         subject = clause[previous_end:m.start]
-        if owned_by_other(clause[:m.start], clause[m.end:], own, s.text[:offset]):
+        if owned_by_other(clause[:m.start], clause[m.end:], own, s.text[:offset] or _committing_heading(s)):
             previous_end = m.end
             continue
         target_year, year_at, period_start = pick_target_year(m, years, previous_end, next_start, clause)
@@ -246,6 +254,10 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
         if target_year is None:
             target_year = (_year_from_around(doc, s, clause) or _year_of_name_above(doc, s, m.kind) or _intro_year(doc, s)
                            or heading_year or within_years(clause, doc.page.published_on))
+        if target_year is None and m.unit == "percent-per-year" and i + 1 < len(mentions) \
+                and re.search(r"\b(?:så\s+att|so\s+that)\b", clause[m.end:next_start], re.I):
+            # "minska med 8 procent per år från 2025, så att kommunen når nettonollutsläpp år 2040"
+            target_year = pick_target_year(mentions[i + 1], years, m.end, len(clause))[0]
         if target_year is None and defined is not None:
             target_year = defined.target_year  # "Med klimatneutral avses att utsläppen har minskat med 90 procent"
         if target_year is None and (period := _period_referred(doc, s, clause)):
@@ -262,7 +274,7 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
         if m.kind == "carbon-budget" and period_start is None:
             period_start = next((y.year for y in years if y.role == "period-start"), None)
         if m.unit == "percent-per-year" and baseline is not None and re.search(
-                r"(?:från\s+och\s+med|räknat\s+från|from)\s+(?:år\s+)?$", clause[:year_pos(years, baseline)], re.I):
+                r"(?:från\s+och\s+med|räknat\s+från|från|from)\s+(?:år\s+)?$", clause[:year_pos(years, baseline)], re.I):
             period_start, baseline = baseline, None  # "16 procent varje år, räknat från och med 2020"
         about = clause[previous_end:year_at if year_at and year_at > m.end else m.end]  # the words the target is about
         if m.kind == "other" or borrowed:
@@ -342,7 +354,7 @@ def _judged_again(found: list[Target], first_new: int, s: Sent) -> None:
     for t in found[first_new:]:
         judged = t.status in ("achieved", "not-met")
         same = [i for i, e in enumerate(found[:first_new]) if (e.kind, e.target_year, e.value) == (t.kind, t.target_year, t.value)
-                and (judged or (e.unit, e.sector) == (t.unit, t.sector) and not names_scope(s.text))]
+                and (judged or (e.unit, e.sector) == (t.unit, t.sector) and (not names_scope(s.text) or scope_of(s.text) == e.scope))]
         if same:
             e = found[same[-1]]
             found[same[-1]] = replace(e, status=t.status if judged else e.status, evidence=f"{e.evidence} {t.evidence}")
@@ -440,6 +452,12 @@ def _open_intro(doc: Document, s: Sent) -> str:
         if text and _RX_OPEN_END.search(text):
             return text
     return ""
+
+
+def _committing_heading(s: Sent) -> str:
+    """A heading that says whose commitments follow ("2.2 Anslutna företag åtar sig att", "5.
+    Myndigheternas åtaganden"): the owner of the items under it that name none."""
+    return s.headings[0] if s.headings and re.search(r"\båta(?:r\s+sig|ganden)\b|\bcommit", s.headings[0], re.I) else ""
 
 
 def _heading_year(s: Sent) -> tuple[int | None, int | None]:

@@ -28,10 +28,17 @@ _RX_SEGMENT = re.compile(r",\s+(?:och|and|men|but)\s+", re.IGNORECASE)  # "By 20
 _RX_COMPARED_WITH = re.compile(r"\b(?:jämfört\s+(?:med|mot)|compared\s+(?:with|to)|against|versus|mot)\s+"
                                r"(?:(?:dagens|today's|roughly|about|around|cirka|ca\.?|ungefär|drygt|knappt|nära)\s+)?$",
                                re.IGNORECASE)
-_RX_SHARE_OF = re.compile(r"^\s*av\s+(?:(?:de|den|det|dess|sina|sin|sitt|alla)\s+)?(?:\w+s\s+)?", re.IGNORECASE)
+_RX_SHARE_OF = re.compile(r"^\s*av\s+(?:(?:de|den|det|dess|sina|sin|sitt|alla)\s+)?(?:\w+s\s+)?(?:(?:egen|egna|eget|totala)\s+)?", re.IGNORECASE)
+_RX_SHARE_FOSSIL_FREE = re.compile(r"\s+(?:av\s+(?:\w+\s+){0,4}?(?:ska\s+)?(?:vara\s+)?|of\s+(?:\w+\s+){0,4}?(?:shall\s+|should\s+)?(?:be\s+)?)?fossil(?:bränsle)?[-\s]?fri\w*",
+                                   re.IGNORECASE)
+_RX_ENERGY_INTENSITY = re.compile(r"(?P<a>\d+(?:[,.]\d+)?)\s*kWh\s*(?:/|per)\s*(?:m²|m2|kvm|kvadratmeter)", re.IGNORECASE)
+_RX_POWER = re.compile(r"(?P<a>\d{1,3}(?:[ \u00a0]\d{3})+|\d+(?:[,.]\d+)?)\s*(?:kWp|kW|MWp|MW|kilowatt|megawatt)\b", re.IGNORECASE)
+# "vilket motsvarar ungefär 3,5 GWh": the same target in another unit; "(64 procent år 2020)": today's level
+_RX_EQUIVALENT = re.compile(r"\b(?:vilket|det|som)\s+motsvarar\s+(?:ungefär\s+|cirka\s+|omkring\s+|drygt\s+)?$|\bmotsvarande\s+$|\bequivalent\s+to\s+$",
+                            re.IGNORECASE)
 _RX_SO_FAR = re.compile(r"\b(?:hittills|hitintills|i\s+dag|idag|för\s+närvarande|so\s+far|today|currently)\s+(?:till|på|at|to)?\s*"
                         r"(?:(?:ca\.?|cirka|omkring|ungefär|about|around)\s+)?$", re.IGNORECASE)
-_RX_PER_CAPITA = re.compile(r"\bper\s+(?:invånare|capita|person|resident|inhabitant)\b", re.IGNORECASE)
+_RX_PER_CAPITA = re.compile(r"\bper\s+(?:invånare|capita|person|resident|inhabitant|\w+bo)\b", re.IGNORECASE)  # "per årjängsbo"
 _TRANSPORT = dict(target_sectors())["transport"]  # trips and traffic: a quantity of kind "other"
 _NATIONAL_GOAL = 2045  # Sweden's net-zero year, the reference of "15 år före det nationella målet"
 
@@ -82,6 +89,9 @@ def find_mentions(clause: str, background: str = "") -> list[Mention]:
     for m in _RX_RESPECTIVE.finditer(clause):  # "med 40 respektive 70 procent": two values
         found.append(Mention("", m.start(), m.start() + len(m.group("a")), _number(m.group("a")), None, "percent", nth=0))
         found.append(Mention("", m.start("b"), m.end(), _number(m.group("b")), None, "percent", nth=1))
+    for m in (*_RX_POWER.finditer(clause), *_RX_ENERGY_INTENSITY.finditer(clause)):
+        # "öka med 30 MW", "1 000 kWp solceller": capacity; "130 kWh/m²": energy use per area
+        found.append(Mention("energy", m.start(), m.end(), _number(m.group("a")), None, None))
     for m in _P["target_intensity"].finditer(clause):  # "högst 1,2 kg koldioxidekvivalenter per portion"
         found.append(Mention("other", m.start(), m.end(), _number(m.group("a")), None, None))
     for m in _P["target_all_renewable"].finditer(clause):
@@ -93,7 +103,9 @@ def find_mentions(clause: str, background: str = "") -> list[Mention]:
             continue  # "högst 3 ton per person, jämfört med cirka 8 ton i dag": today's level
         found.append(Mention("", m.start(), m.end(), _number(m.group("a")), None, _mass_unit(m.group("u"), clause[m.end():])))
     # "Minskningen uppgår hittills till 31 procent", "ligger i dag på 11 procent": what was measured
-    found = [m for m in found if m.value is None or not _RX_SO_FAR.search(clause, max(0, m.start - 40), m.start)]
+    found = [m for m in found if m.value is None or not (_RX_SO_FAR.search(clause, max(0, m.start - 40), m.start)
+                                                         or _RX_EQUIVALENT.search(clause, max(0, m.start - 40), m.start)
+                                                         or _in_measured_aside(clause, m.start))]
     found.sort(key=lambda x: (x.start, x.nth is None))  # a "respektive" value before the plain one at its place
     out: list[Mention] = []
     for i, m in enumerate(found):
@@ -105,6 +117,11 @@ def find_mentions(clause: str, background: str = "") -> list[Mention]:
                 and _RX_ELLIPSIS.fullmatch(clause[out[-1].end:m.start]):
             m.kind = out[-1].kind  # "minska med 35 procent i området och med 25 procent i organisationen"
             m.elliptic = True
+        if not m.kind and m.unit == "percent" and (share := _RX_SHARE_FOSSIL_FREE.match(clause, m.end)):
+            m.kind = "energy" if re.match(r"[^.;]{0,60}?\b(?:drivmedel|bränsle|energi|el)\b", clause[m.end:]) else "other"
+            m.end = share.end()  # the fossil-free word is the share's, no target of its own
+            if m.value == 100:  # "ska vara till 100 % fossilfria 2025": fossil-free
+                m.kind, m.value, m.value_max, m.unit = "fossil-free", None, None, None
         if not m.kind and not _quantity_kind(m, clause, out[-1].end if out else 0, background):
             continue
         out.append(m)
@@ -163,7 +180,7 @@ def _quantity_kind(m: Mention, clause: str, since: int, background: str = "") ->
         # "Minskningstakt: 15 procent per år" under "Luleås koldioxidbudget", "Minskning till 2030: 75
         # procent" under "mål för minskade utsläpp"
         m.kind = "emissions-reduction"
-    elif re.search(r"\b(?:mål(?:et|en)?|target|goal)\s+(?:\w+\s+){0,3}?(?:var|är|blir|was|is)\s+$", before, re.I) \
+    elif re.search(r"\b(?:mål(?:et|en)?|target|goal)\s+(?:(?:\w+\s+){0,3}?(?:var|är|blir|was|is)|om(?:\s+en)?)\s+$", before, re.I) \
             and _P["target_emissions"].search(background) and _P["target_reduction"].search(background):
         m.kind = "emissions-reduction"  # "utsläppen har minskat med 42 procent, och målet var 40 procent till 2020"
     else:
@@ -185,6 +202,10 @@ def find_years(clause: str) -> list[Year]:
             role = "period-start"
         elif period and period.start("b") == m.start():
             role = "target"
+        elif _in_measured_aside(clause, m.start()) and _P["target_percent"].search(clause, clause.rfind("(", 0, m.start()), m.start()):
+            role = "ignore"  # "(64 procent år 2020)"
+        elif re.search(r"(?:procent|%)\s+under\s+$", before[-25:], re.I) and not re.match(r"\s*års\b", clause[m.end():]):
+            role = "target"  # "minska med 3 procent under 2026", not "70 procent under 2010 års nivå"
         elif re.match(r"\s*års\s+nivå", clause[m.end():], re.I):
             role = "baseline"  # "under 2010 års nivå": no "under" of a period
         elif _P["target_year_ignore"].search(before[-40:]) or re.match(r"\s*års\s+version", clause[m.end():]):
@@ -245,6 +266,13 @@ def quantity_at(text: str, at: int) -> Mention | None:
     if m := _P["target_mass"].match(text, at):
         return Mention("", m.start(), m.end(), _number(m.group("a")), None, _mass_unit(m.group("u"), text[m.end():]))
     return None
+
+
+def _in_measured_aside(clause: str, at: int) -> bool:
+    """"ska öka till 85 procent (64 procent år 2020)": a value in parentheses beside its year is the level measured."""
+    opened = clause.rfind("(", 0, at)
+    closed = clause.find(")", at)
+    return opened != -1 and closed != -1 and clause.rfind(")", 0, at) < opened and bool(RX_YEAR.search(clause, opened, closed))
 
 
 def within_years(clause: str, published: date | None) -> int | None:

@@ -20,6 +20,8 @@ from klimatkontrakt.normalise.vocabulary import patterns, target_sectors
 
 _P = patterns()
 _RX_APPOSITION = re.compile(r",\s(?![^,]*\b(?:som|ska|är|har|which|is|are)\b)[^,]{3,60},")
+# ", som levererar fjärrvärme till kunder i Hörby tätort,": what the owner before it does, not an owner
+_RX_RELATIVE = re.compile(r",\s+som\s+(?![^,]{0,40}\b(?:ingår|är\s+en\s+del)\b)[^,]{3,90},", re.IGNORECASE)
 _RX_SHALL = re.compile(r"\b(?:ska|skall|shall|is\s+to|are\s+to)\b", re.IGNORECASE)
 _EMISSION_KINDS = {"emissions-reduction", "emissions-cap", "carbon-budget", "per-capita-level"}
 
@@ -48,7 +50,7 @@ _RX_PART_OF = re.compile(r",\s+(?:of\s+which|som|där)\s+[^,]{2,40}?\b(?:is\s+(?
 # "Vattenfall aims to ...", "Vi i Centerpartiet vill att ...": an owner named as the subject of an aim
 _RX_AIMING_SUBJECT = re.compile(
     r"^\s*(?P<who>[A-ZÅÄÖ][^,.;:]{1,50}?)\s+(?:aims?\s+to|has\s+(?:a|the)\s+(?:goal|target|aim)|has\s+set|"
-    r"has\s+committed|wants?\s+to|proposes\s+that|har\s+som\s+mål|har\s+målet|siktar\s+på|vill\s+att|föreslår\s+att|yrkar\s+(?:på\s+)?att)\b")
+    r"has\s+committed|wants?\s+to|proposes\s+that|har\s+som\s+mål|har\s+satt\s+(?:upp\s+)?(?:som\s+)?(?:ett\s+)?(?:eget\s+)?mål|har\s+målet|siktar\s+på|vill\s+att|föreslår\s+att|yrkar\s+(?:på\s+)?att)\b")
 _RX_NOT_A_NAME = re.compile(r"^(?:Det|Detta|Den|Vi|We|It|This|Målet|The\s+goal|The\s+target|Our|Vår|Vårt|Våra)\b")
 
 
@@ -56,7 +58,7 @@ def _aim_of_another(before: str, own: str) -> bool:
     """Whether the clause is another's aim by its subject: a company, a party, an agency, a
     county ("Vattenfall aims to", "Vi i Centerpartiet vill att"), even where the municipality is
     named after it ("... vill att Falköping ska vara klimatneutralt")."""
-    m = _RX_AIMING_SUBJECT.match(before)
+    m = _RX_AIMING_SUBJECT.match(_RX_RELATIVE.sub(" ", before))
     if m is None:
         return False
     who = m.group("who")
@@ -72,7 +74,7 @@ def _owners(text: str, own: str) -> tuple[list[int], list[int]]:
     """Where another owner and where the municipality are named (ends of the words), leaving out
     the municipality's own companies, appositions (", kommunens största utsläppskälla,") and
     places ("i staden")."""
-    text = _RX_APPOSITION.sub(" ", _RX_PART_OF.sub(" ", _P["target_own_companies"].sub(" kommunen ", text)))
+    text = _RX_RELATIVE.sub(" ", _RX_APPOSITION.sub(" ", _RX_PART_OF.sub(" ", _P["target_own_companies"].sub(" kommunen ", text))))
     # "inrikes transporter i kommunen": a sector's name, placed in the municipality, is no other owner
     # "utsläppen utanför industrin": a sector a target leaves out is no owner (but "utanför EU:s
     # utsläppshandel" is the EU's)
@@ -194,8 +196,10 @@ def restated(t: Target, sentence: str, clause: str) -> list[Target]:
     years = [y.year for y in find_years(clause) if y.role == "target"]
     basis = basis_of(clause, t.kind)
     evidence = t.evidence if sentence in t.evidence else f"{t.evidence} {sentence}"
+    status = status_of(clause, "", len(clause))  # "Nämnden siktar på att nå dit två år tidigare"; else the target's
     return [replace(t, evidence=evidence, target_year=relative or (years[0] if years else t.target_year),
-                    scope=scope_of(clause), basis=basis if basis != "unknown" else t.basis)]
+                    scope=scope_of(clause), basis=basis if basis != "unknown" else t.basis,
+                    status=status if status != "adopted" else t.status)]
 
 
 def perspectives(doc: Document, s: Sent, targets: list[Target]) -> list[Target]:
@@ -238,7 +242,8 @@ def table_targets(doc: Document, own: str) -> list[Target]:
 
 
 # a unit at the end of a row's label: "Växthusgasutsläpp från kommunens transporter, ton CO2e", "Andel fossilfria fordon, %"
-_RX_LABEL_UNIT = re.compile(r",\s*(?P<u>%|procent|(?:kilo)?ton(?:\s+CO2e?|\s+koldioxidekvivalenter)?|kt|GWh|TWh|kg\s+CO2e?\s+per\s+\w+(?:\s+\w+)?)\s*$",
+_RX_LABEL_UNIT = re.compile(r"(?:,\s*|\s*\()(?P<u>%|procent|(?:kilo)?ton(?:\s+CO2e?|\s+koldioxidekvivalenter)?|kt|GWh|TWh|kWh/m²|kWh/m2|"
+                            r"kg\s+CO2e?\s+per\s+\w+(?:\s+\w+)?)\)?\s*$",
                             re.IGNORECASE)
 
 
