@@ -29,10 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _sites import make_hosts, stop  # noqa: E402
 
+from klimatkontrakt.core.model import Source  # noqa: E402
+from klimatkontrakt.core.settings import Settings  # noqa: E402
 from klimatkontrakt.fetch.client import LiveClient  # noqa: E402
 from klimatkontrakt.fetch.crawl import crawl  # noqa: E402
-from klimatkontrakt.model import Source  # noqa: E402
-from klimatkontrakt.settings import Settings  # noqa: E402
 
 
 def ours(hosts, pages: int, delay: float) -> tuple[float, int]:

@@ -24,12 +24,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import lxml.html  # noqa: E402
+from _corpus import HOSTS, build_corpus  # noqa: E402
 from warcio.archiveiterator import ArchiveIterator  # noqa: E402
 
-from _corpus import HOSTS, build_corpus  # noqa: E402
 from extractors import REGISTRY  # noqa: E402
 from extractors.common import parse_page  # noqa: E402
-from klimatkontrakt.model import Source  # noqa: E402
+from klimatkontrakt.core.model import Source  # noqa: E402
 
 TESTS = HERE.parent / "tests" / "extractors"
 
@@ -56,7 +56,8 @@ def corpus_pages(n: int) -> list[tuple[str, str, Source]]:
 def test_pages() -> list[tuple[str, str, Source]]:
     """The fixture pages (their URL, extractor and municipality from extractor_golden) and the blind pages."""
     sys.path.insert(0, str(TESTS))
-    from extractor_golden import FIXTURES, HERE as FIXTURE_DIR
+    from extractor_golden import FIXTURES
+    from extractor_golden import HERE as FIXTURE_DIR
 
     out = []
     for name, (url, extractor, code) in FIXTURES.items():

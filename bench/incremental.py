@@ -29,13 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _sites import make_hosts, stop  # noqa: E402
 
 import flows.nightly as nightly  # noqa: E402
+from klimatkontrakt.core.model import Source  # noqa: E402
+from klimatkontrakt.core.schema import FACT_TABLES  # noqa: E402
+from klimatkontrakt.core.settings import Settings  # noqa: E402
 from klimatkontrakt.fetch.client import LiveClient  # noqa: E402
 from klimatkontrakt.fetch.warc import ArchiveWriter  # noqa: E402
-from klimatkontrakt.model import Source  # noqa: E402
-from klimatkontrakt.settings import Settings  # noqa: E402
-from klimatkontrakt.load import build_database  # noqa: E402
-from klimatkontrakt.schema import FACT_TABLES  # noqa: E402
-from klimatkontrakt.state import extractor_version, read_state  # noqa: E402
+from klimatkontrakt.store.load import build_database  # noqa: E402
+from klimatkontrakt.store.state import extractor_version, read_state  # noqa: E402
 
 
 def one_run(sources: list[Source], settings: Settings, db: Path, archive: Path, run_id: str) -> dict:

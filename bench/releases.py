@@ -29,12 +29,12 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from klimatkontrakt import schema as sch  # noqa: E402
-from klimatkontrakt.crawl_log import write_run_fetches  # noqa: E402
-from klimatkontrakt.load import build_database, read_tables  # noqa: E402
-from klimatkontrakt.publish import publish  # noqa: E402
-from klimatkontrakt.release_retention import prune_releases  # noqa: E402
-from klimatkontrakt.settings import REPO_ROOT, Settings  # noqa: E402
+from klimatkontrakt.core import schema as sch  # noqa: E402
+from klimatkontrakt.core.settings import REPO_ROOT, Settings  # noqa: E402
+from klimatkontrakt.release.publish import publish  # noqa: E402
+from klimatkontrakt.release.retention import prune_releases  # noqa: E402
+from klimatkontrakt.store.crawl_log import write_run_fetches  # noqa: E402
+from klimatkontrakt.store.load import build_database, read_tables  # noqa: E402
 
 SAMPLE = REPO_ROOT / "samples" / "klimatkontrakt-sample.warc.gz"
 START = datetime(2027, 1, 1, 2, 15, tzinfo=UTC)

@@ -182,12 +182,12 @@ def _plain_main(archive: str, sources_file: str, out: str) -> None:
     from datetime import UTC, datetime
 
     from flows import nightly as nf
-    from klimatkontrakt.config import load_sources
+    from klimatkontrakt.core.config import load_sources
+    from klimatkontrakt.core.settings import Settings
     from klimatkontrakt.fetch.client import ReplayClient
     from klimatkontrakt.fetch.warc import ReplayArchive
-    from klimatkontrakt.settings import Settings
-    from klimatkontrakt.state import extractor_version, read_state
-    from klimatkontrakt.workers import close_extraction_pool, extraction_pool
+    from klimatkontrakt.runtime.workers import close_extraction_pool, extraction_pool
+    from klimatkontrakt.store.state import extractor_version, read_state
 
     imported, cpu_imported, own_imported = time.perf_counter(), _cpu(), time.process_time()
     started = datetime.now(UTC)
@@ -227,7 +227,7 @@ def prefect_server_start() -> dict:
     """A trivial flow in a fresh process: import time and the first flow call (server start)."""
     code = (
         "import time; t0 = time.perf_counter()\n"
-        "from klimatkontrakt import prefect_env; prefect_env.configure()\n"
+        "from klimatkontrakt.runtime import prefect_env; prefect_env.configure()\n"
         "from prefect import flow\n"
         "import flows.nightly\n"
         "t1 = time.perf_counter()\n"
@@ -281,7 +281,10 @@ def main() -> int:
     args = parser.parse_args()
 
     from _corpus import build_corpus
-    from klimatkontrakt.settings import usable_cores  # here, not at the top: the plain child times its imports
+
+    from klimatkontrakt.core.settings import (
+        usable_cores,  # here, not at the top: the plain child times its imports
+    )
 
     tmp = Path(tempfile.mkdtemp(prefix="kk-bench-replay-"))
     try:

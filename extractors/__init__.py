@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from extractors import contract, municipal, viablecities
-from klimatkontrakt.model import Extraction, Source
+from klimatkontrakt.core.model import Extraction, Source
 
 Extractor = Callable[[str, str, Source], Extraction]
 

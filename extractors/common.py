@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
-from klimatkontrakt import handoff
+from klimatkontrakt.core import handoff
 from klimatkontrakt.normalise.dates import find_dates, parse_iso
 
 BLOCK_TAGS = frozenset({
@@ -127,7 +127,7 @@ class Page:
 def parse_html(html: str):
     """lxml root for an HTML string (tolerates an XML encoding declaration and empty input).
 
-    The crawler's tree of the same text is taken when it left one (klimatkontrakt.handoff): the
+    The crawler's tree of the same text is taken when it left one (klimatkontrakt.core.handoff): the
     same tree lxml.html.fromstring would build, without parsing the page a second time."""
     if not html or not html.strip():
         return lxml.html.fromstring("<html><body></body></html>")

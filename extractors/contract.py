@@ -20,7 +20,7 @@ from extractors.common import Page, url_date
 from extractors.facts import extract_facts
 from extractors.pdf import PAGE_BREAK
 from extractors.text import page_from_text
-from klimatkontrakt.model import Commitment, Contract, Extraction, Source
+from klimatkontrakt.core.model import Commitment, Contract, Extraction, Source
 from klimatkontrakt.normalise.agencies import find_agencies
 from klimatkontrakt.normalise.municipalities import find_municipalities
 from klimatkontrakt.normalise.vocabulary import patterns, vocabulary

@@ -20,7 +20,7 @@ from datetime import date
 from functools import lru_cache
 
 from extractors.common import Block, Page, normalise_ws, split_sentences
-from extractors.facts.vocabulary import (
+from extractors.vocabulary import (
     RX_EVCD,
     RX_K2030_CONTEXT,
     RX_LOOKALIKE,

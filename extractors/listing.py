@@ -18,7 +18,7 @@ import re
 from urllib.parse import urlsplit
 
 from extractors.common import Page
-from klimatkontrakt.model import Extraction
+from klimatkontrakt.core.model import Extraction
 
 _LISTING_PATH = re.compile(r"/(?:tag|etiketter|category|kategori|author|författare)/[^/]+(?:/page/\d+)?/?$|/page/\d+/?$")
 _BODY_CLASS = re.compile(r"<body\b[^>]*\bclass\s*=\s*[\"'](?P<c>[^\"']*)[\"']", re.IGNORECASE)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from extractors.common import parse_page
 from extractors.facts import extract_facts
 from extractors.listing import is_listing, listing_extraction
-from klimatkontrakt.model import Extraction, Source
+from klimatkontrakt.core.model import Extraction, Source
 
 _CLASS = "translate(@class,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')"
 

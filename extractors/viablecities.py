@@ -18,7 +18,7 @@ from extractors.common import parse_page
 from extractors.facts import extract_facts
 from extractors.facts.projects import find_projects, is_project_page
 from extractors.listing import is_listing, listing_extraction
-from klimatkontrakt.model import Extraction, Source
+from klimatkontrakt.core.model import Extraction, Source
 
 # article containers of the old and the 2025 layouts, before the generic main/article/body
 SELECTORS = (

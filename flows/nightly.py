@@ -28,20 +28,35 @@ from prefect.utilities.annotations import quote
 
 from extractors import extractor_name, get_extractor
 from flows.reporting import notify_failure, summary_markdown
-from klimatkontrakt import schema as sch
-from klimatkontrakt.assemble import assemble
-from klimatkontrakt.config import load_sources
-from klimatkontrakt.crawl_log import write_run_fetches
-from klimatkontrakt.errors import ConfigError, KlimatkontraktError, ReleaseGateFailed, RunFailed
+from klimatkontrakt.assemble.tables import assemble
+from klimatkontrakt.core import schema as sch
+from klimatkontrakt.core.config import load_sources
+from klimatkontrakt.core.errors import (
+    ConfigError,
+    KlimatkontraktError,
+    ReleaseGateFailed,
+    RunFailed,
+)
+from klimatkontrakt.core.model import Extraction, FetchedPage, Source
+from klimatkontrakt.core.settings import Settings
 from klimatkontrakt.fetch.client import NOT_ARCHIVED
 from klimatkontrakt.fetch.crawl import CrawlResult, KnownPage, crawl, failed_for_now
 from klimatkontrakt.fetch.plan import FetchPlan, host_groups, join_archive, open_client
 from klimatkontrakt.fetch.reading import PageReading, ReadRequest
-from klimatkontrakt.load import StagedTable, build_database, return_freed_memory, stage_table
-from klimatkontrakt.model import Extraction, FetchedPage, Source
-from klimatkontrakt.publish import publish
-from klimatkontrakt.settings import Settings
-from klimatkontrakt.state import (
+from klimatkontrakt.release.publish import publish
+from klimatkontrakt.runtime.workers import (
+    ExtractionPool,
+    close_extraction_pool,
+    extraction_pool,
+)
+from klimatkontrakt.store.crawl_log import write_run_fetches
+from klimatkontrakt.store.load import (
+    StagedTable,
+    build_database,
+    return_freed_memory,
+    stage_table,
+)
+from klimatkontrakt.store.state import (
     PreviousState,
     extractor_version,
     kept_documents,
@@ -49,7 +64,6 @@ from klimatkontrakt.state import (
     page_state_parts,
     read_state,
 )
-from klimatkontrakt.workers import ExtractionPool, close_extraction_pool, extraction_pool
 
 log = logging.getLogger("flows.nightly")
 

@@ -11,7 +11,7 @@ import logging
 
 import requests
 
-from klimatkontrakt.settings import Settings
+from klimatkontrakt.core.settings import Settings
 
 log = logging.getLogger(__name__)
 

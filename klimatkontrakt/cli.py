@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from klimatkontrakt.errors import ConfigError, KlimatkontraktError
-from klimatkontrakt.settings import REPO_ROOT
+from klimatkontrakt.core.errors import ConfigError, KlimatkontraktError
+from klimatkontrakt.core.settings import REPO_ROOT
 
 app = typer.Typer(
     add_completion=False,
@@ -32,8 +32,8 @@ def _check_inputs(sources: Path, replay: list[Path] | None, writable: tuple[Path
     """Fail fast (exit 2, one line) on a bad sources file, a missing or unreadable archive, or an
     output folder that cannot be created, before Prefect starts."""
     from extractors import REGISTRY
-    from klimatkontrakt.config import load_sources
-    from klimatkontrakt.settings import Settings
+    from klimatkontrakt.core.config import load_sources
+    from klimatkontrakt.core.settings import Settings
 
     try:
         Settings.checked()
@@ -89,8 +89,8 @@ def run(
     """Run the whole pipeline once: crawl, extract, normalise, load DuckDB, publish a package (a new
     release only when a published table changed)."""
     _check_inputs(sources, replay, (out, db.parent))
-    from klimatkontrakt import prefect_env
-    from klimatkontrakt.server import prefect_api, prefect_home
+    from klimatkontrakt.runtime import prefect_env
+    from klimatkontrakt.runtime.server import prefect_api, prefect_home
 
     prefect_env.configure()
     try:
@@ -137,8 +137,8 @@ def serve(
     OUT/prefect) for as long as this command runs, and prints the UI's address.
     """
     _check_inputs(sources, replay)
-    from klimatkontrakt import prefect_env
-    from klimatkontrakt.server import prefect_api, ui_url
+    from klimatkontrakt.runtime import prefect_env
+    from klimatkontrakt.runtime.server import prefect_api, ui_url
 
     prefect_env.configure()
     parameters = {
@@ -174,7 +174,7 @@ def deploy(
 ) -> None:
     """Register the nightly deployment on a long-running Prefect server (PREFECT_API_URL) and work pool."""
     _check_inputs(sources, None)
-    from klimatkontrakt import prefect_env
+    from klimatkontrakt.runtime import prefect_env
 
     prefect_env.configure()
     if not os.environ.get("PREFECT_API_URL"):
@@ -191,7 +191,7 @@ def validate(
     package: Annotated[Path, typer.Argument(help="A published package folder (with datapackage.json).")],
 ) -> None:
     """Validate a published data package with frictionless (exit 0 valid, 1 invalid)."""
-    from klimatkontrakt.publish import validate_package
+    from klimatkontrakt.release.publish import validate_package
 
     if not (package / "datapackage.json").is_file():
         _fail(ConfigError(f"no datapackage.json in {package}"))

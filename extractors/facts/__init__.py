@@ -16,7 +16,7 @@ from extractors.facts.memberships import find_memberships
 from extractors.facts.roles import find_roles
 from extractors.facts.signings import read_signings
 from extractors.facts.targets import find_targets
-from klimatkontrakt.model import Extraction
+from klimatkontrakt.core.model import Extraction
 
 
 def extract_facts(page: Page, own_code: str | None, is_viablecities: bool = False) -> Extraction:

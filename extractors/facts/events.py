@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date
 
 from extractors.document import Document, Sent, literal_trie
-from extractors.facts.vocabulary import (
+from extractors.vocabulary import (
     EVCD,
     RX_CLOCK,
     RX_EVCD,
@@ -28,7 +28,7 @@ from extractors.facts.vocabulary import (
     RX_SINCE,
     RX_THEN,
 )
-from klimatkontrakt.model import Event
+from klimatkontrakt.core.model import Event
 from klimatkontrakt.normalise.dates import find_dates
 from klimatkontrakt.normalise.municipalities import find_municipalities
 

@@ -6,14 +6,14 @@ import re
 
 from extractors.common import normalise_ws
 from extractors.document import Document, dates_near, dedupe
-from extractors.facts.vocabulary import (
+from extractors.vocabulary import (
     RX_K2030_EXPLICIT,
     RX_LAUNCH,
     RX_LAUNCHED,
     RX_LOOKALIKE,
     RX_ONLINE,
 )
-from klimatkontrakt.model import Event
+from klimatkontrakt.core.model import Event
 
 
 def find_launches(doc: Document) -> list[Event]:

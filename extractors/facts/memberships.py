@@ -27,7 +27,7 @@ from extractors.document import (
     municipality_list,
     resolve_group,
 )
-from extractors.facts.vocabulary import (
+from extractors.vocabulary import (
     K2030_INITIATIVE,
     RX_AGO,
     RX_AMONG,
@@ -56,7 +56,7 @@ from extractors.facts.vocabulary import (
     RX_SINCE,
     RX_TWIN,
 )
-from klimatkontrakt.model import Membership
+from klimatkontrakt.core.model import Membership
 from klimatkontrakt.normalise.dates import MONTHS, find_dates
 from klimatkontrakt.normalise.municipalities import find_municipalities
 from klimatkontrakt.normalise.patterns import literal_trie

@@ -13,7 +13,7 @@ import re
 from datetime import date
 
 from extractors.common import Page
-from klimatkontrakt.model import Project
+from klimatkontrakt.core.model import Project
 from klimatkontrakt.normalise import find_municipalities, parse_iso
 from klimatkontrakt.normalise.dates import find_dates
 

@@ -8,12 +8,12 @@ from functools import lru_cache
 
 from extractors.common import normalise_ws
 from extractors.document import Document, Sent, dedupe, section_date
-from extractors.facts.vocabulary import (
+from extractors.vocabulary import (
     RX_AGENCY_TITLE,
     RX_QUOTE_START,
     RX_TITLE_LIST,
 )
-from klimatkontrakt.model import Role
+from klimatkontrakt.core.model import Role
 from klimatkontrakt.normalise.agencies import find_agencies, resolve_agency
 from klimatkontrakt.normalise.municipalities import (
     find_municipalities,

@@ -24,6 +24,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from klimatkontrakt.core.model import FetchedPage, Source
+from klimatkontrakt.core.settings import Settings
 from klimatkontrakt.fetch.decode import decode_html, is_html
 from klimatkontrakt.fetch.pdfs import PdfUnreadable, is_pdf, is_pdf_link, read_pdf
 from klimatkontrakt.fetch.robots import RobotsPolicy, product_token
@@ -34,8 +36,6 @@ from klimatkontrakt.fetch.urls import (
     normalise_url,
 )
 from klimatkontrakt.fetch.warc import ArchiveWriter, ReplayArchive
-from klimatkontrakt.model import FetchedPage, Source
-from klimatkontrakt.settings import Settings
 
 log = logging.getLogger(__name__)
 

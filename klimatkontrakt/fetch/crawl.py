@@ -39,13 +39,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from klimatkontrakt.core.model import FetchedPage, Source
 from klimatkontrakt.fetch import sitemaps as sitemaps_mod
 from klimatkontrakt.fetch.client import NOT_ARCHIVED
 from klimatkontrakt.fetch.pdfs import is_pdf_link
 from klimatkontrakt.fetch.reading import LinkRule, PageReading, ReadRequest
 from klimatkontrakt.fetch.robots import DISALLOWED
 from klimatkontrakt.fetch.urls import normalise_url
-from klimatkontrakt.model import FetchedPage, Source
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ DOCUMENT_EXTENSIONS = frozenset(
 
 @dataclass(frozen=True)
 class KnownPage:
-    """What the previous run learnt about one URL of this source (see `klimatkontrakt/state.py`)."""
+    """What the previous run learnt about one URL of this source (see `klimatkontrakt/store/state.py`)."""
 
     final_url: str
     text_sha256: str | None = None

@@ -19,10 +19,10 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from klimatkontrakt.core.model import Source
+from klimatkontrakt.core.settings import Settings
 from klimatkontrakt.fetch.client import LiveClient, ReplayClient
 from klimatkontrakt.fetch.warc import ArchiveWriter, ReplayArchive
-from klimatkontrakt.model import Source
-from klimatkontrakt.settings import Settings
 
 
 @dataclass(frozen=True)

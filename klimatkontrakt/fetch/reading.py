@@ -1,6 +1,6 @@
 """What the crawler reads of a page body: its text hash, whether it mentions a keyword, the links
 it may follow. Pure functions of (body, URL, rules), so a worker process can read a page as well
-as the crawl's own thread (`klimatkontrakt/workers.py`); nothing here imports the HTTP client.
+as the crawl's own thread (`klimatkontrakt/runtime/workers.py`); nothing here imports the HTTP client.
 
 "Normalised text" (`normalised_text`) is what the extractors can read, with markup noise
 removed: the text content of the document without <script>, <style>, <noscript> and <template>
@@ -26,9 +26,9 @@ from urllib.parse import urljoin, urlsplit
 import lxml.etree
 import lxml.html
 
-from klimatkontrakt import handoff
+from klimatkontrakt.core import handoff
+from klimatkontrakt.core.model import Source
 from klimatkontrakt.fetch.urls import normalise_url
-from klimatkontrakt.model import Source
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "sms:", "ftp:")

@@ -17,8 +17,8 @@ from xml.etree.ElementTree import ParseError
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from klimatkontrakt.core.model import Source
 from klimatkontrakt.fetch.urls import normalise_url
-from klimatkontrakt.model import Source
 
 log = logging.getLogger(__name__)
 

@@ -37,7 +37,7 @@ from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
 
 from klimatkontrakt import __version__
-from klimatkontrakt.errors import ConfigError
+from klimatkontrakt.core.errors import ConfigError
 from klimatkontrakt.fetch.urls import normalise_url
 
 log = logging.getLogger(__name__)

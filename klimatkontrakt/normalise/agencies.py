@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from klimatkontrakt.core.reference import agencies, agencies_by_id
 from klimatkontrakt.normalise.vocabulary import agency_forms
-from klimatkontrakt.reference import agencies, agencies_by_id
 
 
 @dataclass(frozen=True)

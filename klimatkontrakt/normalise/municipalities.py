@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from klimatkontrakt.reference import municipalities, municipalities_by_code
+from klimatkontrakt.core.reference import municipalities, municipalities_by_code
 
 # names that are ordinary Swedish/English words, first names or parts of common other names
 AMBIGUOUS = frozenset({

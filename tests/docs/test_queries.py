@@ -13,13 +13,22 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "klimatkontrakt"))
 
-from klimatkontrakt import schema as sch  # noqa: E402
-from klimatkontrakt.assemble import assemble  # noqa: E402
-from klimatkontrakt.load import build_database  # noqa: E402
-from klimatkontrakt.publish import publish  # noqa: E402
-from klimatkontrakt.settings import REPO_ROOT  # noqa: E402
-from klimatkontrakt.model import Commitment, Contract, Extraction, Membership  # noqa: E402
-from pipeline_helpers import ESK, MIRROR_VC, VC, mirrored_extraction, page, run_row, sample_pages  # noqa: E402
+from pipeline_helpers import (  # noqa: E402
+    ESK,
+    MIRROR_VC,
+    VC,
+    mirrored_extraction,
+    page,
+    run_row,
+    sample_pages,
+)
+
+from klimatkontrakt.assemble.tables import assemble  # noqa: E402
+from klimatkontrakt.core import schema as sch  # noqa: E402
+from klimatkontrakt.core.model import Commitment, Contract, Extraction, Membership  # noqa: E402
+from klimatkontrakt.core.settings import REPO_ROOT  # noqa: E402
+from klimatkontrakt.release.publish import publish  # noqa: E402
+from klimatkontrakt.store.load import build_database  # noqa: E402
 
 QUERIES = REPO_ROOT / "docs" / "queries.md"
 DEFAULT_DB = "output/klimatkontrakt.duckdb"

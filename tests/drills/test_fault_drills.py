@@ -170,7 +170,7 @@ def said(run: Run, text: str):
 
 def extracting(run: Run):
     """True once the run's extraction workers are up."""
-    return lambda: any("klimatkontrakt.workers" in cmdline for _, _, cmdline in _descendants(run.proc.pid))
+    return lambda: any("klimatkontrakt.runtime.workers" in cmdline for _, _, cmdline in _descendants(run.proc.pid))
 
 
 def exists(folder: Path, pattern: str):

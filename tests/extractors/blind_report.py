@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from extractors import REGISTRY  # noqa: E402
-from klimatkontrakt.model import Source, as_dict  # noqa: E402
+from klimatkontrakt.core.model import Source, as_dict  # noqa: E402
 
 SETS = {"blind": Path(__file__).parent / "blind", "holdout": Path(__file__).parent / "blind_holdout",
         "final": Path(__file__).parent / "blind_final"}

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from extractors.document import read_document  # noqa: E402
 from extractors.facts.targets import find_targets  # noqa: E402
 from extractors.text import page_from_text  # noqa: E402
-from klimatkontrakt.model import as_dict  # noqa: E402
+from klimatkontrakt.core.model import as_dict  # noqa: E402
 
 HERE = Path(__file__).parent / "blind_targets"
 ATTRIBUTES = ("value_max", "unit", "baseline_year", "period_start", "scope", "basis", "sector", "status")

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from extractors import REGISTRY
-from klimatkontrakt.model import Extraction, Source, as_dict
+from klimatkontrakt.core.model import Extraction, Source, as_dict
 
 HERE = Path(__file__).parent / "fixtures"
 FACTS = ("signings", "events", "roles", "memberships", "projects")

@@ -14,7 +14,7 @@ import pytest
 from extractors.contract import extract, party_of, read_contract, sections
 from extractors.pdf import PdfUnreadable, pdf_text
 from extractors.text import page_from_text
-from klimatkontrakt.model import Source
+from klimatkontrakt.core.model import Source
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "samples"))

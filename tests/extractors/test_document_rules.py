@@ -7,7 +7,7 @@ from datetime import date
 
 from test_extractor_rules import run
 
-from klimatkontrakt.model import Source
+from klimatkontrakt.core.model import Source
 
 YSTAD = Source(id="ystad", extractor="municipal", start_urls=("https://www.ystad.se/",), municipality_code="1286")
 VC = Source(id="vc", extractor="viablecities", start_urls=("https://viablecities.se/",))

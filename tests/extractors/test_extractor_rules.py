@@ -6,7 +6,7 @@ from datetime import date
 
 from extractors import REGISTRY, get_extractor
 from extractors.common import parse_page, split_sentences
-from klimatkontrakt.model import Source
+from klimatkontrakt.core.model import Source
 
 MUNI = Source(id="t", extractor="municipal", start_urls=("https://www.exempel.se/",), municipality_code="0380")
 VC = Source(id="vc", extractor="viablecities", start_urls=("https://viablecities.se/",))

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 from extractor_golden import FIXTURES, HERE, run
 
-from klimatkontrakt.assemble import assemble, document_id
-from klimatkontrakt.model import FetchedPage, Source
+from klimatkontrakt.assemble.tables import assemble
+from klimatkontrakt.core.ids import document_id
+from klimatkontrakt.core.model import FetchedPage, Source
 
 ORIGINAL, MIRROR = "enkoping-novisen-2021", "enkoping-westerlundska-mirror"
 KEYS = {

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import re
 
-from extractors.document import _K2030_CONTEXT_STARTS, _LOOKALIKE_STARTS, TRIGGERS, _count, literal_trie, triggers_of
-from extractors.facts.vocabulary import RX_K2030_CONTEXT, RX_LOOKALIKE
+from extractors.document import (
+    _K2030_CONTEXT_STARTS,
+    _LOOKALIKE_STARTS,
+    TRIGGERS,
+    _count,
+    literal_trie,
+    triggers_of,
+)
+from extractors.vocabulary import RX_K2030_CONTEXT, RX_LOOKALIKE
 
 TEXTS = [
     "Lokala klimatkontraktet med företag i Lund. Klimatkontrakt Lund skrivs med näringslivet.",

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from extractors import get_extractor
 from extractors.facts.projects import is_project_page
-from klimatkontrakt.model import Source
+from klimatkontrakt.core.model import Source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VC = Source(id="viablecities", extractor="viablecities", start_urls=("https://viablecities.se/",))

@@ -440,8 +440,8 @@ def test_the_municipality_after_another_without_an_aim_between_is_its_own():
 
 
 def test_the_sectors_of_the_vocabulary_are_those_the_schema_allows():
+    from klimatkontrakt.core.schema import fields
     from klimatkontrakt.normalise.vocabulary import target_sectors
-    from klimatkontrakt.schema import fields
 
     field = next(f for f in fields("targets") if f["name"] == "sector")
     assert [s for s, _ in target_sectors()] == field["constraints"]["enum"]

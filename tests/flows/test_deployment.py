@@ -16,7 +16,13 @@ import pytest
 import requests
 from prefect.server.schemas.schedules import CronSchedule
 
-from flows.deployment import CRON, DEPLOYMENT_NAME, TIMEZONE, nightly_deployment, nightly_schedule
+from flows.deployment import (
+    CRON,
+    DEPLOYMENT_NAME,
+    TIMEZONE,
+    nightly_deployment,
+    nightly_schedule,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "samples" / "klimatkontrakt-sample.warc.gz"

@@ -82,7 +82,7 @@ def test_a_run_with_a_failed_source_names_it_in_its_final_state(tmp_path, httpse
         "[[source]]\nid = 'nowhere'\nextractor = 'municipal'\nstart_urls = ['http://127.0.0.1:9/']\nmax_pages = 1\n",
         encoding="utf-8")
     script = (
-        "from klimatkontrakt import prefect_env; prefect_env.configure()\n"
+        "from klimatkontrakt.runtime import prefect_env; prefect_env.configure()\n"
         "from flows.nightly import nightly\n"
         f"s = nightly(sources_file={str(sources)!r}, db={str(tmp_path / 'kk.duckdb')!r}, out={str(tmp_path / 'out')!r},"
         " allow_private=True, return_state=True)\n"

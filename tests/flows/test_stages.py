@@ -11,12 +11,17 @@ import pandas as pd
 import pyarrow as pa
 
 from flows import nightly
-from klimatkontrakt import schema as sch
-from klimatkontrakt.config import load_sources
+from klimatkontrakt.core import schema as sch
+from klimatkontrakt.core.config import load_sources
 from klimatkontrakt.fetch.client import ReplayClient
 from klimatkontrakt.fetch.warc import ReplayArchive
-from klimatkontrakt.load import build_database
-from klimatkontrakt.state import extractor_version, page_state_frame, page_state_parts, read_state
+from klimatkontrakt.store.load import build_database
+from klimatkontrakt.store.state import (
+    extractor_version,
+    page_state_frame,
+    page_state_parts,
+    read_state,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "samples" / "klimatkontrakt-sample.warc.gz"

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from klimatkontrakt.model import Event, Extraction, FetchedPage, Membership, Role, Signing, Source, Target
+from klimatkontrakt.core.model import (
+    Event,
+    Extraction,
+    FetchedPage,
+    Membership,
+    Role,
+    Signing,
+    Source,
+    Target,
+)
 
 VC = Source(id="viablecities", extractor="viablecities", start_urls=("https://viablecities.se/nyheter/",))
 ESK = Source(id="eskilstuna", extractor="municipal", start_urls=("https://www.eskilstuna.se/",), municipality_code="0484")

@@ -9,11 +9,12 @@ from datetime import date
 
 import pandas as pd
 import pytest
-
-from klimatkontrakt import schema as sch
-from klimatkontrakt.assemble import assemble, document_id, person_id
-from klimatkontrakt.model import Event, Extraction, Membership
 from pipeline_helpers import EVCD, MIRROR_ESK, MIRROR_VC, VC, page, sample_pages
+
+from klimatkontrakt.assemble.tables import assemble
+from klimatkontrakt.core import schema as sch
+from klimatkontrakt.core.ids import document_id, person_id
+from klimatkontrakt.core.model import Event, Extraction, Membership
 
 RUN = "20261127T021500Z-abcd"
 
@@ -91,7 +92,7 @@ def test_signings_link_to_the_signing_day_event(tables):
 
 
 def test_unknown_municipality_and_organisation_are_dropped_with_a_warning(caplog):
-    with caplog.at_level(logging.WARNING, logger="klimatkontrakt.assemble"):
+    with caplog.at_level(logging.WARNING, logger="klimatkontrakt.assemble.tables"):
         tables = assemble(sample_pages(), RUN)
     signings = tables["signings"]
     assert set(signings["municipality_code"].dropna()) == {"0484"}
@@ -145,7 +146,7 @@ def test_optional_values_that_break_their_constraints_are_left_empty_with_a_warn
         memberships=(Membership("0180", "klimatneutrala-stader-2030", "Stockholm gick med år 1990",
                                 joined_year=1990, cohort="pilot-2020"),),
     )
-    with caplog.at_level(logging.WARNING, logger="klimatkontrakt.assemble"):
+    with caplog.at_level(logging.WARNING, logger="klimatkontrakt.assemble.tables"):
         tables = assemble([(VC, page("https://viablecities.se/nyheter/mote"), extraction)], RUN)
     assert tables["events"]["start_time"].isna().all()  # pattern HH:MM
     membership = tables["memberships"].iloc[0]

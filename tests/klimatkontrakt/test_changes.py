@@ -6,7 +6,7 @@ from datetime import date
 
 import pyarrow as pa
 
-from klimatkontrakt.changes import diff_table
+from klimatkontrakt.release.changes import diff_table
 
 
 def test_first_release_adds_every_record_in_row_order():

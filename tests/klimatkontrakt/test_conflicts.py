@@ -3,10 +3,11 @@
 import json
 from datetime import date
 
-from klimatkontrakt.assemble import assemble
-from klimatkontrakt.conflicts import find_conflicts
-from klimatkontrakt.model import Extraction, Membership, Signing, Source, Target
 from pipeline_helpers import ESK, MIRROR_ESK, MIRROR_VC, VC, page
+
+from klimatkontrakt.assemble.conflicts import find_conflicts
+from klimatkontrakt.assemble.tables import assemble
+from klimatkontrakt.core.model import Extraction, Membership, Signing, Source, Target
 
 
 def two_pages(first: Extraction, second: Extraction):

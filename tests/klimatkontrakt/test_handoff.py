@@ -8,7 +8,7 @@ import lxml.etree
 import lxml.html
 
 from extractors.common import parse_html
-from klimatkontrakt import handoff
+from klimatkontrakt.core import handoff
 
 PAGE = "<!DOCTYPE html><html lang='sv'><body><p>Umeå signerar Klimatkontrakt 2030.</p></body></html>"
 

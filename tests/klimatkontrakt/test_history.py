@@ -8,12 +8,19 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pytest
+from pipeline_helpers import (
+    MIRROR_VC,
+    VC,
+    mirrored_extraction,
+    page,
+    run_row,
+    sample_pages,
+)
 
-from klimatkontrakt import history as hist
-from klimatkontrakt import schema as sch
-from klimatkontrakt.assemble import assemble
-from klimatkontrakt.load import build_database, read_tables
-from pipeline_helpers import MIRROR_VC, VC, mirrored_extraction, page, run_row, sample_pages
+from klimatkontrakt.assemble.tables import assemble
+from klimatkontrakt.core import schema as sch
+from klimatkontrakt.store import history as hist
+from klimatkontrakt.store.load import build_database, read_tables
 
 RUN1, RUN2, RUN3 = "20261127T021500Z-aaaa", "20261128T021500Z-bbbb", "20261129T021500Z-cccc"
 T1, T2, T3 = datetime(2026, 11, 27, 2, 15), datetime(2026, 11, 28, 2, 15), datetime(2026, 11, 29, 2, 15)

@@ -14,13 +14,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-
-from klimatkontrakt import load
-from klimatkontrakt import schema as sch
-from klimatkontrakt.assemble import assemble
-from klimatkontrakt.errors import RunFailed
-from klimatkontrakt.load import build_database, previous_path, read_tables
 from pipeline_helpers import run_row, sample_pages
+
+from klimatkontrakt.assemble.tables import assemble
+from klimatkontrakt.core import schema as sch
+from klimatkontrakt.core.errors import RunFailed
+from klimatkontrakt.store import load
+from klimatkontrakt.store.load import build_database, previous_path, read_tables
 
 RUN1, RUN2 = "20261126T021500Z-aaaa", "20261127T021500Z-bbbb"
 
@@ -186,8 +186,8 @@ KILLED_BUILD = textwrap.dedent("""
     from datetime import datetime
     from pathlib import Path
     sys.path.insert(0, {helpers!r})
-    from klimatkontrakt import load
-    from klimatkontrakt.assemble import assemble
+    from klimatkontrakt.store import load
+    from klimatkontrakt.assemble.tables import assemble
     from pipeline_helpers import run_row, sample_pages
 
     db, point = sys.argv[1], sys.argv[2]

@@ -10,14 +10,14 @@ from datetime import UTC, datetime
 
 import pyarrow.parquet as pq
 import pytest
-
-from klimatkontrakt import schema as sch
-from klimatkontrakt.assemble import assemble
-from klimatkontrakt.errors import ReleaseGateFailed, RunFailed
-from klimatkontrakt.load import build_database
-from klimatkontrakt.model import Extraction, Signing
-from klimatkontrakt.publish import _cell, neutralise, publish, validate_package
 from pipeline_helpers import VC, page, run_row, sample_pages
+
+from klimatkontrakt.assemble.tables import assemble
+from klimatkontrakt.core import schema as sch
+from klimatkontrakt.core.errors import ReleaseGateFailed, RunFailed
+from klimatkontrakt.core.model import Extraction, Signing
+from klimatkontrakt.release.publish import _cell, neutralise, publish, validate_package
+from klimatkontrakt.store.load import build_database
 
 RUN = "20261127T021500Z-abcd"
 CREATED = datetime(2026, 11, 27, 2, 15, tzinfo=UTC)

@@ -20,16 +20,22 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import yaml
-
-from klimatkontrakt import publish as pub
-from klimatkontrakt import schema as sch
-from klimatkontrakt.assemble import assemble
-from klimatkontrakt.errors import ReleaseGateFailed, RunFailed
-from klimatkontrakt.load import build_database
-from klimatkontrakt.model import Extraction, Signing
-from klimatkontrakt.publish import publish, validate_package
-from klimatkontrakt.scrub import EMAIL_PLACEHOLDER, EMAIL_RE, PHONE_PLACEHOLDER, PHONE_RE, scrub_text
 from pipeline_helpers import ESK, VC, page, run_row, sample_pages
+
+from klimatkontrakt.assemble.tables import assemble
+from klimatkontrakt.core import schema as sch
+from klimatkontrakt.core.errors import ReleaseGateFailed, RunFailed
+from klimatkontrakt.core.model import Extraction, Signing
+from klimatkontrakt.release import publish as pub
+from klimatkontrakt.release.publish import publish, validate_package
+from klimatkontrakt.release.scrub import (
+    EMAIL_PLACEHOLDER,
+    EMAIL_RE,
+    PHONE_PLACEHOLDER,
+    PHONE_RE,
+    scrub_text,
+)
+from klimatkontrakt.store.load import build_database
 
 DAY1 = datetime(2026, 11, 27, 2, 15, tzinfo=UTC)
 DAY2 = datetime(2026, 11, 28, 2, 15, tzinfo=UTC)
@@ -124,7 +130,7 @@ KILLER = """
 import os, signal, sys
 from datetime import UTC, datetime
 from pathlib import Path
-import klimatkontrakt.publish as pub
+import klimatkontrakt.release.publish as pub
 original = pub.write_dcat
 def write_then_die(*args, **kwargs):
     original(*args, **kwargs)  # the zip is written, the release not yet renamed

@@ -6,9 +6,9 @@ import duckdb
 import pytest
 from frictionless import Schema
 
-from klimatkontrakt import history as hist
-from klimatkontrakt import schema as sch
-from klimatkontrakt.dictionary import DOC_PATH, render_data_dictionary
+from klimatkontrakt.core import schema as sch
+from klimatkontrakt.release.dictionary import DOC_PATH, render_data_dictionary
+from klimatkontrakt.store import history as hist
 
 # The public contract: these columns, in this order, at the start of each table (in dependency order).
 CONTRACT = {
@@ -130,7 +130,7 @@ def test_ddl_types():
 def test_data_dictionary_is_up_to_date():
     rendered = render_data_dictionary()
     assert DOC_PATH.read_text(encoding="utf-8") == rendered, (
-        "docs/data-dictionary.md is stale: run `uv run python -m klimatkontrakt.dictionary`")
+        "docs/data-dictionary.md is stale: run `uv run python -m klimatkontrakt.release.dictionary`")
     for table in sch.database_table_names():
         assert f"## {table}\n" in rendered
         for name in sch.field_names(table):
@@ -144,10 +144,10 @@ def test_data_dictionary_is_up_to_date():
 @pytest.mark.parametrize("table", sch.VERSIONED_TABLES)
 def test_history_schemas_follow_their_tables(table):
     """schemas/<table>_history.json = the table's fields + the version fields; regenerate with
-    `uv run python -m klimatkontrakt.history` after changing schemas/<table>.json."""
+    `uv run python -m klimatkontrakt.store.history` after changing schemas/<table>.json."""
     name = sch.history_table(table)
     on_disk = (sch.schemas_dir() / f"{name}.json").read_text(encoding="utf-8")
-    assert on_disk == hist.render_history_schema(table), f"{name}.json is stale: run python -m klimatkontrakt.history"
+    assert on_disk == hist.render_history_schema(table), f"{name}.json is stale: run python -m klimatkontrakt.store.history"
     assert sch.field_names(name) == sch.field_names(table) + hist.VERSION_COLUMNS
     assert sch.primary_key(name) == sch.primary_key(table) + ["run_id_from"]
     assert sch.history_of(name) == table and sch.is_published(name) and sch.is_published(table)

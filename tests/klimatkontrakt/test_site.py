@@ -7,15 +7,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-
-from klimatkontrakt import schema as sch
-from klimatkontrakt.assemble import assemble
-from klimatkontrakt.load import build_database
-from klimatkontrakt.model import Extraction, Signing
-from klimatkontrakt.publish import publish
-from klimatkontrakt.site import build_site, timeline_svg
 from browser_helpers import ARGS, CHROMIUM, browser_or_skip, keep_screenshot
 from pipeline_helpers import VC, page, run_row, sample_pages
+
+from klimatkontrakt.assemble.tables import assemble
+from klimatkontrakt.core import schema as sch
+from klimatkontrakt.core.model import Extraction, Signing
+from klimatkontrakt.release.publish import publish
+from klimatkontrakt.release.site import build_site, timeline_svg
+from klimatkontrakt.store.load import build_database
 
 TITLE = "<script>window.__pwned = 'title'</script>Evil & <b>bold</b>"
 EVIDENCE = "Malmö skrev under <img src=x onerror=\"window.__pwned='img'\"><script>window.__pwned='evidence'</script>"

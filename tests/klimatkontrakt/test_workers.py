@@ -4,17 +4,17 @@ whose worker died is replaced."""
 from pathlib import Path
 
 import pytest
+from pipeline_helpers import run_row
 
 from flows import nightly
-from klimatkontrakt import workers
-from klimatkontrakt.config import load_sources
-from klimatkontrakt.fetch.reading import LinkRule, ReadRequest
+from klimatkontrakt.core.config import load_sources
+from klimatkontrakt.core.model import Source
 from klimatkontrakt.fetch.client import ReplayClient
+from klimatkontrakt.fetch.reading import LinkRule, ReadRequest
 from klimatkontrakt.fetch.warc import ReplayArchive
-from klimatkontrakt.load import build_database
-from klimatkontrakt.model import Source
-from klimatkontrakt.state import extractor_version, read_state
-from pipeline_helpers import run_row
+from klimatkontrakt.runtime import workers
+from klimatkontrakt.store.load import build_database
+from klimatkontrakt.store.state import extractor_version, read_state
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "samples" / "klimatkontrakt-sample.warc.gz"

@@ -33,8 +33,8 @@ from extractors.facts.signings.statement import (
     version_of,
     year_of,
 )
-from extractors.facts.vocabulary import K2030, LOI, RX_NOT_A_FACT
-from klimatkontrakt.model import Signing
+from extractors.vocabulary import K2030, LOI, RX_NOT_A_FACT
+from klimatkontrakt.core.model import Signing
 
 # ---- one signing occasion, one date ------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from extractors.facts.signings.statement import (
     resolve_party,
     version_of,
 )
-from extractors.facts.vocabulary import (
+from extractors.vocabulary import (
     K2030,
     LOI,
     RX_CONTRACT_WORD,

@@ -30,7 +30,7 @@ from extractors.facts.signings.statement import (
     resolve_party,
     version_of,
 )
-from extractors.facts.vocabulary import (
+from extractors.vocabulary import (
     EU_CCC,
     EU_LABEL,
     K2030,

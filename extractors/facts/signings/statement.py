@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from extractors.common import normalise_ws
-from extractors.facts.vocabulary import (
+from extractors.vocabulary import (
     RX_VERSION,
 )
 from klimatkontrakt.normalise.agencies import find_agencies, resolve_agency

@@ -51,7 +51,7 @@ from extractors.facts.targets.qualities import (
     status_of,
     table_targets,
 )
-from klimatkontrakt.model import Target
+from klimatkontrakt.core.model import Target
 from klimatkontrakt.normalise.municipalities import find_municipalities
 from klimatkontrakt.normalise.vocabulary import patterns, target_kinds
 

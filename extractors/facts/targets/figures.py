@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from klimatkontrakt.model import Target
+from klimatkontrakt.core.model import Target
 from klimatkontrakt.normalise.vocabulary import (
     number_words,
     patterns,

@@ -14,7 +14,7 @@ from extractors.facts.targets.figures import (
     find_years,
     relative_year,
 )
-from klimatkontrakt.model import Target
+from klimatkontrakt.core.model import Target
 from klimatkontrakt.normalise.municipalities import find_municipalities
 from klimatkontrakt.normalise.vocabulary import patterns, target_sectors
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from pytest_httpserver import HTTPServer
-
 from fetch_helpers import make_settings
+from pytest_httpserver import HTTPServer
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 from warcio.archiveiterator import ArchiveIterator
 
-from klimatkontrakt.model import Source
-from klimatkontrakt.settings import Settings
+from klimatkontrakt.core.model import Source
+from klimatkontrakt.core.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

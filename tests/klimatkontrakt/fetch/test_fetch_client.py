@@ -8,10 +8,15 @@ import logging
 import threading
 import time
 
+from fetch_helpers import FIXTURES, html, make_settings, make_source, warc_records
 from werkzeug import Request, Response
 
-from fetch_helpers import FIXTURES, html, make_settings, make_source, warc_records
-from klimatkontrakt.fetch import DISALLOWED, ArchiveWriter, LiveClient, parse_retry_after
+from klimatkontrakt.fetch import (
+    DISALLOWED,
+    ArchiveWriter,
+    LiveClient,
+    parse_retry_after,
+)
 from klimatkontrakt.fetch.crawl import crawl
 
 
@@ -326,7 +331,7 @@ def test_connection_refused_is_retried_and_archived(tmp_path, settings):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}/"
-    from klimatkontrakt.model import Source
+    from klimatkontrakt.core.model import Source
 
     source = Source(id="t", extractor="generic", start_urls=(url,))
     path = tmp_path / "run.warc.gz"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from fetch_helpers import FIXTURES, html, make_settings, make_source
 from werkzeug import Response
 
-from fetch_helpers import FIXTURES, html, make_settings, make_source
 from klimatkontrakt.fetch import LiveClient
 from klimatkontrakt.fetch.crawl import crawl
 from klimatkontrakt.fetch.sitemaps import SitemapError, parse_sitemap

@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from fetch_helpers import html, make_settings, make_source, warc_records
 from werkzeug import Response
 
 from extractors.pdf import PdfUnreadable
-from fetch_helpers import html, make_settings, make_source, warc_records
 from klimatkontrakt.fetch import LiveClient
 from klimatkontrakt.fetch.crawl import crawl
 from klimatkontrakt.fetch.pdfs import read_pdf

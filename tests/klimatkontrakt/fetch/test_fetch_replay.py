@@ -9,14 +9,21 @@ import threading
 from datetime import datetime, timezone
 
 import pytest
+from fetch_helpers import FIXTURES, html, make_settings, make_source, warc_records
 from warcio.archiveiterator import ArchiveIterator
 from werkzeug import Response
 
-from fetch_helpers import FIXTURES, html, make_settings, make_source, warc_records
-from klimatkontrakt.errors import ConfigError
-from klimatkontrakt.fetch import NOT_ARCHIVED, ArchiveWriter, LiveClient, ReplayArchive, ReplayClient, decode_html
+from klimatkontrakt.core.errors import ConfigError
+from klimatkontrakt.core.model import Source
+from klimatkontrakt.fetch import (
+    NOT_ARCHIVED,
+    ArchiveWriter,
+    LiveClient,
+    ReplayArchive,
+    ReplayClient,
+    decode_html,
+)
 from klimatkontrakt.fetch.crawl import crawl
-from klimatkontrakt.model import Source
 
 COMPARED = ("url", "final_url", "status", "content_type", "body", "text", "fetched_at", "error",
             "from_cache", "truncated", "source_id")

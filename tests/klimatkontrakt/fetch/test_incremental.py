@@ -16,16 +16,16 @@ from urllib.parse import urlsplit
 
 import duckdb
 import pytest
+from fetch_helpers import make_settings
 from werkzeug import Request, Response
 
 import flows.nightly as nightly
-from fetch_helpers import make_settings
+from klimatkontrakt.core.model import Source
 from klimatkontrakt.fetch.client import LiveClient, ReplayClient
 from klimatkontrakt.fetch.reading import normalised_text, text_sha256
-from klimatkontrakt.load import build_database
 from klimatkontrakt.fetch.warc import ArchiveWriter, ReplayArchive
-from klimatkontrakt.model import Source
-from klimatkontrakt.state import PreviousState, extractor_version, read_state
+from klimatkontrakt.store.load import build_database
+from klimatkontrakt.store.state import PreviousState, extractor_version, read_state
 
 FIXTURES = Path(__file__).resolve().parents[2] / "extractors" / "fixtures"
 PAGES = {
@@ -279,7 +279,7 @@ def test_a_new_extractor_version_fetches_and_extracts_everything_again(server, t
     db = tmp_path / "kk.duckdb"
     run_once([site.source()], db, tmp_path / "1.warc.gz", "run-1")
     monkeypatch.setattr(nightly, "extractor_version", lambda source: "0123456789abcdef")
-    monkeypatch.setattr("klimatkontrakt.state.extractor_version", lambda source: "0123456789abcdef")
+    monkeypatch.setattr("klimatkontrakt.store.state.extractor_version", lambda source: "0123456789abcdef")
     server.clear_log()
     extracted.urls.clear()
 
@@ -336,7 +336,7 @@ def test_replay_sends_no_validators_and_reuses_unchanged_text(server, tmp_path, 
 
 
 def test_page_state_is_in_the_database_but_not_in_the_package():
-    from klimatkontrakt import schema as sch
+    from klimatkontrakt.core import schema as sch
 
     assert "page_state" in sch.database_table_names()
     assert not sch.is_published("page_state") and "page_state" not in sch.published_table_names()
@@ -344,8 +344,8 @@ def test_page_state_is_in_the_database_but_not_in_the_package():
 
 
 def test_page_state_forgets_pages_not_answered_for_the_retention_period():
-    from klimatkontrakt import schema as sch
-    from klimatkontrakt.state import page_state_frame
+    from klimatkontrakt.core import schema as sch
+    from klimatkontrakt.store.state import page_state_frame
 
     def row(url: str, fetched: datetime) -> dict:
         return {**{name: None for name in sch.field_names("page_state")}, "source_id": "s", "url": url,

@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from klimatkontrakt.normalise.dates import find_dates, infer_year, parse_date, parse_datetime
+from klimatkontrakt.normalise.dates import (
+    find_dates,
+    infer_year,
+    parse_date,
+    parse_datetime,
+)
 
 SV = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
       "november", "december"]

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from klimatkontrakt.core.reference import municipalities, reference_dir
 from klimatkontrakt.normalise import (
     find_agencies,
     find_municipalities,
@@ -14,7 +15,6 @@ from klimatkontrakt.normalise import (
     resolve_municipality,
     split_agency_list,
 )
-from klimatkontrakt.reference import municipalities, reference_dir
 
 
 @pytest.mark.parametrize("mention,code", [

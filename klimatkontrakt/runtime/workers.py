@@ -7,7 +7,7 @@ is relevant and changed, extracts it from the same parse (`examine`); the crawl 
 in fetch order, so pages, links and extractions are those of reading in the crawl's own thread.
 
 Plain processes and pipes rather than multiprocessing: a worker is `python -m
-klimatkontrakt.workers`, which imports the extractors and nothing else (multiprocessing would
+klimatkontrakt.runtime.workers`, which imports the extractors and nothing else (multiprocessing would
 import the run's main module, hence Prefect, pandas and DuckDB, into every worker), and the
 crawling thread writes pages to the workers' pipes and reads their answers itself: no feeder or
 manager threads that would wait for the GIL behind the crawl (with concurrent.futures the pool
@@ -30,10 +30,10 @@ import time
 from multiprocessing.connection import Connection, wait
 
 from extractors import get_extractor
-from klimatkontrakt import handoff
-from klimatkontrakt.errors import RunFailed
+from klimatkontrakt.core import handoff
+from klimatkontrakt.core.errors import RunFailed
+from klimatkontrakt.core.model import Extraction, Source
 from klimatkontrakt.fetch.reading import PageReading, ReadRequest
-from klimatkontrakt.model import Extraction, Source
 
 IN_FLIGHT_PER_PROCESS = 4  # pages a worker may have queued: enough to keep it busy, few bodies held
 PIPE_BYTES = 1 << 20  # Linux's default pipe-max-size; the kernel keeps its default if refused
@@ -53,7 +53,7 @@ class _Worker:
             with contextlib.suppress(OSError, AttributeError):
                 fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "klimatkontrakt.workers", str(os.getpid()), str(to_worker[0]), str(from_worker[1])],
+            [sys.executable, "-m", "klimatkontrakt.runtime.workers", str(os.getpid()), str(to_worker[0]), str(from_worker[1])],
             pass_fds=(to_worker[0], from_worker[1]), stdin=subprocess.DEVNULL,
         )
         os.close(to_worker[0])

@@ -42,12 +42,10 @@ import pandas as pd
 import pyarrow as pa
 
 import klimatkontrakt
-from klimatkontrakt import reference
-from klimatkontrakt import schema as sch
-from klimatkontrakt.assemble import document_id
-from klimatkontrakt.fetch.crawl import CrawlResult, KnownPage
-from klimatkontrakt.fetch.urls import normalise_url
-from klimatkontrakt.model import (
+from klimatkontrakt.core import reference
+from klimatkontrakt.core import schema as sch
+from klimatkontrakt.core.ids import document_id
+from klimatkontrakt.core.model import (
     Commitment,
     Contract,
     Event,
@@ -59,6 +57,8 @@ from klimatkontrakt.model import (
     Source,
     Target,
 )
+from klimatkontrakt.fetch.crawl import CrawlResult, KnownPage
+from klimatkontrakt.fetch.urls import normalise_url
 
 log = logging.getLogger(__name__)
 
@@ -76,15 +76,15 @@ Validators = dict[str, tuple[str | None, str | None]]
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """SHA-256 over the code and data that decide what an extractor returns for a page: the
-    `extractors` package, `klimatkontrakt/normalise` (with its vocabulary.toml), `model.py`,
-    `reference.py` and the reference CSVs."""
+    `extractors` package, `klimatkontrakt/normalise` (with its vocabulary.toml), `core/model.py`,
+    `core/reference.py` and the reference CSVs."""
     import extractors
 
     package = Path(klimatkontrakt.__file__).resolve().parent
     files: list[Path] = []
     files += sorted(Path(extractors.__file__).resolve().parent.rglob("*.py"))
     files += sorted((package / "normalise").rglob("*.py")) + sorted((package / "normalise").rglob("*.toml"))
-    files += [package / "model.py", package / "reference.py"]
+    files += [package / "core" / "model.py", package / "core" / "reference.py"]
     try:
         files += sorted(reference.reference_dir().glob("*.csv"))
     except FileNotFoundError:  # pragma: no cover - the package always ships them

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import pyarrow as pa
 
-from klimatkontrakt.scrub import EMAIL_PLACEHOLDER, PHONE_PLACEHOLDER
+from klimatkontrakt.release.scrub import EMAIL_PLACEHOLDER, PHONE_PLACEHOLDER
 
 PROJECT_TITLE = "klimatkontrakt"
 PROJECT_URL = "https://github.com/klimatkontrakt/klimatkontrakt"

@@ -9,7 +9,7 @@ Two kinds of tables:
 * the published tables (`published_table_names()`, also `table_names()`): in DuckDB and in
   the data package: the facts and what they rest on (`TABLES` but the run logs), and the version
   history of the facts, `<table>_history` for each table of `VERSIONED_TABLES` (see
-  `klimatkontrakt/history.py`);
+  `klimatkontrakt/store/history.py`);
 * the database-only tables (`"x-published": false` in their schema): the run logs `runs` and
   `fetches` (summarised per source in the published `sources`), and any further
   `schemas/<name>.json` (`other_table_names()`, e.g. `page_state`, the crawl state).

@@ -6,7 +6,7 @@ The new database is written next to the old one (`<name>.tmp-<pid>`), tables cre
 itself, so it is never held in memory as a whole), then the views and table macros of
 `schemas/views.sql`. From the previous
 database (opened read-only and closed at once) come the rows of earlier runs in `runs` and
-`fetches`, and the version history of the facts, which `klimatkontrakt/history.py` brings up to
+`fetches`, and the version history of the facts, which `klimatkontrakt/store/history.py` brings up to
 date with this run's rows (`<table>_history`). Only when everything is written and checkpointed
 is the previous file kept as `<stem>.prev<suffix>` (a hard link, or a copy) and the new one moved
 into place with `os.replace`; any failure before that, even SIGKILL, leaves the previous database
@@ -37,16 +37,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from klimatkontrakt import history as hist
-from klimatkontrakt import schema as sch
-from klimatkontrakt.crawl_log import insert_sources
-from klimatkontrakt.errors import RunFailed
+from klimatkontrakt.core import schema as sch
+from klimatkontrakt.core.errors import RunFailed
+from klimatkontrakt.store import history as hist
+from klimatkontrakt.store.crawl_log import insert_sources
 
 log = logging.getLogger(__name__)
 
 # Tables whose rows of earlier runs are carried over from the previous database.
 CARRIED_TABLES = ("runs", "fetches")
-# Built inside the new database from its other tables (`klimatkontrakt/crawl_log.py`).
+# Built inside the new database from its other tables (`klimatkontrakt/store/crawl_log.py`).
 SUMMARY_TABLES = ("sources",)
 
 LOCK_TIMEOUT_SECONDS = 600.0

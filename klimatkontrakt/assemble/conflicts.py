@@ -20,8 +20,8 @@ from collections import defaultdict
 
 import pandas as pd
 
-from klimatkontrakt import schema as sch
-from klimatkontrakt.assemble import LATEST_FIRST, hash_id
+from klimatkontrakt.core import schema as sch
+from klimatkontrakt.core.ids import hash_id
 
 # Fields whose differences are expected (wording, page dates, how a page states a signing: an
 # announcement before and a report after the ceremony agree) rather than contradictions.
@@ -31,6 +31,10 @@ RULE_VALUE = "fact row takes the claim of the earliest published document, then 
 RULE_VALUE_LATEST = "fact row takes the claim of the latest published document (a target is revised), then the smallest URL"
 RULE_DATE = "each date is kept as its own fact; no single date is chosen"
 
+
+# Tables whose row takes the latest document's claim: a target is revised, and the newer
+# statement is the current one. Every other fact takes the earliest (the first report of it).
+LATEST_FIRST = frozenset({"targets"})
 
 def find_conflicts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     claims = tables["claims"]

@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from klimatkontrakt import schema as sch
+from klimatkontrakt.core import schema as sch
 
 FAILED = "f.error IS NOT NULL OR coalesce(f.status, 0) >= 400"
 

@@ -7,7 +7,7 @@ says everything, so the console gets the message without the traceback; real bug
 
 import logging
 
-from klimatkontrakt.errors import KlimatkontraktError
+from klimatkontrakt.core.errors import KlimatkontraktError
 
 
 class ExpectedErrors(logging.Filter):

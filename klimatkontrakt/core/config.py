@@ -7,8 +7,8 @@ import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from klimatkontrakt.errors import ConfigError
-from klimatkontrakt.model import Source
+from klimatkontrakt.core.errors import ConfigError
+from klimatkontrakt.core.model import Source
 
 _LIST_KEYS = {"start_urls", "allowed_prefixes", "sitemaps", "url_patterns", "keywords"}
 _KNOWN_KEYS = _LIST_KEYS | {

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from klimatkontrakt import schema as sch
+from klimatkontrakt.core import schema as sch
 
 
 def e(value) -> str:

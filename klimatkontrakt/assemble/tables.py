@@ -19,11 +19,9 @@ Rules (also stated in the schema descriptions, hence in docs/data-dictionary.md)
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
@@ -34,9 +32,12 @@ import pandas as pd
 import pyarrow as pa
 
 from extractors import extractor_name
-from klimatkontrakt import reference
-from klimatkontrakt import schema as sch
-from klimatkontrakt.model import Extraction, FetchedPage, Source, as_dict
+from klimatkontrakt.assemble.conflicts import LATEST_FIRST, find_conflicts
+from klimatkontrakt.assemble.contracts import contract_rows
+from klimatkontrakt.core import reference
+from klimatkontrakt.core import schema as sch
+from klimatkontrakt.core.ids import document_id, hash_id, person_id, slug
+from klimatkontrakt.core.model import Extraction, FetchedPage, Source, as_dict
 
 log = logging.getLogger(__name__)
 
@@ -46,29 +47,7 @@ SIGNING_DAY = "european-viable-cities-day"
 Page = tuple[Source, FetchedPage, Extraction | None]
 
 
-# ---- ids and normalisation -------------------------------------------------------------
-
-def hash_id(*parts: object) -> str:
-    """First 16 hex digits of the SHA-256 of the parts joined by "|" (None as "")."""
-    text = "|".join("" if p is None else p.isoformat() if isinstance(p, (date, datetime)) else str(p) for p in parts)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def document_id(final_url: str) -> str:
-    return hashlib.sha256(final_url.encode("utf-8")).hexdigest()[:16]
-
-
-def slug(text: str | None) -> str:
-    """Lower case ASCII with "-" between words: "Åsa Öberg-Lind" -> "asa-oberg-lind"."""
-    if not text:
-        return ""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def person_id(name: str) -> str:
-    return slug(name)
-
+# ---- normalisation ----------------------------------------------------------------------
 
 def _clean(text: str | None) -> str | None:
     if text is None:
@@ -126,7 +105,7 @@ def assemble(pages: list[Page], run_id: str,
     `kept_documents` ({document_id: {column: value}}, incremental runs): for a page that was
     unchanged and whose previous extraction is reused, the `fetched_at`, `status`, `sha256` and
     `content_type` of its documents row stay those of the response the facts were read from,
-    not of today's 304 or identical-text answer (see `klimatkontrakt/state.py`).
+    not of today's 304 or identical-text answer (see `klimatkontrakt/store/state.py`).
     """
     known_munis = set(reference.municipalities_by_code())
     known_orgs = set(reference.agencies_by_id())
@@ -149,7 +128,6 @@ def assemble(pages: list[Page], run_id: str,
     claims = pa.concat_tables(claim_parts).sort_by([(c, "ascending") for c in sch.primary_key("claims")])
     del claim_parts
 
-    from klimatkontrakt.contracts import contract_rows  # it builds on this module's ids
 
     contracts, commitments = contract_rows(documents, known_munis, known_orgs)
     tables = {
@@ -163,10 +141,6 @@ def assemble(pages: list[Page], run_id: str,
         "fetches": _frame("fetches", [_fetch_row(source, page, run_id) for source, page, _ in pages]),
     }
     del claims
-    from klimatkontrakt.conflicts import (
-        find_conflicts,  # it builds on this module's ids
-    )
-
     tables["conflicts"] = find_conflicts(tables)
     return {name: tables[name] for name in sch.TABLES if name in tables}
 
@@ -408,11 +382,6 @@ def _short(record) -> str:
 
 
 STATED_AS_ORDER = ("reported", "listed", "announced")  # what a signing's documents say of it, strongest first
-
-
-# Tables whose row takes the latest document's claim: a target is revised, and the newer
-# statement is the current one. Every other fact takes the earliest (the first report of it).
-LATEST_FIRST = frozenset({"targets"})
 
 
 def _claim_rank(claim: dict) -> tuple:

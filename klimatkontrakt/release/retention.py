@@ -14,8 +14,8 @@ import logging
 import shutil
 from pathlib import Path
 
-from klimatkontrakt.changes import find_previous
-from klimatkontrakt.site import releases
+from klimatkontrakt.release.changes import find_previous
+from klimatkontrakt.release.site import releases
 
 log = logging.getLogger(__name__)
 

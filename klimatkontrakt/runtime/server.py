@@ -24,7 +24,7 @@ from pathlib import Path
 
 import requests
 
-from klimatkontrakt.errors import RunFailed
+from klimatkontrakt.core.errors import RunFailed
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from klimatkontrakt.release_docs import (
+from klimatkontrakt.release.docs import (
     CONTRIBUTORS,
     DESCRIPTION_SV,
     PROJECT_URL,

@@ -13,9 +13,9 @@ from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from klimatkontrakt import __version__
-from klimatkontrakt.errors import ConfigError
+from klimatkontrakt.core.errors import ConfigError
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def usable_cores() -> int:
@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     shrink_threshold: float = 0.5  # share a table may shrink by before publishing stops
     task_runner: Literal["threads", "dask"] = "threads"  # dask needs the `dask` extra (prefect-dask)
     max_workers: int = 8  # sources (host groups) crawled at once
-    # processes that extract a replay's pages while its crawl goes on (klimatkontrakt/workers.py); 0: none
+    # processes that extract a replay's pages while its crawl goes on (klimatkontrakt/runtime/workers.py); 0: none
     extract_processes: int = Field(default_factory=_default_extract_processes, ge=0)
     dask_address: str = ""  # a Dask scheduler; empty: a local cluster of max_workers processes
     notify_webhook: str = ""

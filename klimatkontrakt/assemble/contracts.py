@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from klimatkontrakt.assemble import hash_id
-from klimatkontrakt.model import Extraction
+from klimatkontrakt.core.ids import hash_id
+from klimatkontrakt.core.model import Extraction
 
 log = logging.getLogger(__name__)
 

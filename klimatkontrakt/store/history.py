@@ -25,7 +25,7 @@ that built the previous database first undoes that run's own changes, so a rebui
 them. The open versions always equal the table itself (the `current_<table>` views).
 
 The schemas `schemas/<table>_history.json` are generated from the tables' schemas with
-`uv run python -m klimatkontrakt.history` (a test fails when they drift apart).
+`uv run python -m klimatkontrakt.store.history` (a test fails when they drift apart).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from klimatkontrakt import schema as sch
+from klimatkontrakt.core import schema as sch
 
 VERSION_FIELDS: list[dict] = [
     {

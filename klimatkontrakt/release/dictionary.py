@@ -1,6 +1,6 @@
 """The data dictionary (`docs/data-dictionary.md`), rendered from `schemas/*.json` and `schemas/views.sql`.
 
-Regenerate with `uv run python -m klimatkontrakt.dictionary`; a test fails when the committed
+Regenerate with `uv run python -m klimatkontrakt.release.dictionary`; a test fails when the committed
 file and the schemas drift apart.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from klimatkontrakt import schema as sch
-from klimatkontrakt.settings import REPO_ROOT
+from klimatkontrakt.core import schema as sch
+from klimatkontrakt.core.settings import REPO_ROOT
 
 DOC_PATH = REPO_ROOT / "docs" / "data-dictionary.md"
 
@@ -22,7 +22,7 @@ def render_data_dictionary() -> str:
     lines = [
         "# Data dictionary",
         "",
-        "<!-- Generated from schemas/*.json and schemas/views.sql by `uv run python -m klimatkontrakt.dictionary`:"
+        "<!-- Generated from schemas/*.json and schemas/views.sql by `uv run python -m klimatkontrakt.release.dictionary`:"
         " do not edit. -->",
         "",
         "Every table of the DuckDB database and of the published data package, in dependency order",

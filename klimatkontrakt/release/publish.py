@@ -20,7 +20,7 @@ even SIGKILL, leaves earlier releases and `latest` as they were (a killed build'
 are removed by a later publish). Releases are never modified: a second release on the same day
 becomes "<date>.2", and so on.
 
-Free-text cells are scrubbed of e-mail addresses and phone numbers (`klimatkontrakt/scrub.py`)
+Free-text cells are scrubbed of e-mail addresses and phone numbers (`klimatkontrakt/release/scrub.py`)
 in every published file. CSV cells of string columns that begin with = + - @ (or a tab / carriage
 return) are prefixed with a single quote ' so spreadsheet programs do not run them as formulas;
 the Parquet and DuckDB files hold the values unchanged.
@@ -47,15 +47,15 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from klimatkontrakt import changes as chg
-from klimatkontrakt import release_docs as docs
-from klimatkontrakt import schema as sch
-from klimatkontrakt.dcat import build_dcat
-from klimatkontrakt.dictionary import render_data_dictionary
-from klimatkontrakt.errors import ReleaseGateFailed, RunFailed
-from klimatkontrakt.load import connect_for_build, read_tables
-from klimatkontrakt.release_retention import prune_releases
-from klimatkontrakt.scrub import scrub_frame
+from klimatkontrakt.core import schema as sch
+from klimatkontrakt.core.errors import ReleaseGateFailed, RunFailed
+from klimatkontrakt.release import changes as chg
+from klimatkontrakt.release import docs
+from klimatkontrakt.release.dcat import build_dcat
+from klimatkontrakt.release.dictionary import render_data_dictionary
+from klimatkontrakt.release.retention import prune_releases
+from klimatkontrakt.release.scrub import scrub_frame
+from klimatkontrakt.store.load import connect_for_build, read_tables
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def publish(
     public URL of the release folder, makes the DCAT download URLs absolute. `site=False` skips
     rebuilding `out_dir/site/index.html`. `keep_releases` (default `Settings().keep_releases`):
     after publishing, older release folders but that many are pruned to their zips
-    (`klimatkontrakt/release_retention.py`). Raises RunFailed (one line) when nothing was published.
+    (`klimatkontrakt/release/retention.py`). Raises RunFailed (one line) when nothing was published.
     """
     packages = Path(out_dir) / "packages"
     packages.mkdir(parents=True, exist_ok=True)
@@ -137,7 +137,7 @@ def publish(
     elif (packages / version).exists():
         raise RunFailed(f"release {version} exists already in {packages}; releases are never modified")
     if shrink_threshold is None or keep_releases is None:
-        from klimatkontrakt.settings import Settings
+        from klimatkontrakt.core.settings import Settings
 
         settings = Settings()
         shrink_threshold = settings.shrink_threshold if shrink_threshold is None else shrink_threshold
@@ -196,7 +196,7 @@ def publish(
         log.warning("release %s published, but older release folders could not be pruned: %s", version, _one_line(str(exc)))
     if site:
         try:
-            from klimatkontrakt.site import build_site
+            from klimatkontrakt.release.site import build_site
 
             build_site(Path(out_dir), latest=version)
         except Exception as exc:  # the release is out; a broken page must not hide that
@@ -636,7 +636,7 @@ def _use_declared_csv_dialects() -> None:
 
 def _check_parquet(folder: Path, descriptor: dict) -> list[str]:
     """What frictionless does not check in Parquet resources: columns, types and row count."""
-    from klimatkontrakt.schema import ARROW_TYPES
+    from klimatkontrakt.core.schema import ARROW_TYPES
 
     problems = []
     for r in descriptor.get("resources", []):
