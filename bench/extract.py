@@ -28,7 +28,7 @@ from _corpus import HOSTS, build_corpus  # noqa: E402
 from warcio.archiveiterator import ArchiveIterator  # noqa: E402
 
 from extractors import REGISTRY  # noqa: E402
-from extractors.common import parse_page  # noqa: E402
+from extractors.page import parse_page  # noqa: E402
 from klimatkontrakt.core.model import Source  # noqa: E402
 
 TESTS = HERE.parent / "tests" / "extractors"

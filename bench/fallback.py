@@ -3,7 +3,7 @@
 Measures, over the extractor fixtures (tests/extractors/fixtures, hand-reviewed goldens):
 
 1. dates: every fixture with a golden publication date, stripped of <meta>, JSON-LD and <time>
-   (so that only the fallback signals remain), dated by `extractors.common.parse_page` and by
+   (so that only the fallback signals remain), dated by `extractors.page.parse_page` and by
    htmldate (`original_date=True`, with and without `extensive_search`): right / wrong / none;
 2. main text: fact precision/recall when the fact rules read our blocks or trafilatura's text
    (`favor_recall=True`, XML output mapped to blocks), on all fixtures and on the unknown-layout
@@ -41,9 +41,10 @@ from _corpus import HOSTS, _article  # noqa: E402
 from report import KEYS, keyed  # noqa: E402
 
 from extractors import municipal, viablecities  # noqa: E402
-from extractors.common import Block, parse_html, parse_page  # noqa: E402
+from extractors.common import Block, parse_html  # noqa: E402
 from extractors.facts import extract_facts  # noqa: E402
 from extractors.facts.projects import find_projects, is_project_page  # noqa: E402
+from extractors.page import parse_page  # noqa: E402
 
 logging.disable(logging.CRITICAL)
 BARE_URL = "https://example.org/artikel"

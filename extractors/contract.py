@@ -16,8 +16,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from extractors.common import Page, url_date
+from extractors.common import Page
 from extractors.facts import extract_facts
+from extractors.page import url_date
 from extractors.pdf import PAGE_BREAK
 from extractors.text import page_from_text
 from klimatkontrakt.core.model import Commitment, Contract, Extraction, Source

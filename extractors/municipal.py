@@ -17,9 +17,9 @@ source's municipality_code is the default party/municipality unless a sentence n
 
 from __future__ import annotations
 
-from extractors.common import parse_page
 from extractors.facts import extract_facts
 from extractors.listing import is_listing, listing_extraction
+from extractors.page import parse_page
 from klimatkontrakt.core.model import Extraction, Source
 
 _CLASS = "translate(@class,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')"

@@ -17,6 +17,8 @@ import json
 import logging
 import sys
 
+from klimatkontrakt.core.errors import one_line
+
 PAGE_BREAK = "\f"
 MAX_PAGES = 300  # a contract has 20-40; an annual report past this is not read further
 
@@ -43,14 +45,10 @@ def pdf_text(body: bytes, max_pages: int = MAX_PAGES) -> str:
         raise PdfUnreadable("encrypted PDF (a password is needed to read it)") from None
     except (PdfReadError, RecursionError, KeyError, ValueError, TypeError, AttributeError, IndexError,
             AssertionError, OSError, NotImplementedError) as exc:
-        raise PdfUnreadable(f"malformed PDF: {type(exc).__name__}: {_one_line(exc)}") from None
+        raise PdfUnreadable(f"malformed PDF: {type(exc).__name__}: {one_line(exc, 200)}") from None
     if not any(page.strip() for page in pages):
         raise PdfUnreadable(f"no text layer in {len(pages)} page(s) (scanned or image-only)")
     return PAGE_BREAK.join(page.replace(PAGE_BREAK, "\n") for page in pages)
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:200]
 
 
 def main() -> None:

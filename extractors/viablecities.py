@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from extractors.common import parse_page
 from extractors.facts import extract_facts
 from extractors.facts.projects import find_projects, is_project_page
 from extractors.listing import is_listing, listing_extraction
+from extractors.page import parse_page
 from klimatkontrakt.core.model import Extraction, Source
 
 # article containers of the old and the 2025 layouts, before the generic main/article/body

@@ -191,7 +191,7 @@ def validate(
     package: Annotated[Path, typer.Argument(help="A published package folder (with datapackage.json).")],
 ) -> None:
     """Validate a published data package with frictionless (exit 0 valid, 1 invalid)."""
-    from klimatkontrakt.release.publish import validate_package
+    from klimatkontrakt.release.validate import validate_package
 
     if not (package / "datapackage.json").is_file():
         _fail(ConfigError(f"no datapackage.json in {package}"))

@@ -15,7 +15,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from extractors.document import Document, Sent, literal_trie
+from extractors.document import Document, Sent
 from extractors.vocabulary import (
     EVCD,
     RX_CLOCK,
@@ -31,6 +31,7 @@ from extractors.vocabulary import (
 from klimatkontrakt.core.model import Event
 from klimatkontrakt.normalise.dates import find_dates
 from klimatkontrakt.normalise.municipalities import find_municipalities
+from klimatkontrakt.normalise.patterns import literal_trie
 
 # the cheap test before RX_HELD and RX_ONLINE on every sentence of a page: each of their matches holds one
 _VENUE_WORDS = literal_trie(("höll", "håll", "ägde", "äger rum", "arrang", "samla", "träffa", "held", "took place",

@@ -18,13 +18,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from extractors.document import (
+from extractors.document import Document, Sent, municipality_list
+from extractors.groups import (
     GROUP_NOUNS,
-    Document,
-    Sent,
     cell_municipality,
     group_reference,
-    municipality_list,
+    page_groups,
     resolve_group,
 )
 from extractors.vocabulary import (
@@ -336,7 +335,7 @@ def _member_lists(doc: Document):
     if not any("membership" in doc.triggers(b.text) for b in doc.page.blocks
                if b.is_heading or (len(b.text) < 300 and b.text.rstrip().endswith(":"))):
         return  # no heading or intro names an initiative: no list of its members (cheap: most pages)
-    for group in doc.groups():
+    for group in page_groups(doc):
         first = doc.sents[group.pos]
         if group.union or _read(doc, first) is not None or (not group.items and not _names_only(group.text)):
             continue  # a sentence: read by _read; prose naming cities is no list of members

@@ -24,7 +24,7 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -38,6 +38,7 @@ from klimatkontrakt.core import reference
 from klimatkontrakt.core import schema as sch
 from klimatkontrakt.core.ids import document_id, hash_id, person_id, slug
 from klimatkontrakt.core.model import Extraction, FetchedPage, Source, as_dict
+from klimatkontrakt.core.times import utc_naive
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +55,6 @@ def _clean(text: str | None) -> str | None:
         return None
     text = " ".join(str(text).split())
     return text or None
-
-
-def _utc_naive(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value
 
 
 def _time(value: str | None) -> str | None:
@@ -199,7 +192,7 @@ def _documents(pages: Iterable[Page]) -> dict[str, dict]:
             "url": page.url,
             "final_url": final_url,
             "source_id": page.source_id or source.id,
-            "fetched_at": _utc_naive(page.fetched_at),
+            "fetched_at": utc_naive(page.fetched_at),
             "status": page.status,
             "sha256": page.sha256,
             "title": _clean(extraction.title),
@@ -463,7 +456,7 @@ def _fetch_row(source: Source, page: FetchedPage, run_id: str) -> dict:
         "elapsed_ms": page.elapsed_ms,
         "from_cache": page.from_cache,
         "error": _clean(page.error),
-        "fetched_at": _utc_naive(page.fetched_at),
+        "fetched_at": utc_naive(page.fetched_at),
         "truncated": page.truncated,
     }
 

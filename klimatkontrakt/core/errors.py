@@ -19,3 +19,9 @@ class RunFailed(KlimatkontraktError):
 
 class ReleaseGateFailed(RunFailed):
     """A release gate (frictionless validation, shrink gate) stopped publication: exit 1."""
+
+
+def one_line(text: object, limit: int | None = None) -> str:
+    """An error's text on one line (whitespace collapsed), cut to `limit` characters: what logs,
+    fetch rows and the command line show."""
+    return " ".join(str(text).split())[:limit]

@@ -14,7 +14,7 @@ from importlib import import_module
 _EXPORTS = {
     "ArchiveWriter": "warc", "RecordedResponse": "warc", "ReplayArchive": "warc",
     "Client": "client", "LiveClient": "client", "ReplayClient": "client", "NOT_ARCHIVED": "client",
-    "parse_retry_after": "client",
+    "parse_retry_after": "politeness",
     "CrawlResult": "crawl",  # crawl() itself: from klimatkontrakt.fetch.crawl (the module shadows the name here)
     "decode_html": "decode",
     "DISALLOWED": "robots",

@@ -10,7 +10,6 @@ a FetchedPage with a one-line `error`.
 
 from __future__ import annotations
 
-import email.utils
 import ipaddress
 import logging
 import re
@@ -24,10 +23,12 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from klimatkontrakt.core.errors import one_line
 from klimatkontrakt.core.model import FetchedPage, Source
 from klimatkontrakt.core.settings import Settings
 from klimatkontrakt.fetch.decode import decode_html, is_html
 from klimatkontrakt.fetch.pdfs import PdfUnreadable, is_pdf, is_pdf_link, read_pdf
+from klimatkontrakt.fetch.politeness import HostLimiter, parse_retry_after
 from klimatkontrakt.fetch.robots import RobotsPolicy, product_token
 from klimatkontrakt.fetch.urls import (
     allowed_hosts,
@@ -57,10 +58,6 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def _one_line(text: object) -> str:
-    return " ".join(str(text).split())[:500]
-
-
 _POOL_PREFIX = re.compile(r"^\W*(HTTPS?Connection(Pool)?\([^)]*\)|<[^>]*>): ")
 
 
@@ -76,7 +73,7 @@ def _reason(exc: BaseException) -> str:
         if inner is None:
             break
         exc = inner
-    text = _POOL_PREFIX.sub("", _one_line(exc))
+    text = _POOL_PREFIX.sub("", one_line(exc, 500))
     text = text.replace("Failed to establish a new connection: ", "")
     return text or type(exc).__name__
 
@@ -103,25 +100,6 @@ class _Hop:
         return None
 
 
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    now = time.time() if now is None else now
-    return max(0.0, when.timestamp() - now)
-
-
 class _BaseClient:
     """Redirect policy and FetchedPage construction shared by the live and replay clients."""
 
@@ -140,7 +118,7 @@ class _BaseClient:
         try:
             return self._get(url, source)
         except Exception as exc:  # noqa: BLE001 - get() must never raise
-            error = f"internal error: {type(exc).__name__}: {_one_line(exc)}"
+            error = f"internal error: {type(exc).__name__}: {one_line(exc, 500)}"
             log.warning("%s: %s", url, error)
             return FetchedPage(url=url, final_url=url, status=None, content_type=None, body=b"",
                                text=None, fetched_at=_now(), error=error, source_id=source.id)
@@ -184,7 +162,7 @@ class _BaseClient:
         if error is None:
             error = hop.error
         if error is None and status is not None and status >= 400:
-            error = _one_line(f"HTTP {status} {hop.reason}")
+            error = one_line(f"HTTP {status} {hop.reason}", 500)
         text = kind = None
         if error is None and status is not None and 200 <= status < 300:
             if is_html(content_type, hop.body):
@@ -223,42 +201,6 @@ def _pdf_text(url: str, hop: _Hop) -> tuple[str | None, str | None]:
 
 
 # ---------------------------------------------------------------------------------------------
-
-@dataclass
-class _HostState:
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    last: float | None = None  # monotonic time of the last request start
-    not_before: float = 0.0  # set by Retry-After / backoff
-
-
-class HostLimiter:
-    """Per-host pacing. Threads crawling different hosts never wait for each other; threads
-    on the same host queue on that host's lock, each request starting at least `interval`
-    seconds after the previous one."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._hosts: dict[str, _HostState] = {}
-
-    def _state(self, host: str) -> _HostState:
-        with self._lock:
-            return self._hosts.setdefault(host, _HostState())
-
-    def wait(self, host: str, interval: float) -> None:
-        state = self._state(host)
-        with state.lock:
-            earliest = state.not_before
-            if state.last is not None:
-                earliest = max(earliest, state.last + interval)
-            pause = earliest - time.monotonic()
-            if pause > 0:
-                time.sleep(pause)
-            state.last = time.monotonic()
-
-    def defer(self, host: str, seconds: float) -> None:
-        state = self._state(host)
-        with state.lock:
-            state.not_before = max(state.not_before, time.monotonic() + seconds)
 
 
 class LiveClient(_BaseClient):

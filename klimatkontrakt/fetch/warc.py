@@ -37,7 +37,7 @@ from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
 
 from klimatkontrakt import __version__
-from klimatkontrakt.core.errors import ConfigError
+from klimatkontrakt.core.errors import ConfigError, one_line
 from klimatkontrakt.fetch.urls import normalise_url
 
 log = logging.getLogger(__name__)
@@ -50,10 +50,6 @@ def _warc_date(dt: datetime) -> str:
     if dt.tzinfo is not None:
         dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
     return datetime_to_iso_date(dt)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
 
 
 @dataclass(frozen=True)
@@ -187,7 +183,7 @@ class ArchiveWriter:
         """Record an attempt without a response. With request_headers a request record is
         written too (the request was sent); without, the attempt was refused before sending."""
         date = _warc_date(fetched_at)
-        line = _one_line(error)
+        line = one_line(error)
         payload = f"fetch-error: {line}\r\nrequest-sent: {'yes' if request_headers is not None else 'no'}\r\n"
         data = payload.encode("utf-8")
         meta = self._writer.create_warc_record(
@@ -317,7 +313,7 @@ class ReplayArchive:
             if path.name.endswith(".gz"):
                 _check_gzip_tail(path, offset)
         except Exception as exc:  # noqa: BLE001 - any decoding problem means "not readable"
-            reason = _one_line(exc) or type(exc).__name__
+            reason = one_line(exc) or type(exc).__name__
             raise ConfigError(f"replay archive {path} is not a readable WARC file: {reason}") from None
         if count == 0:
             raise ConfigError(f"replay archive {path} is not a readable WARC file: no records")

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -39,6 +39,7 @@ import pyarrow.parquet as pq
 
 from klimatkontrakt.core import schema as sch
 from klimatkontrakt.core.errors import RunFailed
+from klimatkontrakt.core.times import utc_naive
 from klimatkontrakt.store import history as hist
 from klimatkontrakt.store.crawl_log import insert_sources
 
@@ -255,7 +256,7 @@ def _new_data(tables: dict[str, pd.DataFrame | pa.Table | StagedTable],
         if table in SUMMARY_TABLES:
             continue
         if table == "runs":
-            rows = [{k: _utc_naive(v) for k, v in run.items()} for run in runs]
+            rows = [{k: utc_naive(v) for k, v in run.items()} for run in runs]
             out[table] = pa.Table.from_pylist(
                 [{n: r.get(n) for n in sch.field_names("runs")} for r in rows], schema=sch.arrow_schema("runs")
             )
@@ -285,12 +286,6 @@ def _arrow(data: pa.Table | StagedTable, columns: list[str] | None = None) -> pa
     return data.select(columns) if columns else data
 
 
-def _utc_naive(value):
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(UTC).replace(tzinfo=None)
-    return value
-
-
 def _connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(db_path), read_only=True)
@@ -308,7 +303,7 @@ def _current_run(runs: list[dict]) -> tuple[str, datetime]:
         started = datetime.fromisoformat(started)
     if not isinstance(started, datetime):
         raise ValueError(f"build_database: run {run.get('run_id')!r} has no started_at")
-    return run["run_id"], _utc_naive(started)
+    return run["run_id"], utc_naive(started)
 
 
 def _read_previous(db_path: Path, skip_run_ids: set[str], fetches_since: datetime | None = None) -> dict[str, pa.Table]:
@@ -347,7 +342,6 @@ def _read_previous(db_path: Path, skip_run_ids: set[str], fetches_since: datetim
         return out
     finally:
         con.close()
-
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table | StagedTable) -> None:

@@ -33,7 +33,7 @@ import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -57,6 +57,7 @@ from klimatkontrakt.core.model import (
     Source,
     Target,
 )
+from klimatkontrakt.core.times import utc_naive
 from klimatkontrakt.fetch.crawl import CrawlResult, KnownPage
 from klimatkontrakt.fetch.urls import normalise_url
 
@@ -340,7 +341,7 @@ def page_state_parts(
                     continue  # a 304 we cannot vouch for: keep whatever was there
             elif not (page.status == 200 and page.is_readable):
                 continue
-            now = _utc_naive(page.fetched_at)
+            now = utc_naive(page.fetched_at)
             unchanged = page.url in result.unchanged_urls and prev is not None
             if page.from_cache:
                 etag, last_modified = prev["etag"], prev["last_modified"]
@@ -364,7 +365,7 @@ def page_state_parts(
             }
     for key, row in previous.rows.items():
         fetched = row.get("last_fetched_at")
-        if key not in new and not (forget_before and fetched is not None and _utc_naive(fetched) < forget_before):
+        if key not in new and not (forget_before and fetched is not None and utc_naive(fetched) < forget_before):
             new[key] = row
     keys = sorted(new)
     schema = sch.arrow_schema(TABLE)
@@ -378,9 +379,3 @@ def page_state_parts(
 def _links_json(links: list[str] | str | None) -> str | None:
     """A new row's links as JSON (a previous row's are JSON already)."""
     return json.dumps(links, ensure_ascii=False) if isinstance(links, list) else links
-
-
-def _utc_naive(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value

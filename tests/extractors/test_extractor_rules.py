@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from extractors import REGISTRY, get_extractor
-from extractors.common import parse_page, split_sentences
+from extractors.common import split_sentences
+from extractors.page import parse_page
 from klimatkontrakt.core.model import Source
 
 MUNI = Source(id="t", extractor="municipal", start_urls=("https://www.exempel.se/",), municipality_code="0380")
@@ -309,7 +310,7 @@ def test_a_line_break_in_the_html_source_is_a_space():
     e = run(sitevision("<p>– Vi går före, säger\nUlf Berg (M), kommunstyrelsens ordförande.</p>"
                        "<p>Rad ett<br>Rad två</p>"))
     assert [(r.person_name, r.party, r.role_normalised) for r in e.roles] == [("Ulf Berg", "M", "ks-ordforande")]
-    from extractors.common import parse_page as parse
+    from extractors.page import parse_page as parse
     texts = [b.text for b in parse("https://x.se/a", sitevision("<p>Rad ett<br>Rad två</p>")).blocks]
     assert "Rad ett\nRad två" in texts
 

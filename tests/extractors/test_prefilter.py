@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import re
 
-from extractors.document import (
-    _K2030_CONTEXT_STARTS,
-    _LOOKALIKE_STARTS,
-    TRIGGERS,
-    _count,
-    literal_trie,
-    triggers_of,
-)
+from extractors.document import _K2030_CONTEXT_STARTS, _LOOKALIKE_STARTS, _count
+from extractors.triggers import TRIGGERS, triggers_of
 from extractors.vocabulary import RX_K2030_CONTEXT, RX_LOOKALIKE
+from klimatkontrakt.normalise.patterns import literal_trie
 
 TEXTS = [
     "Lokala klimatkontraktet med företag i Lund. Klimatkontrakt Lund skrivs med näringslivet.",
@@ -66,7 +61,8 @@ def test_every_gated_vocabulary_pattern_finds_what_the_pattern_alone_finds():
     import json
     from pathlib import Path
 
-    from extractors.common import parse_page, split_sentences
+    from extractors.common import split_sentences
+    from extractors.page import parse_page
     from klimatkontrakt.normalise.patterns import Gated
     from klimatkontrakt.normalise.vocabulary import patterns
 

@@ -16,7 +16,9 @@ from klimatkontrakt.assemble.tables import assemble
 from klimatkontrakt.core import schema as sch
 from klimatkontrakt.core.errors import ReleaseGateFailed, RunFailed
 from klimatkontrakt.core.model import Extraction, Signing
-from klimatkontrakt.release.publish import _cell, neutralise, publish, validate_package
+from klimatkontrakt.release.formats import _cell, neutralise
+from klimatkontrakt.release.publish import publish
+from klimatkontrakt.release.validate import validate_package
 from klimatkontrakt.store.load import build_database
 
 RUN = "20261127T021500Z-abcd"

@@ -27,7 +27,7 @@ from klimatkontrakt.core import schema as sch
 from klimatkontrakt.core.errors import ReleaseGateFailed, RunFailed
 from klimatkontrakt.core.model import Extraction, Signing
 from klimatkontrakt.release import publish as pub
-from klimatkontrakt.release.publish import publish, validate_package
+from klimatkontrakt.release.publish import publish
 from klimatkontrakt.release.scrub import (
     EMAIL_PLACEHOLDER,
     EMAIL_RE,
@@ -35,6 +35,7 @@ from klimatkontrakt.release.scrub import (
     PHONE_RE,
     scrub_text,
 )
+from klimatkontrakt.release.validate import validate_package
 from klimatkontrakt.store.load import build_database
 
 DAY1 = datetime(2026, 11, 27, 2, 15, tzinfo=UTC)

@@ -15,14 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from extractors.document import (
-    NUMBER_WORDS,
-    Document,
-    Sent,
-    group_reference,
-    neighbours,
-    resolve_group,
-)
+from extractors.document import Document, Sent, neighbours
 from extractors.facts.signings.statement import (
     ANNOUNCED,
     REPORTED,
@@ -30,6 +23,7 @@ from extractors.facts.signings.statement import (
     resolve_party,
     version_of,
 )
+from extractors.groups import NUMBER_WORDS, group_reference, resolve_group
 from extractors.vocabulary import (
     EU_CCC,
     EU_LABEL,

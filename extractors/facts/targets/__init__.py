@@ -26,6 +26,13 @@ from dataclasses import replace
 from functools import lru_cache
 
 from extractors.document import Document, Sent
+from extractors.facts.targets.around import (
+    committing_heading,
+    past_status,
+    period_referred,
+    year_of_heading,
+    year_of_name_above,
+)
 from extractors.facts.targets.figures import (
     Mention,
     Year,
@@ -60,8 +67,6 @@ _RX_CLAUSE = re.compile(r":\s+|;\s+|\s[–—]\s|,\s+(?:och|men|and|but)\s+(?=\S
 _RX_FRONTED_YEAR = re.compile(r"\s*(?:fram\s+till|till|senast|by|until)\s+(?:år\s+|utgången\s+av\s+)?20\d\d\b", re.IGNORECASE)
 _RX_LABEL = re.compile(r"[A-ZÅÄÖ][\wåäö]*(?:\s+(?!ska\b|är\b|har\b|skall\b|blir\b)[\wåäö–-]+){0,4}")
 _RX_MEASURED = re.compile(r"\b(?:senaste\s+värde\w*|utgångsvärde\w*|startvärde\w*|utfall\w*|latest\s+value|baseline\s+value)", re.I)
-_RX_TARGETS_OF_YEAR = re.compile(r"\b(?:mål|delmål|etappmål|targets?|goals?)\w*\s+(?:(?:för|till|år|by|for)\s+)?(?:år\s+)?(20\d\d)\b",
-                                 re.IGNORECASE)
 # "this interim target had already been met, with a reduction of 47%", "Målet har nåtts: ...": a
 # target read before judged, its outcome no target
 _RX_JUDGES_BEFORE = re.compile(r"\b(?:this|that|the)\s+(?:interim\s+)?(?:target|goal)\s+(?:had|has)\s+(?:already\s+)?been\s+(?:met|reached|achieved)\b"
@@ -206,7 +211,7 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
             or _RX_MEASURED.match(label):  # "Utgångsvärde: 5,9 ton CO2e/inv (2010)"
         return []
     context = _context(doc, s)
-    heading_year, heading_baseline = _heading_year(s)
+    heading_year, heading_baseline = year_of_heading(s)
     defines = bool(found) and bool(_P["target_definition"].search(s.text)) and bool(_P["target_same_year"].search(clause)) \
         or defined is not None
     if _P["target_statistic"].search(clause) and not _P["target_modal"].search(clause) and not defines \
@@ -219,7 +224,7 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
     for i, m in enumerate(mentions):
         next_start = mentions[i + 1].start if i + 1 < len(mentions) else len(clause)
         subject = clause[previous_end:m.start]
-        if owned_by_other(clause[:m.start], clause[m.end:], own, s.text[:offset] or _committing_heading(s)):
+        if owned_by_other(clause[:m.start], clause[m.end:], own, s.text[:offset] or committing_heading(s)):
             previous_end = m.end
             continue
         target_year, year_at, period_start = pick_target_year(m, years, previous_end, next_start, clause)
@@ -252,7 +257,7 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
         if target_year is None and _P["target_same_year"].search(clause) and (found or out):
             target_year = (out or found)[-1].target_year
         if target_year is None:
-            target_year = (_year_from_around(doc, s, clause) or _year_of_name_above(doc, s, m.kind) or _intro_year(doc, s)
+            target_year = (_year_from_around(doc, s, clause) or year_of_name_above(doc, s, m.kind) or _intro_year(doc, s)
                            or heading_year or within_years(clause, doc.page.published_on))
         if target_year is None and m.unit == "percent-per-year" and i + 1 < len(mentions) \
                 and re.search(r"\b(?:så\s+att|so\s+that)\b", clause[m.end:next_start], re.I):
@@ -260,7 +265,7 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
             target_year = pick_target_year(mentions[i + 1], years, m.end, len(clause))[0]
         if target_year is None and defined is not None:
             target_year = defined.target_year  # "Med klimatneutral avses att utsläppen har minskat med 90 procent"
-        if target_year is None and (period := _period_referred(doc, s, clause)):
+        if target_year is None and (period := period_referred(doc, s, clause)):
             period_start, target_year = period  # "ska minska med 11–13 procent per år under budgetperioden"
         if target_year is None and m.unit != "percent-per-year":
             previous_end = m.end
@@ -291,7 +296,7 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
             scope=scope,
             basis=basis_of(clause, m.kind),
             sector=sector_of(window),
-            status=_past_status(doc, s, clause, label) or status_of(clause, f"{context} {s.text[:offset]}", m.start)))
+            status=past_status(doc, s, clause, label) or status_of(clause, f"{context} {s.text[:offset]}", m.start)))
         if borrowed:
             previous_end = m.end  # the next mention's year is the next mention's too
             continue
@@ -407,30 +412,6 @@ def _superseded(found: list[Target], first_new: int, doc: Document, s: Sent) -> 
         found.pop()
 
 
-def _period_referred(doc: Document, s: Sent, clause: str) -> tuple[int, int] | None:
-    """(start, end) of the period a clause refers to ("under budgetperioden", "under
-    avtalsperioden"): the nearest stated before it, in its section or the page's title."""
-    if not _P["target_period_ref"].search(clause):
-        return None
-    before = [x.text for x in reversed(doc.sents[max(0, s.pos - 8):s.pos])]
-    for text in (*before, *s.headings, doc.page.title or ""):
-        periods = list(_P["target_period"].finditer(text))
-        if periods:
-            return int(periods[-1].group("a")), int(periods[-1].group("b"))
-    return None
-
-
-def _past_status(doc: Document, s: Sent, clause: str, label: str) -> str | None:
-    """The status of a target told in the past ("Målet i klimatstrategin var en minskning med 40
-    procent till 2025"): achieved when the page's title, headings or the sentence before say the
-    municipality has reached it, else unknown; None for a target in the present."""
-    if not _P["target_past_goal"].search(clause):
-        return None
-    previous = doc.previous(s)
-    around = " ".join((doc.page.title or "", *s.headings, previous.text if previous else "", label))
-    return "achieved" if _P["target_reached_context"].search(around) else "unknown"
-
-
 def _value_after_intro(doc: Document, s: Sent) -> bool:
     """A short line with a value and no words of its own ("minst hälften", "25 procent") under an
     intro that names what it measures and ends with a colon."""
@@ -454,22 +435,6 @@ def _open_intro(doc: Document, s: Sent) -> str:
     return ""
 
 
-def _committing_heading(s: Sent) -> str:
-    """A heading that says whose commitments follow ("2.2 Anslutna företag åtar sig att", "5.
-    Myndigheternas åtaganden"): the owner of the items under it that name none."""
-    return s.headings[0] if s.headings and re.search(r"\båta(?:r\s+sig|ganden)\b|\bcommit", s.headings[0], re.I) else ""
-
-
-def _heading_year(s: Sent) -> tuple[int | None, int | None]:
-    """(year, baseline) of a heading that orders targets by year ("Mål för 2030", "Delmål till
-    2030 (jämfört med 2019)"): the items under it are that year's targets, in any tense."""
-    m = _RX_TARGETS_OF_YEAR.search(s.headings[0]) if s.headings else None
-    if m is None:
-        return None, None
-    base = re.search(r"\b(?:jämfört\s+med|compared\s+(?:with|to))\s+(?:år\s+)?((?:19|20)\d\d)", s.headings[0], re.I)
-    return int(m.group(1)), int(base.group(1)) if base else None
-
-
 def _intro_year(doc: Document, s: Sent) -> int | None:
     """The year of an intro that defines a target ("Klimatneutralt Uppsala 2030 innebär att:",
     "Climate neutral Uppsala 2030 means that:") for the items under it."""
@@ -479,16 +444,6 @@ def _intro_year(doc: Document, s: Sent) -> int | None:
     # "Kommunfullmäktige antog fyra mål. Samtliga ska vara uppnådda år 2030." over a list
     line = _P["target_year_line"].search(doc.intro(s.block)) if s.block.tag == "li" else None
     return int(line.group(line.lastindex)) if line else None
-
-
-def _year_of_name_above(doc: Document, s: Sent, kind: str) -> int | None:
-    """The year in a heading or title that names the target as a programme would ("Klimatneutralt
-    Huddinge 2040" over "Kommunens långsiktiga mål är att bli klimatneutral")."""
-    for text in (*s.headings, doc.page.title or ""):
-        name = _P["target_name"].search(text)
-        if name and any(k == kind and rx.search(name.group(0)) for k, rx in target_kinds()):
-            return int(name.group(0)[-4:])
-    return None
 
 
 def _dedupe(found: list[Target]) -> list[Target]:

@@ -347,7 +347,7 @@ def test_connection_refused_is_retried_and_archived(tmp_path, settings):
 
 
 def test_host_limiter_paces_each_host_but_not_across_hosts():
-    from klimatkontrakt.fetch.client import HostLimiter
+    from klimatkontrakt.fetch.politeness import HostLimiter
 
     limiter = HostLimiter()
     times: dict[str, list[float]] = {"a": [], "b": []}
