@@ -30,13 +30,19 @@ class Agency:
     aliases: tuple[str, ...]
 
 
+def data_dir(folder: str, marker: str) -> Path:
+    """A data folder shipped with the code (`schemas`, `reference`): the wheel's copy in
+    `klimatkontrakt/_data/<folder>`, else the repository's; the one holding `marker`."""
+    package_dir = Path(klimatkontrakt.__file__).resolve().parent
+    for candidate in (package_dir / "_data" / folder, package_dir.parent / folder):
+        if (candidate / marker).is_file():
+            return candidate
+    raise FileNotFoundError(f"{folder} not found next to {package_dir}")
+
+
 def reference_dir() -> Path:
     """The folder holding municipalities.csv and agencies.csv."""
-    package_dir = Path(klimatkontrakt.__file__).resolve().parent
-    for candidate in (package_dir / "_data" / "reference", package_dir.parent / "reference"):
-        if (candidate / "municipalities.csv").is_file():
-            return candidate
-    raise FileNotFoundError(f"reference data not found next to {package_dir}")
+    return data_dir("reference", "municipalities.csv")
 
 
 def _rows(name: str) -> list[dict[str, str]]:

@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-import klimatkontrakt
+from klimatkontrakt.core.reference import data_dir
 
 # Dependency order: a table comes after every table its foreign keys point to.
 TABLES: tuple[str, ...] = (
@@ -90,11 +90,7 @@ ARROW_TYPES = {
 
 def schemas_dir() -> Path:
     """The folder holding `<table>.json`."""
-    package_dir = Path(klimatkontrakt.__file__).resolve().parent
-    for candidate in (package_dir / "_data" / "schemas", package_dir.parent / "schemas"):
-        if (candidate / "municipalities.json").is_file():
-            return candidate
-    raise FileNotFoundError(f"table schemas not found next to {package_dir}")
+    return data_dir("schemas", "municipalities.json")
 
 
 @lru_cache(maxsize=1)
