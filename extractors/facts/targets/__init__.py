@@ -76,6 +76,7 @@ _RX_DASHED_ASIDE = re.compile(r"\s[–—]\s[^–—.;:]{3,160}?\s[–—]\s(?=\
 _RX_BOTH_HERE = re.compile(r"\s*(?:både\s+)?(?:som|för|i)\s+(?:det\s+)?geografisk\w*\s+område\w*\s+och\s+(?:som|för|i)\s+(?:den\s+)?(?:egen\s+|egna\s+)?(?:kommun)?organisation\w*"
                            r"|\s*(?:både\s+)?(?:som|för|i)\s+(?:den\s+)?(?:egen\s+|egna\s+)?(?:kommun)?organisation\w*\s+och\s+(?:som|för|i)\s+(?:det\s+)?geografisk\w*\s+område\w*",
                            re.IGNORECASE)
+_RX_YEAR_LABEL = re.compile(r"(?:19|20)\d\d\s*:\s")  # a line headed by its year: "2030: −60 %"
 _RX_COORDINATED = re.compile(r"^\s*(?:,|och|and|samt|eller|or)\s*$", re.IGNORECASE)
 
 
@@ -166,8 +167,7 @@ def _intro(doc: Document, s: Sent) -> str:
     if s.block.tag not in ("li", "p"):
         return ""
     block = s.block
-    while re.match(r"(?:19|20)\d\d\s*:\s", block.text) and block.index > 0 \
-            and re.match(r"(?:19|20)\d\d\s*:\s", doc.page.blocks[block.index - 1].text):
+    while _RX_YEAR_LABEL.match(block.text) and block.index > 0 and _RX_YEAR_LABEL.match(doc.page.blocks[block.index - 1].text):
         block = doc.page.blocks[block.index - 1]  # "2030: −60 %" under "2025: −35 %" under "Milstolpar ...:"
     intro = doc.intro(block)
     return intro if intro.rstrip().endswith(":") else ""
@@ -219,12 +219,14 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
         return []  # "vid utgången av 2020 var koncernen fossilbränslefri till 97 procent": what was
     years = find_years(clause)
     relative = relative_year(clause, found)
+    owner_label = s.text[:offset] or committing_heading(s)
+    told_past = past_status(doc, s, clause, label)
     out: list[Target] = []
     previous_end = 0
     for i, m in enumerate(mentions):
         next_start = mentions[i + 1].start if i + 1 < len(mentions) else len(clause)
         subject = clause[previous_end:m.start]
-        if owned_by_other(clause[:m.start], clause[m.end:], own, s.text[:offset] or committing_heading(s)):
+        if owned_by_other(clause[:m.start], clause[m.end:], own, owner_label):
             previous_end = m.end
             continue
         target_year, year_at, period_start = pick_target_year(m, years, previous_end, next_start, clause)
@@ -296,7 +298,7 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
             scope=scope,
             basis=basis_of(clause, m.kind),
             sector=sector_of(window),
-            status=past_status(doc, s, clause, label) or status_of(clause, f"{context} {s.text[:offset]}", m.start)))
+            status=told_past or status_of(clause, f"{context} {s.text[:offset]}", m.start)))
         if borrowed:
             previous_end = m.end  # the next mention's year is the next mention's too
             continue
@@ -356,10 +358,11 @@ def _judged_again(found: list[Target], first_new: int, s: Sent) -> None:
     fossilbränslefri organisation nåddes vid årsskiftet 2015/2016") judges that target: it sets
     the earlier one's status and is no target of its own. One that states it again without
     naming a scope ("Målvärde: fossilfri fordonsflotta (2025)" under the goal) is no new target either."""
+    said_scope = scope_of(s.text) if names_scope(s.text) else None  # a restatement names none, or the same
     for t in found[first_new:]:
         judged = t.status in ("achieved", "not-met")
         same = [i for i, e in enumerate(found[:first_new]) if (e.kind, e.target_year, e.value) == (t.kind, t.target_year, t.value)
-                and (judged or (e.unit, e.sector) == (t.unit, t.sector) and (not names_scope(s.text) or scope_of(s.text) == e.scope))]
+                and (judged or (e.unit, e.sector) == (t.unit, t.sector) and said_scope in (None, e.scope))]
         if same:
             e = found[same[-1]]
             found[same[-1]] = replace(e, status=t.status if judged else e.status, evidence=f"{e.evidence} {t.evidence}")

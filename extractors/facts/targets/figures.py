@@ -75,9 +75,7 @@ def find_mentions(clause: str, background: str = "") -> list[Mention]:
                 continue  # "projektledare för Klimatneutrala Lund 2030": a name, not "målet om ett klimatneutralt
                 # Växjö 2030" nor "Klimatneutralt Uppsala 2030 innebär att:"
             found.append(Mention(kind, m.start(), m.end()))
-    for m in _P["target_percent"].finditer(clause):
-        found.append(Mention("", m.start(), m.end(), _number(m.group("a")),
-                              _number(m.group("b")) if m.group("b") else None, "percent"))
+    found += [_percentage(m) for m in _P["target_percent"].finditer(clause)]
     for m in _P["target_fraction"].finditer(clause):
         word = m.group("w").lower()
         value = next((v for w, v in _FRACTIONS.items() if word.startswith(w)), None)
@@ -101,7 +99,7 @@ def find_mentions(clause: str, background: str = "") -> list[Mention]:
             continue  # "från 40 GWh år 2021 till 80 GWh": the start, not the target
         if _RX_COMPARED_WITH.search(clause[:m.start()]):
             continue  # "högst 3 ton per person, jämfört med cirka 8 ton i dag": today's level
-        found.append(Mention("", m.start(), m.end(), _number(m.group("a")), None, _mass_unit(m.group("u"), clause[m.end():])))
+        found.append(_mass(m, clause))
     # "Minskningen uppgår hittills till 31 procent", "ligger i dag på 11 procent": what was measured
     found = [m for m in found if m.value is None or not (_RX_SO_FAR.search(clause, max(0, m.start - 40), m.start)
                                                          or _RX_EQUIVALENT.search(clause, max(0, m.start - 40), m.start)
@@ -134,7 +132,8 @@ def _quantity_kind(m: Mention, clause: str, since: int, background: str = "") ->
     before = clause[since:m.start]
     after = clause[m.end:m.end + 40]
     # "tre fjärdedelar av utsläppen", "hälften av kommunkoncernens elbehov": a share of what follows
-    share_of = _RX_SHARE_OF.sub("", after, count=1) if _RX_SHARE_OF.match(after) else None
+    share = _RX_SHARE_OF.match(after)
+    share_of = after[share.end():] if share else None
     if m.unit in ("gwh", "twh"):
         m.kind = "energy"
         return True
@@ -262,10 +261,20 @@ def relative_year(clause: str, found: list[Target]) -> int | None:
 def quantity_at(text: str, at: int) -> Mention | None:
     """The percentage or mass that stands at `at` ("65 procent", "120 kiloton"), of no kind yet."""
     if m := _P["target_percent"].match(text, at):
-        return Mention("", m.start(), m.end(), _number(m.group("a")), _number(m.group("b")) if m.group("b") else None, "percent")
+        return _percentage(m)
     if m := _P["target_mass"].match(text, at):
-        return Mention("", m.start(), m.end(), _number(m.group("a")), None, _mass_unit(m.group("u"), text[m.end():]))
+        return _mass(m, text)
     return None
+
+
+def _percentage(m: re.Match) -> Mention:
+    """A [pattern.target_percent] match as a mention of no kind yet: "8–12 procent" gives 8 and 12."""
+    return Mention("", m.start(), m.end(), _number(m.group("a")), _number(m.group("b")) if m.group("b") else None, "percent")
+
+
+def _mass(m: re.Match, text: str) -> Mention:
+    """A [pattern.target_mass] match as a mention of no kind yet, its unit read with the words after it."""
+    return Mention("", m.start(), m.end(), _number(m.group("a")), None, _mass_unit(m.group("u"), text[m.end():]))
 
 
 def _in_measured_aside(clause: str, at: int) -> bool:
