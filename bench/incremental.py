@@ -28,12 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _sites import make_hosts, stop  # noqa: E402
 
-import flows.nightly as nightly  # noqa: E402
 from klimatkontrakt.core.model import Source  # noqa: E402
 from klimatkontrakt.core.schema import FACT_TABLES  # noqa: E402
 from klimatkontrakt.core.settings import Settings  # noqa: E402
 from klimatkontrakt.fetch.client import LiveClient  # noqa: E402
 from klimatkontrakt.fetch.warc import ArchiveWriter  # noqa: E402
+from klimatkontrakt.pipeline.collect import collect  # noqa: E402
+from klimatkontrakt.pipeline.stages import assemble_tables  # noqa: E402
 from klimatkontrakt.store.load import build_database  # noqa: E402
 from klimatkontrakt.store.state import extractor_version, read_state  # noqa: E402
 
@@ -42,12 +43,12 @@ def one_run(sources: list[Source], settings: Settings, db: Path, archive: Path, 
     started = time.perf_counter()
     previous = read_state(db, {s.id: extractor_version(s) for s in sources})
     with ArchiveWriter(archive) as writer, LiveClient(settings, writer, validators=previous.validators) as client:
-        results = list(_threads(sources, lambda s: nightly.collect(s, client, previous)))
+        results = list(_threads(sources, lambda s: collect(s, client, previous)))
     now = datetime.now(UTC).replace(tzinfo=None)
     run = {"run_id": run_id, "started_at": now, "finished_at": now, "status": "success",
            "pages_fetched": sum(len(r.pages) for r in results), "records": 0, "sources_failed": None,
            "message": None}
-    tables = nightly.assemble_tables(results, run_id, previous, dict(client.seen_validators))
+    tables = assemble_tables(results, run_id, previous, dict(client.seen_validators))
     run["records"] = sum(len(tables[t]) for t in FACT_TABLES)
     build_database(tables, db, [run])
     wall = time.perf_counter() - started
@@ -71,7 +72,7 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=3)
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    logging.getLogger("flows.nightly").setLevel(logging.ERROR)
+    logging.getLogger("klimatkontrakt").setLevel(logging.ERROR)
 
     hosts = make_hosts(args.hosts, args.pages, filler=args.filler)
     settings = Settings(_env_file=None, delay_seconds=args.delay, allow_private=True, max_retries=0)

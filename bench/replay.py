@@ -177,15 +177,17 @@ def run_plain(archive: Path, sources: Path, out: Path) -> dict:
 
 
 def _plain_main(archive: str, sources_file: str, out: str) -> None:
-    """Child: nightly()'s stages without Prefect orchestration (tasks called through `.fn`)."""
+    """Child: nightly()'s stages without Prefect orchestration (`klimatkontrakt.pipeline` called directly)."""
     t0 = time.perf_counter()
     from datetime import UTC, datetime
 
-    from flows import nightly as nf
     from klimatkontrakt.core.config import load_sources
+    from klimatkontrakt.core.ids import new_run_id
     from klimatkontrakt.core.settings import Settings
     from klimatkontrakt.fetch.client import ReplayClient
     from klimatkontrakt.fetch.warc import ReplayArchive
+    from klimatkontrakt.pipeline.collect import collect
+    from klimatkontrakt.pipeline.stages import load_and_publish, stage_tables
     from klimatkontrakt.runtime.workers import close_extraction_pool, extraction_pool
     from klimatkontrakt.store.state import extractor_version, read_state
 
@@ -198,16 +200,16 @@ def _plain_main(archive: str, sources_file: str, out: str) -> None:
     client = ReplayClient(ReplayArchive([Path(archive)]))
     # as the flow replays: one source at a time, extraction workers alongside
     pool = extraction_pool(Settings().extract_processes)
-    results = [nf.collect(s, client, previous, pool) for s in sources]
+    results = [collect(s, client, previous, pool) for s in sources]
     close_extraction_pool()  # the workers are reaped: their CPU time is in RUSAGE_CHILDREN
     collected, cpu_collected, own_collected = time.perf_counter(), _cpu(), time.process_time()
-    run_id = nf.new_run_id(started)
+    run_id = new_run_id(started)
     run = {"run_id": run_id, "started_at": started.replace(tzinfo=None), "finished_at": datetime.now(UTC).replace(tzinfo=None),
            "status": "success", "pages_fetched": sum(len(r.pages) for r in results), "records": 0,
            "sources_failed": None, "message": None}
-    tables = nf.assemble_stage.fn(results, run_id, previous, dict(client.seen_validators))
+    tables = stage_tables(results, run_id, previous, dict(client.seen_validators))
     assembled, cpu_assembled = time.perf_counter(), _cpu()
-    nf.load_and_publish.fn(tables, run, db_path, out_dir, started)
+    load_and_publish(tables, run, db_path, out_dir, started)
     published, cpu_published = time.perf_counter(), _cpu()
     print(json.dumps({"imports": imported - t0, "collect": collected - imported, "assemble": assembled - collected,
                       "load_publish": published - assembled, "flow": published - imported,

@@ -7,9 +7,13 @@ Prefect server.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+from pathlib import Path
 
 import requests
+from prefect.artifacts import create_markdown_artifact
 
 from klimatkontrakt.core.settings import Settings
 
@@ -69,3 +73,33 @@ def notify_failure(flow, flow_run, state) -> None:
         response.raise_for_status()
     except requests.RequestException as exc:
         log.warning("failure notification to the webhook did not go through: %s", exc)
+
+
+def change_summary(release: Path) -> str | None:
+    """The table of CHANGES.md (rows added, changed, removed per table) for the run summary."""
+    try:
+        lines = (release / "CHANGES.md").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    return "\n".join(line for line in lines if line.startswith("|")) or None
+
+
+def publish_artifact(summary: dict) -> None:
+    """The run summary as a Prefect markdown artifact (shown in the UI under the flow run)."""
+    try:
+        create_markdown_artifact(summary_markdown(summary), key="klimatkontrakt-run",
+                                 description=f"klimatkontrakt run {summary['run_id']}")
+    except Exception as exc:  # noqa: BLE001 - reporting must never fail a run
+        log.warning("could not publish the run summary artifact: %s", exc)
+
+
+def write_summary(out_dir: Path, summary: dict) -> None:
+    runs_dir = out_dir / "runs"
+    try:
+        runs_dir.mkdir(parents=True, exist_ok=True)
+        tmp = runs_dir / f".{summary['run_id']}.json.tmp"
+        tmp.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+        os.replace(tmp, runs_dir / f"{summary['run_id']}.json")
+        (runs_dir / f"{summary['run_id']}.md").write_text(summary_markdown(summary), encoding="utf-8")
+    except OSError as exc:
+        log.warning("could not write the run summary: %s", exc)

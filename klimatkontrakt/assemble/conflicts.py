@@ -40,8 +40,7 @@ def find_conflicts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     claims = tables["claims"]
     stated = _claim_rows(claims)
     rows = _value_conflicts(stated, tables) + _date_conflicts(stated, claims)
-    rows.sort(key=lambda r: r["conflict_id"])
-    return _frame(rows)
+    return sch.sorted_frame("conflicts", rows)
 
 
 def _value_conflicts(stated_rows: list[tuple[str, str, str, str]], tables: dict[str, pd.DataFrame]) -> list[dict]:
@@ -140,8 +139,3 @@ def _row(kind: str, table: str, subject: str, field: str, by_value: dict[str, se
         "chosen_value": chosen,
         "rule": rule,
     }
-
-
-def _frame(rows: list[dict]) -> pd.DataFrame:
-    columns = sch.field_names("conflicts")
-    return sch.to_frame("conflicts", [{c: r.get(c) for c in columns} for r in rows])

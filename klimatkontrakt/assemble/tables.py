@@ -9,7 +9,7 @@ Rules (also stated in the schema descriptions, hence in docs/data-dictionary.md)
   `published_on` (undated documents last), then the smallest `final_url`; fields that claim
   leaves empty are filled from the next claims in that order. Every (fact, document) pair is
   kept in `claims` with the value exactly as extracted.
-* Facts naming a municipality code not in the reference list, an unknown organisation, or
+* Facts (one row builder per table, `rows.py`) naming a municipality code not in the reference list, an unknown organisation, or
   lacking what their key needs are dropped with a WARNING; optional values that break their
   field's constraints are emptied with a WARNING. Nothing here raises on bad extractor output.
 * Frames have exactly the schema's columns, in order, Arrow-backed dtypes, sorted by primary
@@ -21,72 +21,29 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from functools import lru_cache
-from urllib.parse import urlsplit
 
 import pandas as pd
 import pyarrow as pa
 
 from extractors import extractor_name
-from klimatkontrakt.assemble.conflicts import LATEST_FIRST, find_conflicts
+from klimatkontrakt.assemble.conflicts import LATEST_FIRST
 from klimatkontrakt.assemble.contracts import contract_rows
+from klimatkontrakt.assemble.derived import build_table
+from klimatkontrakt.assemble.rows import clean, fact_row
 from klimatkontrakt.core import reference
 from klimatkontrakt.core import schema as sch
-from klimatkontrakt.core.ids import document_id, hash_id, person_id, slug
+from klimatkontrakt.core.ids import document_id, hash_id, slug
 from klimatkontrakt.core.model import Extraction, FetchedPage, Source, as_dict
 from klimatkontrakt.core.times import utc_naive
 
 log = logging.getLogger(__name__)
 
-PROGRAMMES = frozenset({"viable-cities"})
 SIGNING_DAY = "european-viable-cities-day"
 
 Page = tuple[Source, FetchedPage, Extraction | None]
-
-
-# ---- normalisation ----------------------------------------------------------------------
-
-def _clean(text: str | None) -> str | None:
-    if text is None:
-        return None
-    text = " ".join(str(text).split())
-    return text or None
-
-
-def _time(value: str | None) -> str | None:
-    """"9.30", "09:30", "9:30" -> "09:30"."""
-    if value is None:
-        return None
-    m = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", value)
-    return f"{int(m.group(1)):02d}:{m.group(2)}" if m else value
-
-
-# ---- reference tables ------------------------------------------------------------------
-
-def municipalities_frame() -> pd.DataFrame:
-    rows = [
-        {"municipality_code": m.code, "name": m.name, "county_code": m.county_code, "county_name": m.county_name}
-        for m in reference.municipalities()
-    ]
-    return _frame("municipalities", rows)
-
-
-def organisations_frame() -> pd.DataFrame:
-    rows = [
-        {
-            "organisation_id": a.organisation_id,
-            "name": a.name_sv,
-            "name_en": a.name_en or None,
-            "kind": "programme" if a.organisation_id in PROGRAMMES else "agency",
-            "aliases": "|".join(a.aliases) or None,
-        }
-        for a in reference.agencies()
-    ]
-    return _frame("organisations", rows)
 
 
 # ---- the stage -------------------------------------------------------------------------
@@ -115,7 +72,7 @@ def assemble(pages: list[Page], run_id: str,
     for table in sch.FACT_TABLES:
         merged, rows = _merge(_claims(documents, table, known_munis, known_orgs))
         facts[table] = merged[table]
-        claim_parts.append(_table("claims", rows))
+        claim_parts.append(sch.rows_table("claims", rows))
         del merged, rows
     _link_events(facts["signings"], facts["events"])
     claims = pa.concat_tables(claim_parts).sort_by([(c, "ascending") for c in sch.primary_key("claims")])
@@ -123,18 +80,18 @@ def assemble(pages: list[Page], run_id: str,
 
 
     contracts, commitments = contract_rows(documents, known_munis, known_orgs)
-    tables = {
-        "municipalities": municipalities_frame(),
-        "organisations": organisations_frame(),
-        "documents": _frame("documents", [d["row"] for d in documents.values()]),
-        "contracts": _frame("contracts", contracts),
-        "commitments": _frame("commitments", commitments),
-        **{t: _frame(t, facts.pop(t)) for t in sch.FACT_TABLES},
-        "claims": sch.to_frame("claims", claims),  # claim ids are never empty: Arrow's order is _frame's
-        "fetches": _frame("fetches", [_fetch_row(source, page, run_id) for source, page, _ in pages]),
-    }
+    tables = {name: build_table(name, {}) for name in sch.REFERENCE_TABLES}
+    tables.update({
+        "documents": sch.sorted_frame("documents", [d["row"] for d in documents.values()]),
+        "contracts": sch.sorted_frame("contracts", contracts),
+        "commitments": sch.sorted_frame("commitments", commitments),
+        **{t: sch.sorted_frame(t, facts.pop(t)) for t in sch.FACT_TABLES},
+        "claims": sch.to_frame("claims", claims),  # claim ids are never empty: Arrow's order is sorted_frame's
+        "fetches": sch.sorted_frame("fetches", [_fetch_row(source, page, run_id) for source, page, _ in pages]),
+    })
     del claims
-    tables["conflicts"] = find_conflicts(tables)
+    for name in sch.DERIVED_TABLES:
+        tables[name] = build_table(name, tables)
     return {name: tables[name] for name in sch.TABLES if name in tables}
 
 
@@ -148,7 +105,7 @@ def _claims(documents: dict[str, dict], table: str, munis: set[str], orgs: set[s
         for record in extraction.facts()[table]:
             said = first_said.get(_statement(record)) if first_said else None
             dated = dataclasses.replace(record, as_of=said) if said and said != record.as_of else record
-            row = _normalise(table, dated, munis, orgs, doc["row"]["final_url"])
+            row = fact_row(table, dated, munis, orgs, doc["row"]["final_url"])
             if row is None:
                 continue
             claims.append({"table": table, "fact_id": row[_pk(table)], "doc": doc["row"],
@@ -195,7 +152,7 @@ def _documents(pages: Iterable[Page]) -> dict[str, dict]:
             "fetched_at": utc_naive(page.fetched_at),
             "status": page.status,
             "sha256": page.sha256,
-            "title": _clean(extraction.title),
+            "title": clean(extraction.title),
             "published_on": extraction.published_on,
             "extractor": extractor_name(page.kind, source),
             "content_type": page.content_type,
@@ -210,168 +167,6 @@ def _documents(pages: Iterable[Page]) -> dict[str, dict]:
 
 def _doc_rank(row: dict) -> tuple:
     return (row["url"], row["source_id"], row["fetched_at"] or datetime.min)
-
-
-def _normalise(table: str, record, munis: set[str], orgs: set[str], url: str) -> dict | None:
-    """The fact as a row of `table` with its id, or None (logged) when it must be dropped."""
-    def drop(reason: str) -> None:
-        log.warning("dropped %s fact from %s: %s (%s)", table[:-1], url, reason, _short(record))
-
-    evidence = _clean(getattr(record, "evidence", None))
-    if not evidence:
-        return drop("no evidence")
-    muni = _clean(getattr(record, "municipality_code", None))
-    org = _clean(getattr(record, "organisation_id", None))
-    if muni is not None and muni not in munis:
-        return drop(f"unknown municipality code {muni!r}")
-    if org is not None and org not in orgs:
-        return drop(f"unknown organisation {org!r}")
-
-    if table == "signings":
-        contract = _clean(record.contract)
-        if contract not in _enum("signings", "contract"):
-            return drop(f"unknown contract {contract!r}")
-        if muni is None and org is None:
-            return drop("no signing party (municipality or organisation)")
-        version = _clean(record.contract_version)
-        key_date = record.signed_on if record.signed_on else (version or "").lower()
-        row = {
-            "signing_id": hash_id("signings", contract, muni or org, key_date),
-            "contract": contract, "contract_version": version, "municipality_code": muni,
-            "organisation_id": org, "signed_on": record.signed_on, "event_id": None,
-            "_event_name": _clean(record.event_name), "stated_as": _clean(getattr(record, "stated_as", None)),
-        }
-    elif table == "events":
-        name = _clean(record.name)
-        if not name:
-            return drop("no name")
-        kind = _clean(record.kind) or "other"
-        if kind not in _enum("events", "kind"):
-            log.warning("event kind %r from %s is unknown; stored as 'other'", kind, url)
-            kind = "other"
-        if kind != "other" and record.starts_on:
-            key = hash_id("events", kind, record.starts_on)
-        else:
-            key = hash_id("events", kind, slug(name), record.starts_on)
-        row = {
-            "event_id": key, "name": name, "kind": kind, "starts_on": record.starts_on,
-            "ends_on": record.ends_on, "start_time": _time(_clean(record.start_time)),
-            "location": _clean(record.location),
-        }
-    elif table == "roles":
-        name = _clean(record.person_name)
-        pid = person_id(name or "")
-        if not pid:
-            return drop("no person name")
-        role_text = _clean(record.role)
-        role_norm = _clean(record.role_normalised)
-        row = {
-            "role_id": hash_id("roles", pid, role_norm or (role_text or "").lower(), muni, org, record.as_of),
-            "person_id": pid, "person_name": name, "party": _clean(record.party), "role": role_text,
-            "role_normalised": role_norm, "municipality_code": muni, "organisation_id": org,
-            "as_of": record.as_of,
-        }
-    elif table == "memberships":
-        initiative = _clean(record.initiative_id)
-        if muni is None:
-            return drop("no municipality")
-        if initiative not in _enum("memberships", "initiative_id"):
-            return drop(f"unknown initiative {initiative!r}")
-        year = record.joined_year
-        if year is None and record.joined_on is not None:
-            year = record.joined_on.year
-        row = {
-            "membership_id": hash_id("memberships", muni, initiative), "municipality_code": muni,
-            "initiative_id": initiative, "joined_on": record.joined_on, "joined_year": year,
-            "cohort": _clean(record.cohort), "twin_municipality_code": _clean(record.twin_municipality_code),
-        }
-    elif table == "projects":
-        name = _clean(record.name)
-        if not name:
-            return drop("no name")
-        path = re.sub(r"^/en(?=/)", "", urlsplit(url).path).rstrip("/")  # a page and its /en/ twin
-        row = {
-            "project_id": hash_id("projects", path), "name": name, "municipality_code": muni,
-            "project_manager": _clean(record.project_manager), "total_budget_sek": record.total_budget_sek,
-            "grant_sek": record.grant_sek, "starts_on": record.starts_on, "ends_on": record.ends_on,
-            "partners": " | ".join(record.partners) or None,
-        }
-    elif table == "targets":
-        kind = _clean(record.kind)
-        if muni is None:
-            return drop("no municipality")
-        if kind not in _enum("targets", "kind"):
-            return drop(f"unknown target kind {kind!r}")
-        scope, sector, unit = _clean(record.scope) or "unknown", _clean(record.sector), _clean(record.unit)
-        # a kind without a value (climate-neutral by a year) is one fact per scope and sector: two
-        # years for it from two documents are a conflict; a value's year makes a fact of its own
-        year_key = record.target_year if record.value is not None else None
-        row = {
-            "target_id": hash_id("targets", muni, kind, scope, sector, unit, record.baseline_year, year_key),
-            "municipality_code": muni, "kind": kind, "value": record.value, "value_max": record.value_max,
-            "unit": unit, "baseline_year": record.baseline_year, "target_year": record.target_year,
-            "period_start": record.period_start, "scope": scope, "basis": _clean(record.basis) or "unknown",
-            "sector": sector, "status": _clean(record.status) or "unknown", "stated_on": None,
-        }
-    else:  # pragma: no cover - Extraction.facts() names exactly the fact tables
-        return drop("unknown fact table")
-    row["evidence"] = evidence
-    return _check_optional(table, row, url)
-
-
-@lru_cache(maxsize=None)
-def _enum(table: str, field: str) -> frozenset[str]:
-    for f in sch.fields(table):
-        if f["name"] == field:
-            return frozenset(f.get("constraints", {}).get("enum", []))
-    raise KeyError(field)
-
-
-@dataclasses.dataclass(frozen=True)
-class _Constraint:
-    """What an optional field's value must satisfy, read once from the table's schema."""
-
-    name: str
-    pattern: re.Pattern | None
-    enum: frozenset | None
-    minimum: int | None
-    maximum: int | None
-
-    def broken_by(self, value) -> bool:
-        if self.pattern is not None and isinstance(value, str) and not self.pattern.fullmatch(value):
-            return True
-        if self.enum is not None and value not in self.enum:
-            return True
-        if isinstance(value, int) and not isinstance(value, bool):
-            return (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum)
-        return False
-
-
-@lru_cache(maxsize=None)
-def _optional_constraints(table: str) -> tuple[_Constraint, ...]:
-    checks = []
-    for f in sch.fields(table):
-        c = f.get("constraints", {})
-        if c.get("required") or not {"pattern", "enum", "minimum", "maximum"} & c.keys():
-            continue
-        checks.append(_Constraint(f["name"], re.compile(c["pattern"]) if "pattern" in c else None,
-                                  frozenset(c["enum"]) if "enum" in c else None, c.get("minimum"), c.get("maximum")))
-    return tuple(checks)
-
-
-def _check_optional(table: str, row: dict, url: str) -> dict:
-    """Empty optional values that break their field's pattern / range (with a WARNING)."""
-    for check in _optional_constraints(table):
-        value = row.get(check.name)
-        if value is not None and check.broken_by(value):
-            log.warning("%s.%s value %r from %s breaks the schema's constraints; left empty", table, check.name, value, url)
-            row[check.name] = None
-    return row
-
-
-def _short(record) -> str:
-    text = json.dumps(as_dict(record), ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= 200 else text[:197] + "..."
 
 
 STATED_AS_ORDER = ("reported", "listed", "announced")  # what a signing's documents say of it, strongest first
@@ -455,27 +250,7 @@ def _fetch_row(source: Source, page: FetchedPage, run_id: str) -> dict:
         "bytes": page.size,
         "elapsed_ms": page.elapsed_ms,
         "from_cache": page.from_cache,
-        "error": _clean(page.error),
+        "error": clean(page.error),
         "fetched_at": utc_naive(page.fetched_at),
         "truncated": page.truncated,
     }
-
-
-def _sort_key(table: str):
-    pk = sch.primary_key(table) or sch.field_names(table)
-
-    def key(row: dict) -> tuple:
-        return tuple((row.get(c) is None, 0 if row.get(c) is None else row.get(c)) for c in pk)
-
-    return key
-
-
-def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
-    """The rows sorted by key."""
-    return sch.to_frame(table, _table(table, sorted(rows, key=_sort_key(table))))
-
-
-def _table(table: str, rows: list[dict]) -> pa.Table:
-    """The rows as Arrow, built column by column (no second dict per row)."""
-    schema = sch.arrow_schema(table)
-    return pa.Table.from_pydict({n: [row.get(n) for row in rows] for n in schema.names}, schema=schema)

@@ -78,20 +78,17 @@ def _source(entry: dict, index: int, path: Path, known_extractors: set[str] | No
     delay = entry.get("delay_seconds")
     if delay is not None and (not isinstance(delay, (int, float)) or delay < 0):
         raise ConfigError(f"{where}: delay_seconds must be a non-negative number")
+    given = {key: entry[key] for key in ("discover_sitemaps", "pdfs", "max_pages", "max_depth") if key in entry}
+    given.update({key: tuple(entry[key]) for key in ("sitemaps", "url_patterns", "keywords") if key in entry})
+    # what the entry leaves out takes the defaults of `Source` itself (one home for them)
     return Source(
         id=entry["id"],
         extractor=entry["extractor"],
         start_urls=tuple(entry["start_urls"]),
         municipality_code=code,
         allowed_prefixes=tuple(entry.get("allowed_prefixes") or _default_prefixes(entry["start_urls"])),
-        sitemaps=tuple(entry.get("sitemaps", [])),
-        discover_sitemaps=entry.get("discover_sitemaps", False),
-        pdfs=entry.get("pdfs", True),
-        max_pages=entry.get("max_pages", 200),
-        max_depth=entry.get("max_depth", 2),
-        url_patterns=tuple(entry.get("url_patterns", [])),
-        keywords=tuple(entry.get("keywords", [])),
         delay_seconds=float(delay) if delay is not None else None,
+        **given,
     )
 
 

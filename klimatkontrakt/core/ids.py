@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 import unicodedata
 from datetime import date, datetime
 
@@ -30,3 +31,8 @@ def slug(text: str | None) -> str:
 
 def person_id(name: str) -> str:
     return slug(name)
+
+
+def new_run_id(now: datetime) -> str:
+    """A run's id: its start (UTC) and four random hex digits, e.g. 20261207T021500Z-3f9a."""
+    return now.strftime("%Y%m%dT%H%M%SZ-") + secrets.token_hex(2)

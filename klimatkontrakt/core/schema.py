@@ -1,21 +1,24 @@
 """Table Schemas (`schemas/<table>.json`): the single source of truth for every table.
 
-DDL, Arrow/pandas dtypes, package descriptors, validation and `docs/data-dictionary.md`
-are all derived from the JSON files here; the database's views and table macros are in
-`schemas/views.sql` (see `views()`).
+DDL, Arrow/pandas dtypes, package descriptors, validation and `docs/data-dictionary.md` are
+derived from the JSON files here, and so are the lists of tables: each schema declares its
+table's part in the pipeline with the pipeline's own keys (left out of the published package):
 
-Two kinds of tables:
+* `x-role`, who builds the table: `reference` (the vendored reference data), `evidence` (what the
+  facts rest on: the documents, their contracts and sections, every claim of a fact), `fact` (what extractors state: one row builder each in
+  `klimatkontrakt/assemble/rows.py`, merged across documents with `claims`), `derived` (computed
+  from the run's other tables: a table builder each, `klimatkontrakt/assemble/derived.py`),
+  `summary` (built inside the new database from the crawl log), `run-log` (a row per run or
+  fetch, earlier runs' rows carried over), `state` (the crawl state for the next run);
+* `x-order`: the table's place in dependency order (a table comes after those its foreign keys
+  point to; `TABLES`, the package's resources and the dictionary follow it);
+* `x-versioned: true`: the table's rows are versioned across runs in `<table>_history`, whose
+  schema `klimatkontrakt/store/history.py` generates (`x-history` names the table it follows);
+* `x-published: false`: kept in the database only (the run logs, the crawl state).
 
-* the published tables (`published_table_names()`, also `table_names()`): in DuckDB and in
-  the data package: the facts and what they rest on (`TABLES` but the run logs), and the version
-  history of the facts, `<table>_history` for each table of `VERSIONED_TABLES` (see
-  `klimatkontrakt/store/history.py`);
-* the database-only tables (`"x-published": false` in their schema): the run logs `runs` and
-  `fetches` (summarised per source in the published `sources`), and any further
-  `schemas/<name>.json` (`other_table_names()`, e.g. `page_state`, the crawl state).
-  `database_table_names()` lists every table of the DuckDB file. The folder is looked up next to the
-installed package first (`klimatkontrakt/_data/schemas`, where the wheel puts it) and then
-at the repository root.
+The folder is looked up next to the installed package first (`klimatkontrakt/_data/schemas`,
+where the wheel puts it) and then at the repository root. The views and table macros of the
+database are in `schemas/views.sql` (see `views()`).
 """
 
 from __future__ import annotations
@@ -32,31 +35,54 @@ import pyarrow as pa
 
 from klimatkontrakt.core.reference import data_dir
 
-# Dependency order: a table comes after every table its foreign keys point to.
-TABLES: tuple[str, ...] = (
-    "municipalities",
-    "organisations",
-    "documents",
-    "sources",
-    "contracts",
-    "commitments",
-    "events",
-    "signings",
-    "roles",
-    "memberships",
-    "projects",
-    "targets",
-    "claims",
-    "conflicts",
-    "runs",
-    "fetches",
-)
 
-FACT_TABLES: tuple[str, ...] = ("signings", "events", "roles", "memberships", "projects", "targets")
+def schemas_dir() -> Path:
+    """The folder holding `<table>.json`."""
+    return data_dir("schemas", "municipalities.json")
 
-# Tables whose rows are versioned across runs in `<table>_history` (database only).
-VERSIONED_TABLES: tuple[str, ...] = ("documents", "events", "signings", "roles", "memberships", "targets")
+
+ROLES = ("reference", "evidence", "fact", "derived", "summary", "run-log", "state")
+
+
+def _declared() -> dict[str, dict]:
+    """Every schema file of the folder by table name, checked for the keys the pipeline reads."""
+    folder = schemas_dir()
+    out = {}
+    for path in sorted(folder.glob("*.json")):
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        name = path.stem
+        if descriptor.get("name", name) != name:
+            raise ValueError(f"{path}: name is {descriptor['name']!r}, expected {name!r}")
+        if "x-history" not in descriptor:
+            if descriptor.get("x-role") not in ROLES:
+                raise ValueError(f"{path}: x-role must be one of {', '.join(ROLES)}")
+            if not isinstance(descriptor.get("x-order"), int):
+                raise ValueError(f"{path}: x-order must be an integer (the table's place in dependency order)")
+        out[name] = descriptor
+    if not out:
+        raise FileNotFoundError(f"no table schema in {folder}")
+    return out
+
+
+def _tables_of(declared: dict[str, dict], *roles: str) -> tuple[str, ...]:
+    base = [n for n, d in declared.items() if d.get("x-role") in roles]
+    return tuple(sorted(base, key=lambda n: (declared[n]["x-order"], n)))
+
+
+_DECLARED = _declared()
+
+# The tables of the dataset in dependency order: every role but the crawl state.
+TABLES: tuple[str, ...] = _tables_of(_DECLARED, *(r for r in ROLES if r != "state"))
+FACT_TABLES: tuple[str, ...] = _tables_of(_DECLARED, "fact")
+REFERENCE_TABLES: tuple[str, ...] = _tables_of(_DECLARED, "reference")
+DERIVED_TABLES: tuple[str, ...] = _tables_of(_DECLARED, "derived")
+RUN_LOG_TABLES: tuple[str, ...] = _tables_of(_DECLARED, "run-log")  # earlier runs' rows carried over
+SUMMARY_TABLES: tuple[str, ...] = _tables_of(_DECLARED, "summary")  # built in the database from the crawl log
+STATE_TABLES: tuple[str, ...] = _tables_of(_DECLARED, "state")
+# Tables whose rows are versioned across runs in `<table>_history`.
+VERSIONED_TABLES: tuple[str, ...] = tuple(t for t in TABLES if _DECLARED[t].get("x-versioned"))
 HISTORY_TABLES: tuple[str, ...] = tuple(f"{t}_history" for t in VERSIONED_TABLES)
+del _DECLARED
 
 DUCKDB_TYPES = {
     "string": "VARCHAR",
@@ -88,26 +114,14 @@ ARROW_TYPES = {
 }
 
 
-def schemas_dir() -> Path:
-    """The folder holding `<table>.json`."""
-    return data_dir("schemas", "municipalities.json")
-
-
 @lru_cache(maxsize=1)
 def _load_all() -> dict[str, dict]:
-    folder = schemas_dir()
-    found = {p.stem for p in folder.glob("*.json")}
-    missing = set(TABLES + HISTORY_TABLES) - found
+    declared = _declared()
+    missing = set(HISTORY_TABLES) - set(declared)
     if missing:
-        raise FileNotFoundError(f"missing table schema(s) in {folder}: {', '.join(sorted(missing))}")
-    extra = sorted(found - set(TABLES + HISTORY_TABLES))  # further database-only tables, e.g. page_state
-    out = {}
-    for name in TABLES + HISTORY_TABLES + tuple(extra):
-        descriptor = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
-        if descriptor.get("name", name) != name:
-            raise ValueError(f"{folder / name}.json: name is {descriptor['name']!r}, expected {name!r}")
-        out[name] = descriptor
-    return out
+        raise FileNotFoundError(f"missing history schema(s) in {schemas_dir()}: {', '.join(sorted(missing))}"
+                                " (python -m klimatkontrakt.store.history writes them)")
+    return {name: declared[name] for name in TABLES + HISTORY_TABLES + STATE_TABLES}
 
 
 def database_table_names() -> list[str]:
@@ -117,9 +131,9 @@ def database_table_names() -> list[str]:
 
 
 def other_table_names() -> list[str]:
-    """Tables that are neither in `TABLES` nor history tables (e.g. `page_state`): the loader
-    takes them from the tables it is given, or else carries them over from the previous database."""
-    return [t for t in _load_all() if t not in TABLES and t not in HISTORY_TABLES]
+    """The crawl state (`x-role: state`, e.g. `page_state`): the loader takes it from the tables
+    it is given, or else carries it over from the previous database."""
+    return list(STATE_TABLES)
 
 
 def is_published(table: str) -> bool:
@@ -269,6 +283,20 @@ def to_frame(table: str, data: pa.Table | list[dict]) -> pd.DataFrame:
     else:
         data = data.select(schema.names).cast(schema)
     return data.to_pandas(types_mapper=pd.ArrowDtype)
+
+
+def sorted_frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    """`to_frame` of the rows sorted by primary key (empty values last): the same rows in any
+    order give identical frames."""
+    key = primary_key(table) or field_names(table)
+    ordered = sorted(rows, key=lambda row: tuple((row.get(c) is None, 0 if row.get(c) is None else row.get(c)) for c in key))
+    return to_frame(table, rows_table(table, ordered))
+
+
+def rows_table(table: str, rows: list[dict]) -> pa.Table:
+    """The rows as Arrow in the schema's columns, built column by column (no second dict per row)."""
+    schema = arrow_schema(table)
+    return pa.Table.from_pydict({n: [row.get(n) for row in rows] for n in schema.names}, schema=schema)
 
 
 def empty_frame(table: str) -> pd.DataFrame:

@@ -33,7 +33,6 @@ import logging
 import os
 import re
 import shutil
-import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -44,6 +43,7 @@ import pyarrow as pa
 
 from klimatkontrakt.core import schema as sch
 from klimatkontrakt.core.errors import ReleaseGateFailed, RunFailed, one_line
+from klimatkontrakt.core.leftovers import sweep
 from klimatkontrakt.core.times import utc_naive
 from klimatkontrakt.release import changes as chg
 from klimatkontrakt.release import docs
@@ -350,18 +350,8 @@ def _conflicts(db_path: Path) -> pa.Table | None:
 
 def _remove_stale(packages: Path) -> None:
     """Remove temporary files a killed publish left behind (older than STALE_TMP_SECONDS)."""
-    now = time.time()
-    for p in packages.glob(".tmp-*"):
-        try:
-            if now - p.lstat().st_mtime < STALE_TMP_SECONDS:
-                continue
-            if p.is_dir() and not p.is_symlink():
-                shutil.rmtree(p, ignore_errors=True)
-            else:
-                p.unlink()
-            log.info("removed %s left by an interrupted publish", p)
-        except OSError:
-            pass
+    for path in sweep(packages, ".tmp-*", older_than=STALE_TMP_SECONDS):
+        log.info("removed %s left by an interrupted publish", path)
 
 
 def _unlink(path: Path) -> None:

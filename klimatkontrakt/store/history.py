@@ -1,6 +1,6 @@
 """Version history of the facts across runs: `<table>_history` (in the database and the package).
 
-Each table of `schema.VERSIONED_TABLES` (documents, events, signings, roles, memberships) has a
+Each table of `schema.VERSIONED_TABLES` (`"x-versioned": true` in its schema) has a
 history table with all of its columns plus
 
     valid_from   TIMESTAMP  start of the run that first saw this version (UTC)

@@ -38,17 +38,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from klimatkontrakt.core import schema as sch
-from klimatkontrakt.core.errors import RunFailed
+from klimatkontrakt.core.errors import RunFailed, first_line
+from klimatkontrakt.core.leftovers import remove_path, sweep
 from klimatkontrakt.core.times import utc_naive
 from klimatkontrakt.store import history as hist
 from klimatkontrakt.store.crawl_log import insert_sources
 
 log = logging.getLogger(__name__)
-
-# Tables whose rows of earlier runs are carried over from the previous database.
-CARRIED_TABLES = ("runs", "fetches")
-# Built inside the new database from its other tables (`klimatkontrakt/store/crawl_log.py`).
-SUMMARY_TABLES = ("sources",)
 
 LOCK_TIMEOUT_SECONDS = 600.0
 # The build's DuckDB connection spills to its temporary folder rather than growing past its
@@ -184,9 +180,9 @@ def build_database(
                 for table in sch.database_table_names():
                     con.execute(sch.ddl(table))
                 for table in sch.database_table_names():
-                    if table in SUMMARY_TABLES:
+                    if table in sch.SUMMARY_TABLES:
                         continue
-                    parts = [previous[table]] if table in CARRIED_TABLES and table in previous else []
+                    parts = [previous[table]] if table in sch.RUN_LOG_TABLES and table in previous else []
                     if table in new_data:
                         parts.append(new_data.pop(table))
                     elif table in previous:  # e.g. page_state when the caller did not give it
@@ -208,7 +204,7 @@ def build_database(
             if not _is_io_error(exc):
                 raise  # e.g. a constraint violation: a bug, not the environment
             # a full disk, an unwritable folder, an I/O error: one line, the old database kept
-            raise RunFailed(f"cannot build database {db_path}: {_first_line(exc)}; nothing published") from exc
+            raise RunFailed(f"cannot build database {db_path}: {first_line(exc)}; nothing published") from exc
         except BaseException:
             _remove(tmp)
             raise
@@ -221,11 +217,6 @@ def _is_io_error(exc: BaseException) -> bool:
         return True
     text = str(exc)
     return "No space left on device" in text or "Could not write file" in text
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def read_tables(db_path: Path, tables: list[str] | None = None) -> dict[str, pd.DataFrame]:
@@ -253,7 +244,7 @@ def _new_data(tables: dict[str, pd.DataFrame | pa.Table | StagedTable],
               runs: list[dict]) -> dict[str, pa.Table | StagedTable]:
     out = {}
     for table in sch.TABLES:
-        if table in SUMMARY_TABLES:
+        if table in sch.SUMMARY_TABLES:
             continue
         if table == "runs":
             rows = [{k: utc_naive(v) for k, v in run.items()} for run in runs]
@@ -290,10 +281,9 @@ def _connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(db_path), read_only=True)
     except duckdb.IOException as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise RunFailed(f"cannot open database {db_path} (in use by another process?): {first}") from exc
+        raise RunFailed(f"cannot open database {db_path} (in use by another process?): {first_line(exc)}") from exc
     except duckdb.Error as exc:
-        raise RunFailed(f"cannot open database {db_path}: {str(exc).splitlines()[0]}") from exc
+        raise RunFailed(f"cannot open database {db_path}: {first_line(exc)}") from exc
 
 
 def _current_run(runs: list[dict]) -> tuple[str, datetime]:
@@ -314,7 +304,7 @@ def _read_previous(db_path: Path, skip_run_ids: set[str], fetches_since: datetim
     try:
         existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         out = {}
-        for table in CARRIED_TABLES:
+        for table in sch.RUN_LOG_TABLES:
             if table not in existing:
                 log.warning("previous database %s has no %s table; its history starts now", db_path, table)
                 continue
@@ -324,7 +314,7 @@ def _read_previous(db_path: Path, skip_run_ids: set[str], fetches_since: datetim
                 keep = [k and (at is None or at >= fetches_since)
                         for k, at in zip(keep, data.column("fetched_at").to_pylist(), strict=True)]
             out[table] = data.filter(pa.array(keep, type=pa.bool_()))
-        for table in (*SUMMARY_TABLES, *sch.other_table_names()):
+        for table in (*sch.SUMMARY_TABLES, *sch.other_table_names()):
             if table in existing:
                 out[table] = sch.conform(con.sql(f'SELECT * FROM "{table}"').to_arrow_table(), sch.arrow_schema(table))
         last_run = None
@@ -400,19 +390,11 @@ def _remove_stale_temporaries(db_path: Path) -> None:
     """Remove what a killed build left behind (we hold the lock: no build is running)."""
     prev = previous_path(db_path)
     for pattern, folder in ((f"{db_path.name}.tmp-*", db_path.parent), (f"{prev.name}.tmp-*", prev.parent)):
-        for path in sorted(folder.glob(pattern)):
-            log.warning("removing %s, left by an interrupted build", path)
-            _remove_path(path)
+        for path in sweep(folder, pattern):
+            log.warning("removed %s, left by an interrupted build", path)
 
 
 def _remove(path: Path) -> None:
     """A database file with its write-ahead log and the folder DuckDB spills to."""
     for p in (path, path.with_name(path.name + ".wal"), path.with_name(path.name + ".tmp")):
-        _remove_path(p)
-
-
-def _remove_path(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
+        remove_path(p)

@@ -44,6 +44,7 @@ import pyarrow as pa
 import klimatkontrakt
 from klimatkontrakt.core import reference
 from klimatkontrakt.core import schema as sch
+from klimatkontrakt.core.errors import first_line
 from klimatkontrakt.core.ids import document_id
 from klimatkontrakt.core.model import (
     Commitment,
@@ -173,7 +174,7 @@ def read_state(db_path: Path | str, versions: Mapping[str, str] | None = None) -
     try:
         con = duckdb.connect(str(db_path), read_only=True)
     except duckdb.Error as exc:
-        log.warning("previous database %s unreadable (%s); crawling in full", db_path, str(exc).splitlines()[0])
+        log.warning("previous database %s unreadable (%s); crawling in full", db_path, first_line(exc))
         return state
     try:
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
@@ -186,7 +187,7 @@ def read_state(db_path: Path | str, versions: Mapping[str, str] | None = None) -
         contracts = _select(con, "contracts") if "contracts" in tables else []
         commitments = _select(con, "commitments") if "commitments" in tables else []
     except duckdb.Error as exc:
-        log.warning("previous crawl state in %s unreadable (%s); crawling in full", db_path, str(exc).splitlines()[0])
+        log.warning("previous crawl state in %s unreadable (%s); crawling in full", db_path, first_line(exc))
         return PreviousState()
     finally:
         con.close()

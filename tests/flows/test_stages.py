@@ -1,4 +1,4 @@
-"""The flow's assemble stage without Prefect: staged tables are the tables assembled in memory; staging
+"""The assemble stage without Prefect: staged tables are the tables assembled in memory; staging
 folders left by killed runs are removed once stale."""
 
 import json
@@ -10,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from flows import nightly
 from klimatkontrakt.core import schema as sch
 from klimatkontrakt.core.config import load_sources
 from klimatkontrakt.fetch.client import ReplayClient
 from klimatkontrakt.fetch.warc import ReplayArchive
+from klimatkontrakt.pipeline import stages
+from klimatkontrakt.pipeline.collect import collect as collect_source
 from klimatkontrakt.store.load import build_database
 from klimatkontrakt.store.state import (
     extractor_version,
@@ -31,7 +32,7 @@ RUN1, RUN2 = "20261126T021500Z-aaaa", "20261127T021500Z-bbbb"
 def collect(previous=None):
     sources = load_sources(REPO / "sources.toml")
     client = ReplayClient(ReplayArchive([SAMPLE]))
-    return [nightly.collect(s, client, previous) for s in sources], dict(client.seen_validators)
+    return [collect_source(s, client, previous) for s in sources], dict(client.seen_validators)
 
 
 def run_row(run_id):
@@ -44,7 +45,7 @@ def second_night(tmp_path):
     """The sample collected again with the state a first run left: (results, validators, previous, versions)."""
     results, validators = collect()
     db = tmp_path / "kk.duckdb"
-    build_database(nightly.assemble_tables(results, RUN1, None, validators), db, [run_row(RUN1)])
+    build_database(stages.assemble_tables(results, RUN1, None, validators), db, [run_row(RUN1)])
     versions = {r.source.id: extractor_version(r.source) for r in results}
     previous = read_state(db, versions)
     return *collect(previous), previous, versions
@@ -54,12 +55,12 @@ def test_staged_tables_are_the_assembled_tables_and_page_state_is_made_per_sourc
     results, validators, previous, versions = second_night(tmp_path)
     assert any(r.reused for r in results)
 
-    frames = nightly.assemble_tables(results, RUN2, previous, validators)
+    frames = stages.assemble_tables(results, RUN2, previous, validators)
     whole = page_state_frame([(r.source, r.crawl, r.extractions) for r in results if r.crawl is not None],
                              previous, validators, versions)
     pd.testing.assert_frame_equal(frames["page_state"], whole)
 
-    staged = nightly.assemble_stage.fn(results, RUN2, previous, validators, tmp_path / "staging")
+    staged = stages.stage_tables(results, RUN2, previous, validators, tmp_path / "staging")
     assert list(staged) == list(frames)
     for name, frame in frames.items():
         assert staged[name].path.parent == tmp_path / "staging" and len(staged[name]) == len(frame)
@@ -77,14 +78,14 @@ def test_page_state_comes_in_parts_of_bounded_size_in_key_order(tmp_path):
 
 
 def test_staging_folders_of_killed_runs_are_removed_once_stale(tmp_path):
-    old = tmp_path / f"{nightly.STAGING_PREFIX}20261126T021500Z-aaaa"
-    recent = tmp_path / f"{nightly.STAGING_PREFIX}20261127T021500Z-bbbb"
+    old = tmp_path / f"{stages.STAGING_PREFIX}20261126T021500Z-aaaa"
+    recent = tmp_path / f"{stages.STAGING_PREFIX}20261127T021500Z-bbbb"
     unrelated = tmp_path / "someone-else"
     for folder in (old, recent, unrelated):
         folder.mkdir()
         (folder / "claims.parquet").write_bytes(b"x")
-    an_hour_and_more = time.time() - nightly.STALE_STAGING_SECONDS - 60
+    an_hour_and_more = time.time() - stages.STALE_STAGING_SECONDS - 60
     os.utime(old, (an_hour_and_more, an_hour_and_more))
     os.utime(unrelated, (an_hour_and_more, an_hour_and_more))
-    nightly.remove_stale_staging(tmp_path)
+    stages.remove_stale_staging(tmp_path)
     assert not old.exists() and recent.exists() and unrelated.exists()

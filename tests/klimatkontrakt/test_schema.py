@@ -56,6 +56,34 @@ def test_schema_files_are_exactly_the_tables():
     assert [t for t in ALL if not sch.is_published(t)] == logs + sch.other_table_names()
 
 
+def test_each_role_has_its_builders():
+    """A schema's x-role says who builds its table: the registries and the schemas agree."""
+    from klimatkontrakt.assemble.derived import TABLE_BUILDERS
+    from klimatkontrakt.assemble.rows import ROW_BUILDERS
+    from klimatkontrakt.core.model import Extraction
+
+    assert set(ROW_BUILDERS) == set(sch.FACT_TABLES) == set(Extraction().facts())
+    assert set(TABLE_BUILDERS) == set(sch.REFERENCE_TABLES + sch.DERIVED_TABLES)
+    assert sch.VERSIONED_TABLES == tuple(t.removesuffix("_history") for t in HISTORY)
+    assert (sch.RUN_LOG_TABLES, sch.SUMMARY_TABLES, sch.STATE_TABLES) == (("runs", "fetches"), ("sources",), ("page_state",))
+
+
+def test_dependency_order_puts_referenced_tables_first():
+    order = {t: i for i, t in enumerate(sch.TABLES)}
+    for table in sch.TABLES:
+        for fk in sch.foreign_keys(table):
+            target = fk["reference"]["resource"]
+            if target and target != table:
+                assert order[target] < order[table], f"{table} comes before {target}, which it references"
+
+
+def test_a_schema_without_its_role_is_refused(tmp_path, monkeypatch):
+    (tmp_path / "municipalities.json").write_text('{"name": "municipalities", "x-order": 1, "fields": []}')
+    monkeypatch.setattr(sch, "schemas_dir", lambda: tmp_path)
+    with pytest.raises(ValueError, match="x-role must be one of"):
+        sch._declared()
+
+
 @pytest.mark.parametrize("table", ALL)
 def test_public_columns_and_descriptions(table):
     names = sch.field_names(table)

@@ -6,12 +6,13 @@ from pathlib import Path
 import pytest
 from pipeline_helpers import run_row
 
-from flows import nightly
 from klimatkontrakt.core.config import load_sources
 from klimatkontrakt.core.model import Source
 from klimatkontrakt.fetch.client import ReplayClient
 from klimatkontrakt.fetch.reading import LinkRule, ReadRequest
 from klimatkontrakt.fetch.warc import ReplayArchive
+from klimatkontrakt.pipeline.collect import collect
+from klimatkontrakt.pipeline.stages import assemble_tables
 from klimatkontrakt.runtime import workers
 from klimatkontrakt.store.load import build_database
 from klimatkontrakt.store.state import extractor_version, read_state
@@ -28,7 +29,7 @@ def pool():
 
 def collect_sample(pool, previous=None):
     client = ReplayClient(ReplayArchive([SAMPLE]))
-    return [nightly.collect(source, client, previous, pool) for source in load_sources(REPO / "sources.toml")]
+    return [collect(source, client, previous, pool) for source in load_sources(REPO / "sources.toml")]
 
 
 def assert_same_crawls(in_thread, in_workers):
@@ -46,7 +47,7 @@ def test_workers_read_and_extract_what_the_crawl_thread_does(pool, tmp_path):
     assert_same_crawls(in_thread, in_workers)
     # the next night: unchanged pages reuse their previous extraction, in workers as in the thread
     db = tmp_path / "kk.duckdb"
-    build_database(nightly.assemble_tables(in_thread, "20261126T021500Z-aaaa", None, {}), db, [run_row("20261126T021500Z-aaaa")])
+    build_database(assemble_tables(in_thread, "20261126T021500Z-aaaa", None, {}), db, [run_row("20261126T021500Z-aaaa")])
     previous = read_state(db, {r.source.id: extractor_version(r.source) for r in in_thread})
     in_thread, in_workers = collect_sample(None, previous), collect_sample(pool, previous)
     assert sum(len(r.reused) for r in in_workers) == 23

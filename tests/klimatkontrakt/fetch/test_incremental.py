@@ -19,7 +19,8 @@ import pytest
 from fetch_helpers import make_settings
 from werkzeug import Request, Response
 
-import flows.nightly as nightly
+import klimatkontrakt.pipeline.collect as collecting
+import klimatkontrakt.pipeline.stages as stages
 from klimatkontrakt.core.model import Source
 from klimatkontrakt.fetch.client import LiveClient, ReplayClient
 from klimatkontrakt.fetch.reading import normalised_text, text_sha256
@@ -76,7 +77,7 @@ class CountingExtractors:
 
     def __init__(self, monkeypatch):
         self.urls: list[str] = []
-        real = nightly.get_extractor
+        real = collecting.get_extractor
 
         def get_extractor(name):
             extractor = real(name)
@@ -86,7 +87,7 @@ class CountingExtractors:
                 return extractor(url, html, source)
             return counted
 
-        monkeypatch.setattr(nightly, "get_extractor", get_extractor)
+        monkeypatch.setattr(collecting, "get_extractor", get_extractor)
 
 
 def run_once(sources: list[Source], db_path: Path, archive_path: Path, run_id: str) -> dict:
@@ -95,12 +96,12 @@ def run_once(sources: list[Source], db_path: Path, archive_path: Path, run_id: s
     previous = read_state(db_path, versions)
     with ArchiveWriter(archive_path) as archive:
         client = LiveClient(make_settings(), archive, validators=previous.validators)
-        results = [nightly.collect(s, client, previous) for s in sources]
+        results = [collecting.collect(s, client, previous) for s in sources]
     started = datetime.now(UTC).replace(tzinfo=None)
     run = {"run_id": run_id, "started_at": started, "finished_at": started, "status": "success",
            "pages_fetched": sum(len(r.pages) for r in results), "records": 0, "sources_failed": None,
            "message": None}
-    tables = nightly.assemble_tables(results, run_id, previous, dict(client.seen_validators))
+    tables = stages.assemble_tables(results, run_id, previous, dict(client.seen_validators))
     build_database(tables, db_path, [run])
     return {r.source.id: r.stats for r in results}
 
@@ -226,7 +227,7 @@ def first_night(server, tmp_path, monkeypatch, failing: str | None = None):
     begin with). Returns the site, the database, run 1's stats, the tables after run 1 and answer."""
     site = Site(server, etags=False)
     db = tmp_path / "kk.duckdb"
-    monkeypatch.setattr(nightly, "Settings", lambda: make_settings())
+    monkeypatch.setattr(stages, "Settings", lambda: make_settings())
     stats = run_once([site.source()], db, tmp_path / "1.warc.gz", "run-1")["vc"]
     answer = {"status": 503}
     site.respond = lambda path, request, ok=site.respond: (
@@ -278,7 +279,7 @@ def test_a_new_extractor_version_fetches_and_extracts_everything_again(server, t
     extracted = CountingExtractors(monkeypatch)
     db = tmp_path / "kk.duckdb"
     run_once([site.source()], db, tmp_path / "1.warc.gz", "run-1")
-    monkeypatch.setattr(nightly, "extractor_version", lambda source: "0123456789abcdef")
+    monkeypatch.setattr(stages, "extractor_version", lambda source: "0123456789abcdef")
     monkeypatch.setattr("klimatkontrakt.store.state.extractor_version", lambda source: "0123456789abcdef")
     server.clear_log()
     extracted.urls.clear()
@@ -288,7 +289,7 @@ def test_a_new_extractor_version_fetches_and_extracts_everything_again(server, t
         assert previous.validators == {} and previous.known("vc") == {}
         with ArchiveWriter(tmp_path / "2.warc.gz") as archive:
             client = LiveClient(make_settings(), archive, validators=previous.validators)
-            return nightly.collect(site.source(), client, previous)
+            return collecting.collect(site.source(), client, previous)
 
     result = run_with_new_version()
     assert result.reused == set() and len(extracted.urls) == len(site.pages)
@@ -303,13 +304,13 @@ def test_a_run_replayed_from_its_own_archive_gives_the_same_tables(server, tmp_p
     archive_path = tmp_path / "live.warc.gz"
     with ArchiveWriter(archive_path) as archive:
         live_client = LiveClient(make_settings(), archive)
-        live = [nightly.collect(source, live_client)]
-    live_tables = nightly.assemble_tables(live, "live", PreviousState(), dict(live_client.seen_validators))
+        live = [collecting.collect(source, live_client)]
+    live_tables = stages.assemble_tables(live, "live", PreviousState(), dict(live_client.seen_validators))
 
     server.clear()  # nothing answers any more: the replay must not touch the network
     replay_client = ReplayClient(ReplayArchive([archive_path]))
-    replayed = [nightly.collect(source, replay_client)]
-    replay_tables = nightly.assemble_tables(replayed, "replay", PreviousState(),
+    replayed = [collecting.collect(source, replay_client)]
+    replay_tables = stages.assemble_tables(replayed, "replay", PreviousState(),
                                             dict(replay_client.seen_validators))
 
     assert set(live_tables) == set(replay_tables)
@@ -329,7 +330,7 @@ def test_replay_sends_no_validators_and_reuses_unchanged_text(server, tmp_path, 
     run_once([site.source()], db, tmp_path / "1.warc.gz", "run-1")
     extracted = CountingExtractors(monkeypatch)
     previous = read_state(db, {"vc": extractor_version(site.source())}) if with_state else None
-    result = nightly.collect(site.source(), ReplayClient(ReplayArchive([tmp_path / "1.warc.gz"])), previous)
+    result = collecting.collect(site.source(), ReplayClient(ReplayArchive([tmp_path / "1.warc.gz"])), previous)
     ours = [p for p in result.pages if urlsplit(p.url).path in site.pages]
     assert len(ours) == len(site.pages) and all(p.status == 200 for p in ours)
     assert len(extracted.urls) == (0 if with_state else len(site.pages))
