@@ -40,11 +40,11 @@ import extractor_golden as golden  # noqa: E402
 from _corpus import HOSTS, _article  # noqa: E402
 from report import KEYS, keyed  # noqa: E402
 
-from extractors import municipal, viablecities  # noqa: E402
 from extractors.common import Block, parse_html  # noqa: E402
 from extractors.facts import extract_facts  # noqa: E402
 from extractors.facts.projects import find_projects, is_project_page  # noqa: E402
 from extractors.page import parse_page  # noqa: E402
+from extractors.sites import municipal, viablecities  # noqa: E402
 
 logging.disable(logging.CRITICAL)
 BARE_URL = "https://example.org/artikel"

@@ -1,4 +1,6 @@
-"""Extractors: pure functions `(url, html, source) -> Extraction`, one module per site family.
+"""Extractors: pure functions `(url, html, source) -> Extraction`, one module per site family
+(`extractors/sites/`) over the document model (`common`, `page`, `document`, `text`), read by one
+rule per fact kind (`extractors/facts/`).
 
 REGISTRY names: "viablecities" (viablecities.se, Swedish and /en/), "municipal" (Sitevision,
 WordPress/Municipio, newsroom press releases, generic fallback), "pdf" (a PDF's text, any source:
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from extractors import contract, municipal, viablecities
+from extractors.sites import municipal, pdf, viablecities
 from klimatkontrakt.core.model import Extraction, Source
 
 Extractor = Callable[[str, str, Source], Extraction]
@@ -17,7 +19,7 @@ Extractor = Callable[[str, str, Source], Extraction]
 REGISTRY: dict[str, Extractor] = {
     "viablecities": viablecities.extract,
     "municipal": municipal.extract,
-    "pdf": contract.extract,
+    "pdf": pdf.extract,
 }
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from extractors.contract import extract, party_of, read_contract, sections
+from extractors.facts.contracts import party_of, read_contract, sections
 from extractors.pdf import PdfUnreadable, pdf_text
+from extractors.sites.pdf import extract
 from extractors.text import page_from_text
 from klimatkontrakt.core.model import Source
 

@@ -1,4 +1,4 @@
-"""viablecities.se (WordPress; Swedish at /..., machine-translated English twin at /en/...).
+"""viablecities.se, a thin site family (WordPress; Swedish at /..., machine-translated English twin at /en/...).
 
 Project pages (`/satsningar/...`, `/projekt/...`) also yield a `projects` record.
 

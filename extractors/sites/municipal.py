@@ -1,4 +1,4 @@
-"""Municipal sites: Sitevision first, then WordPress/Municipio, IBM WebSphere Portal, newsroom
+"""Municipal sites (a thin site family): Sitevision first, then WordPress/Municipio, IBM WebSphere Portal, newsroom
 press releases (mynewsdesk, via.tt.se, cision), city magazines and a generic fallback.
 
 Sitevision keeps the article text in `div.sv-text-portlet-content` blocks inside nested
@@ -24,25 +24,36 @@ from klimatkontrakt.core.model import Extraction, Source
 
 _CLASS = "translate(@class,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')"
 
-SELECTORS = (
-    # Sitevision: the main content region (ids/classes vary; main or role=main is common)
-    "//main[.//div[contains(@class,'sv-text-portlet-content')]]",
-    "//*[@id='svid12_content' or @id='content' or @id='main-content' or @id='innehall']"
-    "[.//div[contains(@class,'sv-text-portlet-content')]]",
-    # IBM WebSphere Portal: the portlet column holding the h1
-    "//*[contains(@class,'wpthemeMainContent')]//*[contains(@class,'ibmDndColumn') or @name='ibmDndColumn'][.//h1]",
-    "//*[contains(@class,'wpthemeMainContent')][.//h1]",
-    # WordPress / Municipio
-    "//article[.//div[contains(@class,'entry-content') or contains(@class,'article-body') or contains(@class,'c-article')]]",
-    "//article[contains(@class,'c-article')]",
-    "//div[contains(@class,'entry-content')]/..",
-    # newsroom platforms (mynewsdesk, cision, via.tt.se)
-    f"//article[contains({_CLASS},'press-release') or contains({_CLASS},'release') or contains({_CLASS},'panel--article')]",
-    f"//div[contains({_CLASS},'release-body') or contains({_CLASS},'release_body') or contains({_CLASS},'newsroom-body')]/..",
+# The content root of each CMS family, tried in this order (the first that matches is the root).
+LAYOUTS: dict[str, tuple[str, ...]] = {
+    # the main content region (ids/classes vary; main or role=main is common)
+    "sitevision": (
+        "//main[.//div[contains(@class,'sv-text-portlet-content')]]",
+        "//*[@id='svid12_content' or @id='content' or @id='main-content' or @id='innehall']"
+        "[.//div[contains(@class,'sv-text-portlet-content')]]",
+    ),
+    # the portlet column holding the h1
+    "websphere-portal": (
+        "//*[contains(@class,'wpthemeMainContent')]//*[contains(@class,'ibmDndColumn') or @name='ibmDndColumn'][.//h1]",
+        "//*[contains(@class,'wpthemeMainContent')][.//h1]",
+    ),
+    "wordpress-municipio": (
+        "//article[.//div[contains(@class,'entry-content') or contains(@class,'article-body') or contains(@class,'c-article')]]",
+        "//article[contains(@class,'c-article')]",
+        "//div[contains(@class,'entry-content')]/..",
+    ),
+    # mynewsdesk, cision, via.tt.se
+    "newsroom": (
+        f"//article[contains({_CLASS},'press-release') or contains({_CLASS},'release') or contains({_CLASS},'panel--article')]",
+        f"//div[contains({_CLASS},'release-body') or contains({_CLASS},'release_body') or contains({_CLASS},'newsroom-body')]/..",
+    ),
     # city magazines and other article templates: the wrapper of the article text next to its h1
-    f"//*[.//h1][./*[contains({_CLASS},'article-text') or contains({_CLASS},'article-content') or contains({_CLASS},'article__content') or contains({_CLASS},'article-body')]]",
-    "//*[@itemprop='articleBody']/..",
-)
+    "article-template": (
+        f"//*[.//h1][./*[contains({_CLASS},'article-text') or contains({_CLASS},'article-content') or contains({_CLASS},'article__content') or contains({_CLASS},'article-body')]]",
+        "//*[@itemprop='articleBody']/..",
+    ),
+}
+SELECTORS: tuple[str, ...] = tuple(xpath for layout in LAYOUTS.values() for xpath in layout)
 
 
 def extract(url: str, html: str, source: Source) -> Extraction:

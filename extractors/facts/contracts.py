@@ -1,5 +1,5 @@
-"""PDF documents: the facts any PDF states (targets, signings, ...) and, for a Klimatkontrakt 2030,
-the contract's own record and one commitment per numbered section.
+"""Contract documents: a Klimatkontrakt 2030's (or an EU Climate City Contract's) own record and
+one commitment per numbered section, read from its text.
 
 A contract is recognised by its cover: the contract's name, then "Mellan <kommun> och
 myndigheterna ... samt Viable Cities." (the parties: the municipality, the agencies named and
@@ -13,15 +13,10 @@ vocabulary [contract_party]; a section naming none is everyone's ("all").
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from extractors.common import Page
-from extractors.facts import extract_facts
-from extractors.page import url_date
-from extractors.pdf import PAGE_BREAK
-from extractors.text import page_from_text
-from klimatkontrakt.core.model import Commitment, Contract, Extraction, Source
+from klimatkontrakt.core.model import Commitment, Contract
 from klimatkontrakt.normalise.agencies import find_agencies
 from klimatkontrakt.normalise.municipalities import find_municipalities
 from klimatkontrakt.normalise.vocabulary import patterns, vocabulary
@@ -29,17 +24,6 @@ from klimatkontrakt.normalise.vocabulary import patterns, vocabulary
 _P = patterns()
 _RX_SECTION = re.compile(r"^(?P<path>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<title>\S.*)$")
 _RX_EU_CONTRACT = re.compile(r"\bClimate\s+City\s+Contract\b", re.IGNORECASE)
-
-
-def extract(url: str, text: str, source: Source) -> Extraction:
-    page = page_from_text(url, text, published_on=url_date(url))
-    cover = text.split(PAGE_BREAK, 1)[0]
-    contract = read_contract(cover, text.count(PAGE_BREAK) + 1)
-    own = contract.municipality_code if contract else source.municipality_code
-    facts = extract_facts(page, own, is_viablecities=source.extractor == "viablecities" and contract is None)
-    if contract is None:
-        return facts
-    return dataclasses.replace(facts, title=contract.title, contract=contract, commitments=tuple(sections(page)))
 
 
 def read_contract(cover: str, pages: int) -> Contract | None:
