@@ -206,3 +206,13 @@ def test_views_file_parses_and_creates():
                     assert set(columns) == set(view.columns), f"{view.name}: undocumented columns"
     finally:
         con.close()
+
+
+def test_a_history_schema_not_yet_written_is_generated_and_named_when_missing(monkeypatch):
+    """A new versioned table: its history schema is generated from the other schemas before it
+    exists; asking for the database's tables without it names the command that writes it."""
+    without = sch._Schemas((n, d) for n, d in sch._load_all().items() if n != "targets_history")
+    monkeypatch.setattr(sch, "_load_all", lambda: without)
+    assert hist.history_descriptor("targets")["name"] == "targets_history"
+    with pytest.raises(FileNotFoundError, match="klimatkontrakt.store.history"):
+        sch.database_table_names()
