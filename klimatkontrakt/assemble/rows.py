@@ -60,11 +60,23 @@ def fact_row(table: str, record, munis: set[str], orgs: set[str], url: str) -> d
     return _check_optional(table, row, url)
 
 
+_MISSING = object()
+
+
+def one_of(table: str, field: str, value, what: str, needs=_MISSING) -> str:
+    """`value` cleaned, when the field's enum holds it; `needs` (a municipality code the fact
+    cannot do without), when given, must be there."""
+    if needs is None:
+        raise Dropped("no municipality")
+    value = clean(value)
+    if value not in enum(table, field):
+        raise Dropped(f"unknown {what} {value!r}")
+    return value
+
+
 @builds("signings")
 def signing_row(record, muni, org, url) -> dict:
-    contract = clean(record.contract)
-    if contract not in enum("signings", "contract"):
-        raise Dropped(f"unknown contract {contract!r}")
+    contract = one_of("signings", "contract", record.contract, "contract")
     if muni is None and org is None:
         raise Dropped("no signing party (municipality or organisation)")
     version = clean(record.contract_version)
@@ -115,11 +127,7 @@ def role_row(record, muni, org, url) -> dict:
 
 @builds("memberships")
 def membership_row(record, muni, org, url) -> dict:
-    initiative = clean(record.initiative_id)
-    if muni is None:
-        raise Dropped("no municipality")
-    if initiative not in enum("memberships", "initiative_id"):
-        raise Dropped(f"unknown initiative {initiative!r}")
+    initiative = one_of("memberships", "initiative_id", record.initiative_id, "initiative", needs=muni)
     year = record.joined_year
     if year is None and record.joined_on is not None:
         year = record.joined_on.year
@@ -146,11 +154,7 @@ def project_row(record, muni, org, url) -> dict:
 
 @builds("targets")
 def target_row(record, muni, org, url) -> dict:
-    kind = clean(record.kind)
-    if muni is None:
-        raise Dropped("no municipality")
-    if kind not in enum("targets", "kind"):
-        raise Dropped(f"unknown target kind {kind!r}")
+    kind = one_of("targets", "kind", record.kind, "target kind", needs=muni)
     scope, sector, unit = clean(record.scope) or "unknown", clean(record.sector), clean(record.unit)
     # a kind without a value (climate-neutral by a year) is one fact per scope and sector: two
     # years for it from two documents are a conflict; a value's year makes a fact of its own
