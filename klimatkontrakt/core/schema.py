@@ -82,7 +82,6 @@ STATE_TABLES: tuple[str, ...] = _tables_of(_DECLARED, "state")
 # Tables whose rows are versioned across runs in `<table>_history`.
 VERSIONED_TABLES: tuple[str, ...] = tuple(t for t in TABLES if _DECLARED[t].get("x-versioned"))
 HISTORY_TABLES: tuple[str, ...] = tuple(f"{t}_history" for t in VERSIONED_TABLES)
-del _DECLARED
 
 DUCKDB_TYPES = {
     "string": "VARCHAR",
@@ -127,7 +126,10 @@ class _Schemas(dict):
 
 @lru_cache(maxsize=1)
 def _load_all() -> _Schemas:
-    declared = _declared()
+    # the files read for the lists above serve the first call; after a cache_clear() (the history
+    # schemas were written anew) they are read again
+    global _DECLARED
+    declared, _DECLARED = _DECLARED or _declared(), None
     return _Schemas((name, declared[name]) for name in TABLES + HISTORY_TABLES + STATE_TABLES if name in declared)
 
 
