@@ -25,6 +25,8 @@ _RX_NUMBERED_HEADING = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<t
 _RX_LABEL = re.compile(r"^(?:[A-ZÅÄÖ][^:.]{0,40}|(?:19|20)\d\d):\s")
 _RX_VERB = re.compile(r"\b(?:ska|skall|är|har|blir|får|is|are|will|shall|has)\b", re.IGNORECASE)
 _RX_ITEM = re.compile(r"^(?:[•·▪◦*–—-]|\d{1,2}[.)]|[a-h]\))\s+")
+_RX_STAR_MARK = re.compile(r"[\w%]\*(?=\s|$)", re.MULTILINE)  # "70 procent*": a mark glued to a word
+_RX_STAR_NOTE = re.compile(r"^\*\)?\s+[A-ZÅÄÖ]")
 _RX_FOOTNOTE = re.compile(r"^\d{1,2}\s+[A-ZÅÄÖ].*[.)]$")
 _RX_PAGE_NUMBER = re.compile(r"^(?:\d{1,3}|[-–]\s*\d{1,3}\s*[-–]|(?:sida|sid\.|page)\s*\d{1,3}(?:\s*(?:av|of)\s*\d{1,3})?)$",
                              re.IGNORECASE)
@@ -46,6 +48,7 @@ def page_from_text(url: str, text: str, published_on: date | None = None, title:
     list_no = table_no = 0
     pages = _RX_MARK_AFTER_STOP.sub(".", text.replace("\r\n", "\n")).split("\f")
     running = _running_lines(pages)
+    starred = bool(_RX_STAR_MARK.search(text))
     chunks = [(page_no, chunk) for page_no, page_text in enumerate(pages, 1)
               for chunk in re.split(r"\n\s*\n", _without_contents(page_text))]
     for page_no, chunk in chunks:
@@ -59,6 +62,9 @@ def page_from_text(url: str, text: str, published_on: date | None = None, title:
                     blocks.append(Block(len(blocks), "th" if r == 1 else "td", normalise_ws(cell), cell=(table_no, r, c),
                                         page_no=page_no))
             lines = [line for line in lines if " | " not in line]
+        if starred and len(lines) == 1 and _RX_STAR_NOTE.match(lines[0]):
+            blocks.append(Block(len(blocks), "footnote", normalise_ws(lines[0]), page_no=page_no))
+            continue  # "* Jämfört med 1990." under "... minskat med 70 procent*": a footnote, no list
         in_list = False
         for tag, line in _lines(lines):
             if tag == "li" and not in_list:
@@ -134,7 +140,7 @@ def _lines(lines: list[str]):
     if len(out) > 1 and out[0][0] == "p" and len(out[0][1]) <= 80 and not out[0][1].endswith((".", ":")) \
             and not _RX_LABEL.match(out[0][1]):
         out[0][0] = "h2"  # the first short line of a block, over what follows
-    elif len(out) == 1 and out[0][0] == "p" and len(out[0][1]) <= 80 and not out[0][1].endswith((".", ":", ";")) \
+    elif len(out) == 1 and out[0][0] == "p" and len(out[0][1]) <= 80 and not out[0][1].endswith((".", ":", ";", "*")) \
             and re.search(r"[A-Za-zÅÄÖåäö]{3}", out[0][1]) and not _RX_LABEL.match(out[0][1]):
         out[0][0] = "h2"  # a short line standing alone
     return [(tag, text) for tag, text in out]

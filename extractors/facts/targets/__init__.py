@@ -48,6 +48,8 @@ from extractors.facts.targets.qualities import (
     assess,
     basis_of,
     both_scopes,
+    explains_before,
+    judged_again,
     names_scope,
     owned_by_other,
     perspectives,
@@ -56,6 +58,7 @@ from extractors.facts.targets.qualities import (
     scope_of,
     sector_of,
     status_of,
+    superseded,
     table_targets,
 )
 from klimatkontrakt.core.model import Target
@@ -63,14 +66,14 @@ from klimatkontrakt.normalise.municipalities import find_municipalities
 from klimatkontrakt.normalise.vocabulary import patterns, target_kinds
 
 _P = patterns()
-_RX_CLAUSE = re.compile(r":\s+|;\s+|\s[–—]\s|,\s+(?:och|men|and|but)\s+(?=\S+\s+(?:\S+\s+){0,3}?(?:ska|skall|är|har|får|var|is|are|will|was)\b)")
+_RX_CLAUSE = re.compile(r":\s+|;\s+|\s[–—]\s|,\s+(?:och|men|and|but)\s+(?=\S+\s+(?:\S+\s+){0,3}?(?:ska|skall|är|har|får|var|is|are|will|shall|must|was)\b)")
 _RX_FRONTED_YEAR = re.compile(r"\s*(?:fram\s+till|till|senast|by|until)\s+(?:år\s+|utgången\s+av\s+)?20\d\d\b", re.IGNORECASE)
 _RX_LABEL = re.compile(r"[A-ZÅÄÖ][\wåäö]*(?:\s+(?!ska\b|är\b|har\b|skall\b|blir\b)[\wåäö–-]+){0,4}")
 _RX_MEASURED = re.compile(r"\b(?:senaste\s+värde\w*|utgångsvärde\w*|startvärde\w*|utfall\w*|latest\s+value|baseline\s+value)", re.I)
 # "this interim target had already been met, with a reduction of 47%", "Målet har nåtts: ...": a
 # target read before judged, its outcome no target
 _RX_JUDGES_BEFORE = re.compile(r"\b(?:this|that|the)\s+(?:interim\s+)?(?:target|goal)\s+(?:had|has)\s+(?:already\s+)?been\s+(?:met|reached|achieved)\b"
-                               r"|\b(?:målet|delmålet|det\s+målet)\s+(?:har|hade)\s+(?:redan\s+)?(?:nåtts|uppnåtts|klarats)\b", re.IGNORECASE)
+                               r"|\b(?:målet|delmålet|det\s+målet)\s+(?:(?:har|hade)\s+(?:redan\s+)?(?:nåtts|uppnåtts|klarats)|nåddes|uppnåddes|klarades)\b", re.IGNORECASE)
 _RX_DASHED_ASIDE = re.compile(r"\s[–—]\s[^–—.;:]{3,160}?\s[–—]\s(?=\S)")
 # "Bromölla ska vara klimatneutral 2035 – både som geografiskt område och som organisation"
 _RX_BOTH_HERE = re.compile(r"\s*(?:både\s+)?(?:som|för|i)\s+(?:det\s+)?geografisk\w*\s+område\w*\s+och\s+(?:som|för|i)\s+(?:den\s+)?(?:egen\s+|egna\s+)?(?:kommun)?organisation\w*"
@@ -126,14 +129,27 @@ def find_targets(doc: Document) -> list[Target]:
                     # kommunorganisationen gäller samma mål redan år 2026"
                     read = restated(found[-1], s.text, clause)
                 found += read
-        _judged_again(found, before, s)
+        explains_before(found, before, doc, s)
+        judged_again(found, before, s)
         assess(found, doc, s, before)
-        _superseded(found, before, doc, s)
+        superseded(found, before, doc, s)
         if s.text.rstrip().endswith(":") and len(found) > before:
             found[before:] = perspectives(doc, s, found[before:])
     found += table_targets(doc, own)
     stated = {(t.kind, t.target_year, t.value) for t in found}
     return _dedupe(found + [t for t in headings if (t.kind, t.target_year, t.value) not in stated])
+
+
+# a heading over others' goals: "Sveriges klimatmål", "Regionens mål", "National targets"
+_RX_OTHERS_GOALS = re.compile(r"^\s*(?:Sveriges|Sweden's|Nationella|National|Regionens|Länets|EU:s|The\s+EU's)\s+(?:\w+\s+)?(?:klimat|miljö)?(?:mål|goals?|targets?)\b",
+                              re.IGNORECASE)
+# a heading that numbers the goal stated under it, in any tense: "Miljömål 1", "Delmål 3."
+_RX_NUMBERED_GOAL = re.compile(r"^\s*(?:\w+)?mål\s+\d{1,2}\b(?![\d,.]\d)", re.IGNORECASE)
+
+
+def _others_heading(s: Sent) -> str:
+    """The heading over a clause that names no owner, when it says the goals under it are another's."""
+    return s.headings[0] if s.headings and _RX_OTHERS_GOALS.match(s.headings[0]) else ""
 
 
 def _page_municipality(doc: Document) -> str | None:
@@ -197,7 +213,7 @@ def _marks_aim(text: str) -> bool:
 def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, found: list[Target]) -> list[Target]:
     label = s.text[:offset]
     label_year = next((y.year for y in find_years(label) if y.role == "target"), None) \
-        if offset and len(label) <= 45 and label.rstrip().endswith(":") else None
+        if offset and len(label) <= 45 and label.rstrip().endswith((":", "–", "—")) else None  # also "Mål 2030 – Utsläppen ska ..."
     mentions = find_mentions(clause, f"{_background(doc, s)} {label}")
     # a kind named in a dashed aside explains the one before it ("climate neutral – net zero
     # greenhouse gas emissions – by 2025"): no target of its own
@@ -207,7 +223,8 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
     defined = _defined_target(found, s.text)
     if defined is not None:  # "Med klimatneutral menas att nettoutsläppen är noll": a quantity of it, no other kind
         mentions = [m for m in mentions if m.value is not None]
-    if not mentions or _P["target_not"].search(clause) or found and _RX_JUDGES_BEFORE.search(clause) \
+    if not mentions or _P["target_not"].search(clause) or _P["target_not"].search(label) \
+            or found and (_RX_JUDGES_BEFORE.search(clause) or _RX_JUDGES_BEFORE.search(label)) \
             or _RX_MEASURED.match(label):  # "Utgångsvärde: 5,9 ton CO2e/inv (2010)"
         return []
     context = _context(doc, s)
@@ -215,11 +232,12 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
     defines = bool(found) and bool(_P["target_definition"].search(s.text)) and bool(_P["target_same_year"].search(clause)) \
         or defined is not None
     if _P["target_statistic"].search(clause) and not _P["target_modal"].search(clause) and not defines \
-            and not _P["target_marker"].search(_intro(doc, s)) and heading_year is None:
+            and not _P["target_marker"].search(_intro(doc, s)) and heading_year is None \
+            and not (s.headings and _RX_NUMBERED_GOAL.match(s.headings[0])):  # "Miljömål 1" over "Utsläppen ... har minskat med 70 procent"
         return []  # "vid utgången av 2020 var koncernen fossilbränslefri till 97 procent": what was
     years = find_years(clause)
     relative = relative_year(clause, found)
-    owner_label = s.text[:offset] or committing_heading(s)
+    owner_label = s.text[:offset] or committing_heading(s) or _others_heading(s)
     told_past = past_status(doc, s, clause, label)
     out: list[Target] = []
     previous_end = 0
@@ -230,6 +248,9 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
             previous_end = m.end
             continue
         target_year, year_at, period_start = pick_target_year(m, years, previous_end, next_start, clause)
+        if out and (later := relative_year(clause[previous_end:m.start], found + out)) \
+                and not any(y.role == "target" and previous_end <= y.start < m.start for y in years):
+            target_year = later  # "By 2045 ... net zero ..., and five years later the municipality shall be climate positive"
         if m.nth is not None:  # "med 40 respektive 70 procent fram till 2020 och 2030": the n-th year after them
             pair_end = mentions[i + 1 - m.nth].end if i + 1 - m.nth < len(mentions) else m.end
             after = [y for y in years if y.role == "target" and y.start >= pair_end]
@@ -296,7 +317,7 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
         out.append(Target(
             own, m.kind, s.text, m.value, m.value_max, m.unit, baseline, target_year, period_start,
             scope=scope,
-            basis=basis_of(clause, m.kind),
+            basis=_basis(clause, m, mentions, out, previous_end, next_start),
             sector=sector_of(window),
             status=told_past or status_of(clause, f"{context} {s.text[:offset]}", m.start)))
         if borrowed:
@@ -307,14 +328,30 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
     return out
 
 
+def _basis(clause: str, m: Mention, mentions: list[Mention], out: list[Target], since: int, until: int) -> str:
+    """The basis a mention's own words give ("de territoriella utsläppen ... med 80 procent och de
+    konsumtionsbaserade med hälften"), else the one before it for an elliptic mention, else the
+    clause's when it states one target."""
+    tail = _RX_SEGMENT_END.search(clause, m.end, until)
+    basis = basis_of(clause[since:tail.start() if tail else until], m.kind)
+    if basis != "unknown":
+        return basis
+    if m.elliptic and out:
+        return out[-1].basis
+    return basis_of(clause, m.kind) if len(mentions) == 1 else "unknown"
+
+
+_RX_SEGMENT_END = re.compile(r",?\s+(?:och|and|samt)\s+(?:de|den|det|the|its|dess|för|for|i|in)\b", re.IGNORECASE)
+
+
 # "... och att Malmö stads egen organisation ska vara det redan 2025": the same target, another subject
-_RX_PRO_FORM = re.compile(r"\s*(?:,\s*)?(?:och|and)\s+(?:att\s+)?[^,;]{3,60}?\b(?:ska|skall|shall)\s+(?:vara|bli|nå)\s+(?:det|dit|so)\b",
+_RX_PRO_FORM = re.compile(r"\s*(?:,\s*)?(?:och|and)\s+(?:att\s+|that\s+)?[^,;]{3,60}?\b(?:ska|skall|shall|will|is\s+to)\s+(?:vara|bli|nå|göra|be|do|get)\s+(?:det|dit|so|there)\b",
                           re.IGNORECASE)
 
 
 # "... och kommunen i sin helhet 2040": another subject and its year, the verb left out
 _RX_GAPPED = re.compile(r"\s*(?:,\s*)?(?:och|and)\s+(?!(?:\S+\s+){0,5}?(?:ska|skall|är|har|blir|shall|will|is|are)\b)"
-                        r"(?:[\wåäö]+\s+){1,5}?(?:(?:år|senast|till|by|in)\s+)?", re.IGNORECASE)
+                        r"(?:[\wåäö]+\s+){1,5}?(?:(?:redan|först|already)\s+)?(?:(?:år|senast|till|by|in)\s+)?", re.IGNORECASE)
 
 
 def _other_scopes(t: Target, clause: str, years: list[Year], since: int, until: int) -> list[Target]:
@@ -327,9 +364,13 @@ def _other_scopes(t: Target, clause: str, years: list[Year], since: int, until: 
             continue
         words = clause[since:y.start]
         if (re.match(r"\s*(?:,\s*)?(?:och|and)\s+(?:i|för|in|for)\s+", words, re.I)
-                or _RX_PRO_FORM.match(words) or _RX_GAPPED.fullmatch(words)) and scope_of(words) != t.scope:
+                or _RX_PRO_FORM.match(words) or _RX_GAPPED.fullmatch(_RX_DASHED_ASIDE.sub(" ", words))) and scope_of(words) != t.scope:
             out.append(replace(t, target_year=y.year, scope=scope_of(words)))
         since = y.end
+    words = clause[since:until]
+    if not out and (pro_form := _RX_PRO_FORM.match(words)) and scope_of(pro_form.group(0)) != t.scope \
+            and (year := relative_year(words, [t])):  # "..., and that the municipal organisation shall do so ten years earlier"
+        out.append(replace(t, target_year=year, scope=scope_of(pro_form.group(0))))
     return out
 
 
@@ -346,27 +387,12 @@ def _year_from_around(doc: Document, s: Sent, clause: str) -> int | None:
             lines.append((scope_of(x.text), int(m.group(m.lastindex))))
         elif re.search(r"\b(?:målår\w*|(?:target|goal)\s+year)", x.text, re.I) and (relative := relative_year(x.text, [])):
             lines.append((scope_of(x.text), relative))  # "Målåret är satt tio år före det nationella målet"
-        elif x.pos == s.pos + 1 and _P["target_definition"].search(x.text) and not find_mentions(x.text) \
+        elif x.pos == s.pos + 1 and _P["target_definition"].search(x.text) \
+                and all(m.value is None for m in find_mentions(x.text)) \
                 and len(defined := [y for y in find_years(x.text) if y.role == "target"]) == 1:
             lines.append((scope_of(x.text), defined[0].year))  # "Det innebär att ... – senast år 2035."
     same = [y for sc, y in lines if sc == scope]
     return same[0] if same else lines[0][1] if len(lines) == 1 else None
-
-
-def _judged_again(found: list[Target], first_new: int, s: Sent) -> None:
-    """A sentence that reports a target stated before as reached or missed ("Målet om en
-    fossilbränslefri organisation nåddes vid årsskiftet 2015/2016") judges that target: it sets
-    the earlier one's status and is no target of its own. One that states it again without
-    naming a scope ("Målvärde: fossilfri fordonsflotta (2025)" under the goal) is no new target either."""
-    said_scope = scope_of(s.text) if names_scope(s.text) else None  # a restatement names none, or the same
-    for t in found[first_new:]:
-        judged = t.status in ("achieved", "not-met")
-        same = [i for i, e in enumerate(found[:first_new]) if (e.kind, e.target_year, e.value) == (t.kind, t.target_year, t.value)
-                and (judged or (e.unit, e.sector) == (t.unit, t.sector) and said_scope in (None, e.scope))]
-        if same:
-            e = found[same[-1]]
-            found[same[-1]] = replace(e, status=t.status if judged else e.status, evidence=f"{e.evidence} {t.evidence}")
-            found.remove(t)
 
 
 _RX_THAT_IS = re.compile(r"^[,\s]*(?:(?:det\s+vill\s+säga|dvs\.?|d\.v\.s\.|i\.e\.|that\s+is)\b|(?:about|around|roughly|omkring|cirka|ungefär)\b)",
@@ -404,15 +430,6 @@ def _with_new_value(t: Target, doc: Document, s: Sent, at: int) -> list[Target]:
         return []
     return [replace(t, value=value.value, value_max=value.value_max, evidence=s.text,
                     status=status_of(s.text, _context(doc, s), at))]
-
-
-def _superseded(found: list[Target], first_new: int, doc: Document, s: Sent) -> None:
-    """"Det målet ersattes när energiplanen reviderades": the target of the sentence before is no
-    longer the municipality's."""
-    previous = doc.previous(s)
-    if len(found) == first_new and found and previous is not None and previous.text in found[-1].evidence \
-            and _P["target_superseded"].search(s.text):
-        found.pop()
 
 
 def _value_after_intro(doc: Document, s: Sent) -> bool:

@@ -38,6 +38,11 @@ _RX_EQUIVALENT = re.compile(r"\b(?:vilket|det|som)\s+motsvarar\s+(?:ungefär\s+|
                             re.IGNORECASE)
 _RX_SO_FAR = re.compile(r"\b(?:hittills|hitintills|i\s+dag|idag|för\s+närvarande|so\s+far|today|currently)\s+(?:till|på|at|to)?\s*"
                         r"(?:(?:ca\.?|cirka|omkring|ungefär|about|around)\s+)?$", re.IGNORECASE)
+_RX_UP_TO = re.compile(r"\b(?:up\s+to|upp\s+till|uppemot)\s+$", re.IGNORECASE)
+# "residual emissions must not exceed 20 per cent of the 1990 level": a ceiling, in percent of the baseline
+_RX_RESIDUAL = re.compile(r"\b(?:kvarvarande|kvarstående|residual|remaining)\b", re.IGNORECASE)
+# "removal target ... 0.6 million tonnes", "kolinlagring på 50 000 ton": carbon taken up, no emissions
+_RX_REMOVAL = re.compile(r"\b(?:removal\w*|upptag\w*|kolinlagring\w*|inlagring\w*|negativa\s+utsläpp|negative\s+emissions)\b", re.IGNORECASE)
 _RX_PER_CAPITA = re.compile(r"\bper\s+(?:invånare|capita|person|resident|inhabitant|\w+bo)\b", re.IGNORECASE)  # "per årjängsbo"
 _TRANSPORT = dict(target_sectors())["transport"]  # trips and traffic: a quantity of kind "other"
 _NATIONAL_GOAL = 2045  # Sweden's net-zero year, the reference of "15 år före det nationella målet"
@@ -95,8 +100,12 @@ def find_mentions(clause: str, background: str = "") -> list[Mention]:
     for m in _P["target_all_renewable"].finditer(clause):
         found.append(Mention("energy", m.start(), m.end(), 100, None, "percent"))
     for m in _P["target_mass"].finditer(clause):
-        if re.match(r"\s*(?:till|to)\s+\d", clause[m.end():]) or re.search(r"\bfrån\s+$|\bfrom\s+$", clause[:m.start()]):
-            continue  # "från 40 GWh år 2021 till 80 GWh": the start, not the target
+        if re.match(r"\s*(?:till|to)\s+\d", clause[m.end():]) or re.search(
+                r"\b(?:från|from)\s+(?:(?:dagens|nuvarande|today's|the\s+current|current)\s+)?(?:(?:ca\.?|cirka|omkring|ungefär|about|around)\s+)?$",
+                clause[:m.start()], re.I):
+            continue  # "från 40 GWh år 2021 till 80 GWh", "minska från dagens 11,5 ton ... till 2 ton": the start, not the target
+        if _RX_UP_TO.search(clause[:m.start()]):
+            continue  # "which will be able to capture up to 800 000 tonnes": a capacity, no target
         if _RX_COMPARED_WITH.search(clause[:m.start()]):
             continue  # "högst 3 ton per person, jämfört med cirka 8 ton i dag": today's level
         found.append(_mass(m, clause))
@@ -111,6 +120,8 @@ def find_mentions(clause: str, background: str = "") -> list[Mention]:
             continue  # one mention per place
         if m.unit == "t-co2e" and out and out[-1].unit == "t-co2e-per-capita":
             m.unit = "t-co2e-per-capita"  # "fall to 2 tonnes CO2e per resident by 2040, and to 1 tonne by 2050"
+        if m.unit == "percent" and out and out[-1].unit == "percent-per-year" and _P["target_per_year"].search(clause[m.end:m.end + 40]):
+            m.unit = "percent-per-year"  # "... med 10,5 procent per år, och ... med 7,5 procent per år": a rate like the one before
         if not m.kind and out and out[-1].value is not None and m.unit == out[-1].unit \
                 and _RX_ELLIPSIS.fullmatch(clause[out[-1].end:m.start]):
             m.kind = out[-1].kind  # "minska med 35 procent i området och med 25 procent i organisationen"
@@ -150,13 +161,21 @@ def _quantity_kind(m: Mention, clause: str, since: int, background: str = "") ->
             m.kind = "carbon-budget"  # also "Budget för perioden 2023–2040: 1,3 miljoner ton"
         elif _P["target_cap"].search(before):
             m.kind = "emissions-cap"
+        elif _RX_REMOVAL.search(before):
+            m.kind = "other"
         else:
             return False
         return True
     if _P["target_per_year"].search(after):
         m.unit = "percent-per-year"
     reduction = _P["target_reduction"].search(clause)
-    if _P["target_emissions"].search(before) and reduction:
+    if m.unit == "percent" and _RX_RESIDUAL.search(before) and _P["target_cap"].search(before) and _P["target_emissions"].search(before):
+        m.kind = "emissions-cap"
+        return True
+    aim = re.split(r"\b(?:att|that)\b", before)
+    if len(aim) > 1 and _TRANSPORT.search(aim[-1]) and not _P["target_emissions"].search(aim[-1]):
+        m.kind = "other"  # "ett mål om att biltrafiken ska minska med en femtedel": the traffic's, after "att"
+    elif _P["target_emissions"].search(before) and reduction:
         m.kind = "emissions-reduction"
     elif _P["target_energy"].search(before) or _P["target_energy"].match(after.lstrip()) \
             or _P["target_energy"].search(after[:25]):
@@ -203,9 +222,10 @@ def find_years(clause: str) -> list[Year]:
             role = "target"
         elif _in_measured_aside(clause, m.start()) and _P["target_percent"].search(clause, clause.rfind("(", 0, m.start()), m.start()):
             role = "ignore"  # "(64 procent år 2020)"
-        elif re.search(r"(?:procent|%)\s+under\s+$", before[-25:], re.I) and not re.match(r"\s*års\b", clause[m.end():]):
+        elif re.search(r"(?:procent|%)(?:\s+per\s+\w+)?\s+under\s+$", before[-40:], re.I) and not re.match(r"\s*års\b", clause[m.end():]):
             role = "target"  # "minska med 3 procent under 2026", not "70 procent under 2010 års nivå"
-        elif re.match(r"\s*års\s+nivå", clause[m.end():], re.I):
+        elif re.match(r"\s*års\s+nivå", clause[m.end():], re.I) or re.search(r"\b(?:av|of)\s+(?:the\s+)?(?:utsläppen|emissions)\s+(?:år|in)\s+$", before[-30:], re.I):
+            # "under 2010 års nivå", "motsvarande 27 procent av utsläppen år 2020"
             role = "baseline"  # "under 2010 års nivå": no "under" of a period
         elif _P["target_year_ignore"].search(before[-40:]) or re.match(r"\s*års\s+version", clause[m.end():]):
             role = "ignore"
@@ -233,7 +253,7 @@ def pick_target_year(m: Mention, years: list[Year], since: int, until: int,
     (before the next mention), else the nearest before it (after the previous one)."""
     targets = [y for y in years if y.role == "target"]
     after = [y for y in targets if m.end <= y.start < until]
-    before = [y for y in targets if since <= y.start < m.start]
+    before = [y for y in targets if since <= y.start < m.end]  # also inside it: "All energi ... ska år 2030 ... förnybar"
     if after and before and clause is not None and _RX_SEGMENT.search(clause, m.end, after[0].start):
         after = []  # "By 2030 ... shall be 80 percent lower, ..., and by 2045 ...": the year of its own segment
     chosen = after[0] if after else before[-1] if before else None
@@ -252,10 +272,17 @@ def relative_year(clause: str, found: list[Target]) -> int | None:
         ref = int(m.group("ref")) if m.group("ref") else _NATIONAL_GOAL
         return ref - (int(n) if n.isdigit() else int(_NUMBERS[n.lower()]))
     n = m.group("later") or m.group("earlier")
-    if found and found[-1].target_year:
+    reference = found[-1] if found else None
+    if _RX_AS_A_WHOLE.match(clause, m.end()):  # "tio år före kommunen som helhet": the whole area's target
+        reference = next((t for t in reversed(found) if t.scope == "geographic-area"), reference)
+    if reference is not None and reference.target_year:
         years = int(n) if n.isdigit() else int(_NUMBERS[n.lower()])
-        return found[-1].target_year + (years if m.group("later") else -years)
+        return reference.target_year + (years if m.group("later") else -years)
     return None
+
+
+_RX_AS_A_WHOLE = re.compile(r"\s*(?:(?:än|than)\s+)?(?:kommunen\s+(?:som\s+helhet|i\s+sin\s+helhet)|hela\s+kommunen|the\s+(?:municipality|city)\s+as\s+a\s+whole)",
+                            re.IGNORECASE)
 
 
 def quantity_at(text: str, at: int) -> Mention | None:

@@ -1,5 +1,5 @@
 """Whose a target is, what it covers and how far it has come, and the sentences that restate or
-judge a target read before ("samma mål tio år senare", "Målet omfattar både ...", "i tre
+judge, explain or replace a target read before ("samma mål tio år senare", "Målet omfattar både ...", "i tre
 perspektiv:", a table of target values, "Delmålet kommer inte att nås")."""
 
 from __future__ import annotations
@@ -294,3 +294,43 @@ def _year_column_targets(rows: dict, own: str) -> list[Target]:
 def _row_evidence(header: dict, row: dict) -> str:
     """A table row as evidence, under its header: "Mål | Målår — Koncernen är fossilfri | 2030"."""
     return " | ".join(b.text for b in header.values()) + " — " + " | ".join(b.text for _, b in sorted(row.items()))
+
+
+_RX_EXPLAINS = re.compile(r"^\s*(?:det|detta|this|that)\s+(?:betyder|innebär|means)\b", re.IGNORECASE)
+
+
+def explains_before(found: list[Target], first_new: int, doc: Document, s: Sent) -> None:
+    """"Helsingborg ska vara klimatneutralt. Det betyder att ... inga nettoutsläpp senast år 2030":
+    the kind named in the explanation is the target before, in other words; no target of its own."""
+    previous = doc.previous(s)
+    if not _RX_EXPLAINS.match(s.text) or previous is None or first_new == 0 or len(found) == first_new:
+        return
+    before = [t for t in found[:first_new] if t.evidence == previous.text]
+    if before and all(t.value is None and t.target_year == before[-1].target_year for t in found[first_new:]):
+        del found[first_new:]
+        found[found.index(before[-1])] = replace(before[-1], evidence=f"{before[-1].evidence} {s.text}")
+
+
+def judged_again(found: list[Target], first_new: int, s: Sent) -> None:
+    """A sentence that reports a target stated before as reached or missed ("Målet om en
+    fossilbränslefri organisation nåddes vid årsskiftet 2015/2016") judges that target: it sets
+    the earlier one's status and is no target of its own. One that states it again without
+    naming a scope ("Målvärde: fossilfri fordonsflotta (2025)" under the goal) is no new target either."""
+    said_scope = scope_of(s.text) if names_scope(s.text) else None  # a restatement names none, or the same
+    for t in found[first_new:]:
+        judged = t.status in ("achieved", "not-met")
+        same = [i for i, e in enumerate(found[:first_new]) if (e.kind, e.target_year, e.value) == (t.kind, t.target_year, t.value)
+                and (judged or (e.unit, e.sector) == (t.unit, t.sector) and said_scope in (None, e.scope))]
+        if same:
+            e = found[same[-1]]
+            found[same[-1]] = replace(e, status=t.status if judged else e.status, evidence=f"{e.evidence} {t.evidence}")
+            found.remove(t)
+
+
+def superseded(found: list[Target], first_new: int, doc: Document, s: Sent) -> None:
+    """"Det målet ersattes när energiplanen reviderades": the target of the sentence before is no
+    longer the municipality's."""
+    previous = doc.previous(s)
+    if len(found) == first_new and found and previous is not None and previous.text in found[-1].evidence \
+            and _P["target_superseded"].search(s.text):
+        found.pop()
