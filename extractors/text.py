@@ -23,6 +23,8 @@ from extractors.common import Block, Page, normalise_ws
 _RX_NUMBERED_HEADING = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<t>[A-ZÅÄÖ][^.!]{1,90})$")
 # "Utsläpp år 2030: högst 60 kiloton", "Mål: −65 % till 2030", "2025: −35 %"
 _RX_LABEL = re.compile(r"^(?:[A-ZÅÄÖ][^:.]{0,40}|(?:19|20)\d\d):\s")
+_RX_LABEL_LINE = re.compile(r"^[A-ZÅÄÖ][^:.]{0,40}:$")  # "Målvärde 2025:" over its value, a line of its own
+_RX_HEADING_LINE = re.compile(r"^(?=.{2,50}$)(?![^\n]*\b(?:ska|skall|är|har|blir|får|is|are|will|shall|has|och|and|som|att)\b)[A-ZÅÄÖ0-9§][^.,;:!?]*[\wåäö)]$")
 _RX_VERB = re.compile(r"\b(?:ska|skall|är|har|blir|får|is|are|will|shall|has)\b", re.IGNORECASE)
 _RX_ITEM = re.compile(r"^(?:[•·▪◦*–—-]|\d{1,2}[.)]|[a-h]\))\s+")
 _RX_STAR_MARK = re.compile(r"[\w%]\*(?=\s|$)", re.MULTILINE)  # "70 procent*": a mark glued to a word
@@ -54,29 +56,36 @@ def page_from_text(url: str, text: str, published_on: date | None = None, title:
     for page_no, chunk in chunks:
         lines = [line.strip() for line in chunk.split("\n") if line.strip()]
         lines = [line for line in lines if not _furniture(line) and _masked(line) not in running]
-        if len(lines) >= 2 and sum(" | " in line for line in lines) >= 2:
-            table_no += 1  # a table: each "a | b | c" line a row
-            rows = [line for line in lines if " | " in line]
-            for r, line in enumerate(rows, 1):
-                for c, cell in enumerate(line.split(" | "), 1):
-                    blocks.append(Block(len(blocks), "th" if r == 1 else "td", normalise_ws(cell), cell=(table_no, r, c),
-                                        page_no=page_no))
-            lines = [line for line in lines if " | " not in line]
-        if starred and len(lines) == 1 and _RX_STAR_NOTE.match(lines[0]):
-            blocks.append(Block(len(blocks), "footnote", normalise_ws(lines[0]), page_no=page_no))
-            continue  # "* Jämfört med 1990." under "... minskat med 70 procent*": a footnote, no list
-        in_list = False
-        for tag, line in _lines(lines):
-            if tag == "li" and not in_list:
-                list_no += 1
-            in_list = tag == "li"
-            blocks.append(Block(len(blocks), tag, normalise_ws(line), list_no=list_no if tag == "li" else None,
-                                page_no=page_no))
+        rows = [line for line in lines if " | " in line] if len(lines) >= 2 and sum(" | " in line for line in lines) >= 2 else []
+        first = lines.index(rows[0]) if rows else len(lines)
+        for part in (lines[:first], rows, [line for line in lines[first:] if " | " not in line]):
+            if part is rows:
+                table_no += 1 if rows else 0  # a table: each "a | b | c" line a row, after the lines above it
+                for r, line in enumerate(rows, 1):
+                    for c, cell in enumerate(line.split(" | "), 1):
+                        blocks.append(Block(len(blocks), "th" if r == 1 else "td", normalise_ws(cell), cell=(table_no, r, c),
+                                            page_no=page_no))
+            elif starred and len(part) == 1 and _RX_STAR_NOTE.match(part[0]):
+                # "* Jämfört med 1990." under "... minskat med 70 procent*": a footnote, no list
+                blocks.append(Block(len(blocks), "footnote", normalise_ws(part[0]), page_no=page_no))
+            else:
+                list_no = _append_lines(blocks, _lines(part), list_no, page_no)
     if title is None:
         title = next((b.text for b in blocks if b.is_heading), None)
     words = " ".join(b.text for b in blocks[:40]).lower()
     language = "en" if len(_ENGLISH.findall(words)) > len(_SWEDISH.findall(words)) else "sv"
     return Page(url, title, published_on, language, blocks)
+
+
+def _append_lines(blocks: list[Block], lines: list[tuple[str, str]], list_no: int, page_no: int) -> int:
+    """The (tag, text) lines as blocks, a list numbered after the last; the last list's number."""
+    in_list = False
+    for tag, line in lines:
+        if tag == "li" and not in_list:
+            list_no += 1
+        in_list = tag == "li"
+        blocks.append(Block(len(blocks), tag, normalise_ws(line), list_no=list_no if tag == "li" else None, page_no=page_no))
+    return list_no
 
 
 def _masked(line: str) -> str:
@@ -128,8 +137,11 @@ def _lines(lines: list[str]):
         if _RX_ITEM.match(line):
             out.append(["li", _RX_ITEM.sub("", line, count=1)])
             continue
+        if len(out) == 1 and out[0][0] == "p" and _RX_HEADING_LINE.match(out[0][1]) and line[:1].isupper() and len(lines) > 1:
+            out.append(["p", line])  # "Mål 2030" over "Minskningen per invånare ska ...": a heading, not a wrapped line
+            continue
         if out and out[-1][0] in ("p", "li") and not out[-1][1].endswith(_SENTENCE_END) \
-                and not _RX_LABEL.match(line) and not _RX_LABEL.match(out[-1][1]):
+                and not _RX_LABEL.match(line) and not _RX_LABEL.match(out[-1][1]) and not _RX_LABEL_LINE.match(line):
             previous = out[-1][1]
             if previous.endswith("-") and line[:1].islower():
                 out[-1][1] = previous[:-1] + line  # "utsläpps-\nminskningen"

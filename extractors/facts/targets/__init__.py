@@ -28,10 +28,14 @@ from functools import lru_cache
 from extractors.document import Document, Sent
 from extractors.facts.targets.around import (
     committing_heading,
+    intro_year,
+    list_intro,
     past_status,
     period_referred,
+    year_from_around,
     year_of_heading,
     year_of_name_above,
+    year_said_before,
 )
 from extractors.facts.targets.figures import (
     Mention,
@@ -66,8 +70,8 @@ from klimatkontrakt.normalise.municipalities import find_municipalities
 from klimatkontrakt.normalise.vocabulary import patterns, target_kinds
 
 _P = patterns()
-_RX_CLAUSE = re.compile(r":\s+|;\s+|\s[–—]\s|,\s+(?:och|men|and|but)\s+(?=\S+\s+(?:\S+\s+){0,3}?(?:ska|skall|är|har|får|var|is|are|will|shall|must|was)\b)")
-_RX_FRONTED_YEAR = re.compile(r"\s*(?:fram\s+till|till|senast|by|until)\s+(?:år\s+|utgången\s+av\s+)?20\d\d\b", re.IGNORECASE)
+_RX_CLAUSE = re.compile(r":\s+|;\s+|\s[–—]\s(?!(?:i|för|in|for)\s)|,\s+(?:och|men|and|but)\s+(?=\S+\s+(?:\S+\s+){0,3}?(?:ska|skall|är|har|får|var|kommer|is|are|will|shall|must|was)\b)")
+_RX_FRONTED_YEAR = re.compile(r"\s*(?:fram\s+till|till|senast|by|until|år|in)\s+(?:år\s+|utgången\s+av\s+)?20\d\d\b", re.IGNORECASE)
 _RX_LABEL = re.compile(r"[A-ZÅÄÖ][\wåäö]*(?:\s+(?!ska\b|är\b|har\b|skall\b|blir\b)[\wåäö–-]+){0,4}")
 _RX_MEASURED = re.compile(r"\b(?:senaste\s+värde\w*|utgångsvärde\w*|startvärde\w*|utfall\w*|latest\s+value|baseline\s+value)", re.I)
 # "this interim target had already been met, with a reduction of 47%", "Målet har nåtts: ...": a
@@ -79,7 +83,6 @@ _RX_DASHED_ASIDE = re.compile(r"\s[–—]\s[^–—.;:]{3,160}?\s[–—]\s(?=\
 _RX_BOTH_HERE = re.compile(r"\s*(?:både\s+)?(?:som|för|i)\s+(?:det\s+)?geografisk\w*\s+område\w*\s+och\s+(?:som|för|i)\s+(?:den\s+)?(?:egen\s+|egna\s+)?(?:kommun)?organisation\w*"
                            r"|\s*(?:både\s+)?(?:som|för|i)\s+(?:den\s+)?(?:egen\s+|egna\s+)?(?:kommun)?organisation\w*\s+och\s+(?:som|för|i)\s+(?:det\s+)?geografisk\w*\s+område\w*",
                            re.IGNORECASE)
-_RX_YEAR_LABEL = re.compile(r"(?:19|20)\d\d\s*:\s")  # a line headed by its year: "2030: −60 %"
 _RX_COORDINATED = re.compile(r"^\s*(?:,|och|and|samt|eller|or)\s*$", re.IGNORECASE)
 
 
@@ -92,6 +95,7 @@ def find_targets(doc: Document) -> list[Target]:
     for s in doc.sents:
         if "target" not in s.triggers or s.block.caption \
                 or s.block.tag == "footnote" and _defined_target(found, s.text) is None:
+            superseded(found, len(found), doc, s)  # "Mörbylånga har ännu inte anslutit sig till den versionen."
             continue  # a footnote counts when it defines a target ("3 Med klimatneutral avses att ...")
         heading = s.headings[0] if s.headings else ""
         if (_P["target_former"].search(heading) or _P["target_former"].match(s.text)) \
@@ -152,6 +156,28 @@ def _others_heading(s: Sent) -> str:
     return s.headings[0] if s.headings and _RX_OTHERS_GOALS.match(s.headings[0]) else ""
 
 
+def _years_of_its_own(years: list[Year], heading_year: int) -> bool:
+    """Whether a clause under "Mål ... till 2030" names target years other than the heading's ("År 2018 producerades 95 GWh")."""
+    return any(y.role == "target" and y.year != heading_year for y in years)
+
+
+def _ahead(years: list[Year], doc: Document) -> bool:
+    """Whether a clause in the present or perfect tense opens with a year after its page's date:
+    "År 2025 är den kommunala organisationen fossilbränslefri" on a page of 2018 is a goal, no statistic."""
+    published = doc.page.published_on
+    return published is not None and any(y.role == "target" and y.year > published.year for y in years)
+
+
+_RX_INDIRECT_QUESTION = re.compile(r"\s*(?:vad|vilket|vilka|vilken|hur|what|which|how|whether)\s", re.IGNORECASE)
+
+
+def _fronted(years: list[Year], mentions: list[Mention]) -> bool:
+    """Whether the clause's first target year stands before its first mention ("Enligt programmet för
+    2021–2030 ska utsläppen minska ..., organisationen ska ha nettonollutsläpp och ..."): the year of them all."""
+    first = next((y for y in years if y.role == "target"), None)
+    return first is not None and bool(mentions) and first.start < mentions[0].start
+
+
 def _page_municipality(doc: Document) -> str | None:
     """The one municipality a page's title names ("State of 2030 Cities: Kalmar"): the owner of
     the targets on a page that is no municipality's own."""
@@ -165,6 +191,8 @@ def _clauses(text: str) -> list[tuple[int, str]]:
     # 6,5 procent") splits no clause
     split_at = _RX_DASHED_ASIDE.sub(lambda m: " " * len(m.group(0)), text)
     for m in _RX_CLAUSE.finditer(split_at):
+        if m.group(0).startswith(",") and _RX_OPENING_YEAR.match(text, start):
+            continue  # "År 2021 använder ... inga fossila bränslen, och den har minskat ...": one clause, one year
         if m.group(0).startswith(":") and start == 0 and _RX_LABEL.fullmatch(text[:m.start()]):
             continue  # "Minskningstakt: 15 procent per år 2023–2040": the label says what the value is
         out.append((start, text[start:m.start()]))
@@ -176,17 +204,7 @@ def _clauses(text: str) -> list[tuple[int, str]]:
 def _context(doc: Document, s: Sent) -> str:
     """The words over a sentence that make it a target: its headings and, for a list item or a
     line under an intro ("Förslag till mål:"), that intro."""
-    return " ".join((_intro(doc, s), *s.headings[:2], doc.page.title or ""))
-
-
-def _intro(doc: Document, s: Sent) -> str:
-    if s.block.tag not in ("li", "p"):
-        return ""
-    block = s.block
-    while _RX_YEAR_LABEL.match(block.text) and block.index > 0 and _RX_YEAR_LABEL.match(doc.page.blocks[block.index - 1].text):
-        block = doc.page.blocks[block.index - 1]  # "2030: −60 %" under "2025: −35 %" under "Milstolpar ...:"
-    intro = doc.intro(block)
-    return intro if intro.rstrip().endswith(":") else ""
+    return " ".join((list_intro(doc, s), *s.headings[:2], doc.page.title or ""))
 
 
 def _background(doc: Document, s: Sent) -> str:
@@ -198,10 +216,16 @@ def _background(doc: Document, s: Sent) -> str:
 
 def _sets_targets(doc: Document, s: Sent) -> bool:
     """Whether a sentence may set a target, not report a statistic ("Utsläppen har minskat med 62
-    procent sedan 1990") or ask a question: a word of aim in it, its headings or its intro."""
+    procent sedan 1990") or ask a question: a word of aim in it, its headings or its intro, or a
+    year after the page's date that opens it ("År 2028 är kommunens verksamheter fossilfria")."""
     if s.text.rstrip().endswith("?"):
         return False
-    return bool(_P["target_marker"].search(s.text)) or _marks_aim(_context(doc, s))
+    opening = _RX_OPENING_YEAR.match(s.text)
+    return bool(_P["target_marker"].search(s.text)) or _marks_aim(_context(doc, s)) \
+        or opening is not None and doc.page.published_on is not None and int(opening.group(1)) > doc.page.published_on.year
+
+
+_RX_OPENING_YEAR = re.compile(r"\s*(?:år|senast|till|by|in)\s+(20\d\d)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
@@ -212,8 +236,13 @@ def _marks_aim(text: str) -> bool:
 
 def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, found: list[Target]) -> list[Target]:
     label = s.text[:offset]
-    label_year = next((y.year for y in find_years(label) if y.role == "target"), None) \
-        if offset and len(label) <= 45 and label.rstrip().endswith((":", "–", "—")) else None  # also "Mål 2030 – Utsläppen ska ..."
+    # the year of a label before its targets: "Utsläpp år 2030:", "Mål 2030 – ...", "... åtog sig kommunen två saker till 2020:"
+    label_years = [y for y in find_years(label) if y.role == "target"] if offset and label.rstrip().endswith((":", "–", "—")) else []
+    label_year = None
+    if label_years and len(label) <= 45:
+        label_year = label_years[0].year
+    elif label_years and re.search(r"\b(?:till|senast|by|until|år)\s+(?:år\s+)?(?:19|20)\d\d\s*:\s*$", label):
+        label_year = label_years[-1].year  # also "Mål 2030 – Utsläppen ska ..."
     mentions = find_mentions(clause, f"{_background(doc, s)} {label}")
     # a kind named in a dashed aside explains the one before it ("climate neutral – net zero
     # greenhouse gas emissions – by 2025"): no target of its own
@@ -223,19 +252,27 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
     defined = _defined_target(found, s.text)
     if defined is not None:  # "Med klimatneutral menas att nettoutsläppen är noll": a quantity of it, no other kind
         mentions = [m for m in mentions if m.value is not None]
+    if _RX_INDIRECT_QUESTION.match(clause):
+        return []  # "Vad ett klimatneutralt Borlänge ska innebära, och vilket målår som ska gälla, utreds"
+    if s.block.tag in ("td", "th") and not re.search(r"[A-Za-zÅÄÖåäö]{3}", clause):
+        return []  # a bare value in a table cell ("2008: 71 %"): the table's columns say what it is (table_targets)
     if not mentions or _P["target_not"].search(clause) or _P["target_not"].search(label) \
             or found and (_RX_JUDGES_BEFORE.search(clause) or _RX_JUDGES_BEFORE.search(label)) \
-            or _RX_MEASURED.match(label):  # "Utgångsvärde: 5,9 ton CO2e/inv (2010)"
+            or _RX_MEASURED.match(label) or _RX_MEASURED.match(list_intro(doc, s)):  # "Utgångsvärde: 5,9 ton CO2e/inv (2010)"
         return []
     context = _context(doc, s)
     heading_year, heading_baseline = year_of_heading(s)
     defines = bool(found) and bool(_P["target_definition"].search(s.text)) and bool(_P["target_same_year"].search(clause)) \
         or defined is not None
-    if _P["target_statistic"].search(clause) and not _P["target_modal"].search(clause) and not defines \
-            and not _P["target_marker"].search(_intro(doc, s)) and heading_year is None \
+    years = find_years(clause)
+    statistic = _P["target_statistic"].search(clause)
+    if statistic and not _P["target_modal"].search(clause) and (_P["target_not_met"].search(s.text) or _P["target_achieved"].search(s.text)):
+        return []  # "Uppföljningen visar en minskning på 22 procent, och ... delmålet inte kommer att nås": the outcome judged
+    if statistic and not _P["target_modal"].search(clause) and not defines \
+            and not _P["target_marker"].search(list_intro(doc, s)) and (heading_year is None or _years_of_its_own(years, heading_year)) \
+            and not _ahead(years[:next((i for i, y in enumerate(years) if y.start > statistic.start()), len(years))], doc) \
             and not (s.headings and _RX_NUMBERED_GOAL.match(s.headings[0])):  # "Miljömål 1" over "Utsläppen ... har minskat med 70 procent"
         return []  # "vid utgången av 2020 var koncernen fossilbränslefri till 97 procent": what was
-    years = find_years(clause)
     relative = relative_year(clause, found)
     owner_label = s.text[:offset] or committing_heading(s) or _others_heading(s)
     told_past = past_status(doc, s, clause, label)
@@ -266,7 +303,7 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
         if target_year is None and out and i > 0 and _RX_COORDINATED.match(
                 re.sub(r"^\s*både\s+", " ", clause[mentions[i - 1].end:m.start])):
             target_year = out[-1].target_year  # "senast 2030 ska vara både fossilfritt och klimatneutralt"
-        if target_year is None and out and _RX_FRONTED_YEAR.match(clause):
+        if target_year is None and out and (_RX_FRONTED_YEAR.match(clause) or _fronted(years, mentions)):
             target_year = out[-1].target_year  # "Fram till 2030 ska ... minska med 9,8 procent per år, och ... med 6,5 procent per år"
         if target_year is None and out and m.elliptic:
             target_year = out[-1].target_year  # "ska till 2030 minska med 35 procent i ... och med 25 procent i ..."
@@ -277,10 +314,14 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
         if target_year is None:
             # "klimatneutral år 2045 och klimatpositiv fem år senare": later than the target before it
             target_year = relative_year(clause[m.end:next_start], found + out) or relative
-        if target_year is None and _P["target_same_year"].search(clause) and (found or out):
-            target_year = (out or found)[-1].target_year
+        if target_year is None and _P["target_same_year"].search(clause):
+            target_year = out[-1].target_year if out else year_said_before(doc, s, found)
+        if target_year is None and (out or found) and _RX_THAT_IS.match(clause):
+            target_year = (out or found)[-1].target_year  # "... – det vill säga vara klimatneutralt": the year before
+        if target_year is None and label.rstrip().endswith(":") and (period := _P["target_period"].search(label)):
+            period_start, target_year = int(period.group("a")), int(period.group("b"))  # "Det tidigare målet gällde perioden 1993–2020: under den ..." 
         if target_year is None:
-            target_year = (_year_from_around(doc, s, clause) or year_of_name_above(doc, s, m.kind) or _intro_year(doc, s)
+            target_year = (year_from_around(doc, s, clause) or year_of_name_above(doc, s, m.kind, found) or intro_year(doc, s)
                            or heading_year or within_years(clause, doc.page.published_on))
         if target_year is None and m.unit == "percent-per-year" and i + 1 < len(mentions) \
                 and re.search(r"\b(?:så\s+att|so\s+that)\b", clause[m.end:next_start], re.I):
@@ -290,6 +331,8 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
             target_year = defined.target_year  # "Med klimatneutral avses att utsläppen har minskat med 90 procent"
         if target_year is None and (period := period_referred(doc, s, clause)):
             period_start, target_year = period  # "ska minska med 11–13 procent per år under budgetperioden"
+        if target_year is None and m.unit == "percent-per-year" and (period := _P["target_period"].search(list_intro(doc, s))):
+            period_start, target_year = int(period.group("a")), int(period.group("b"))  # under "Målvärden för planperioden 2024–2026:"
         if target_year is None and m.unit != "percent-per-year":
             previous_end = m.end
             continue  # "klimatneutralt" with no year is no target the data can hold
@@ -374,27 +417,6 @@ def _other_scopes(t: Target, clause: str, years: list[Year], since: int, until: 
     return out
 
 
-def _year_from_around(doc: Document, s: Sent, clause: str) -> int | None:
-    """A target year said on a line of its own after the sentence ("Målåret är 2035."), the one
-    for the same scope when several are ("Målen för kommunorganisationen har målår 2026")."""
-    scope = scope_of(clause)
-    lines = []
-    for x in doc.sents[s.pos + 1:s.pos + 6]:
-        if x.block.is_heading:
-            break
-        m = _P["target_year_line"].search(x.text)
-        if m:
-            lines.append((scope_of(x.text), int(m.group(m.lastindex))))
-        elif re.search(r"\b(?:målår\w*|(?:target|goal)\s+year)", x.text, re.I) and (relative := relative_year(x.text, [])):
-            lines.append((scope_of(x.text), relative))  # "Målåret är satt tio år före det nationella målet"
-        elif x.pos == s.pos + 1 and _P["target_definition"].search(x.text) \
-                and all(m.value is None for m in find_mentions(x.text)) \
-                and len(defined := [y for y in find_years(x.text) if y.role == "target"]) == 1:
-            lines.append((scope_of(x.text), defined[0].year))  # "Det innebär att ... – senast år 2035."
-    same = [y for sc, y in lines if sc == scope]
-    return same[0] if same else lines[0][1] if len(lines) == 1 else None
-
-
 _RX_THAT_IS = re.compile(r"^[,\s]*(?:(?:det\s+vill\s+säga|dvs\.?|d\.v\.s\.|i\.e\.|that\s+is)\b|(?:about|around|roughly|omkring|cirka|ungefär)\b)",
                          re.IGNORECASE)
 
@@ -436,7 +458,7 @@ def _value_after_intro(doc: Document, s: Sent) -> bool:
     """A short line with a value and no words of its own ("minst hälften", "25 procent") under an
     intro that names what it measures and ends with a colon."""
     intro = doc.intro(s.block)
-    return s.block.tag in ("p", "h2", "h3", "h4") and len(s.text) <= 30 and not re.search(r"\b(?:ska|skall|är|har)\b", s.text) \
+    return s.block.tag in ("p", "h2", "h3", "h4") and len(s.text) <= 45 and not re.search(r"\b(?:ska|skall|är|har)\b", s.text) \
         and intro.rstrip().endswith(":") and bool(re.search(r"\d|hälft|halv|tredjedel|fjärdedel", s.text)) \
         and any(y.role == "target" for y in find_years(intro)) and not _RX_MEASURED.search(intro)
 
@@ -453,17 +475,6 @@ def _open_intro(doc: Document, s: Sent) -> str:
         if text and _RX_OPEN_END.search(text):
             return text
     return ""
-
-
-def _intro_year(doc: Document, s: Sent) -> int | None:
-    """The year of an intro that defines a target ("Klimatneutralt Uppsala 2030 innebär att:",
-    "Climate neutral Uppsala 2030 means that:") for the items under it."""
-    m = re.search(r"\b(20\d\d)\s+(?:innebär|betyder|means)\b", _intro(doc, s))
-    if m:
-        return int(m.group(1))
-    # "Kommunfullmäktige antog fyra mål. Samtliga ska vara uppnådda år 2030." over a list
-    line = _P["target_year_line"].search(doc.intro(s.block)) if s.block.tag == "li" else None
-    return int(line.group(line.lastindex)) if line else None
 
 
 def _dedupe(found: list[Target]) -> list[Target]:

@@ -22,9 +22,10 @@ RX_YEAR = re.compile(r"(?<![\d/.,-])(?P<y>(?:19[5-9]|20[0-9])\d)(?P<fn>\d)?(?![\
 # between two quantities, the second of which names no kind: "... i området och med 25 procent",
 # "..., och de konsumtionsbaserade utsläppen – de som ... – med minst 6,5 procent"
 _RX_ELLIPSIS = re.compile(r"[^.;]*\b(?:och|and)\s+(?:med\s+|by\s+|to\s+)?"
-                          r"|[^.;]*\b(?:och|and)\b[^.;]*?\b(?:med|by)\s+(?:minst\s+|högst\s+|at\s+least\s+)?")
+                          r"|[^.;]*\b(?:och|and)\b[^.;]*?\b(?:med|by)\s+(?:minst\s+|högst\s+|at\s+least\s+)?"
+                          r"|[^.;]*?,\s+(?:i|för|in|for)\s+[^.;,\d]{3,60}?\s+(?:med\s+)?")
 _RX_RESPECTIVE = re.compile(r"(?P<a>\d+(?:[,.]\d+)?)\s+respektive\s+(?P<b>\d+(?:[,.]\d+)?)\s*(?:procent|%)", re.IGNORECASE)
-_RX_SEGMENT = re.compile(r",\s+(?:och|and|men|but)\s+", re.IGNORECASE)  # "By 2030 ... 80 percent lower, and by 2045 ..."
+_RX_SEGMENT = re.compile(r",\s+(?:och|and|men|but)\s+|\s(?:och|and)\s+(?:fram\s+till|till|senast|by|år)\s+(?:år\s+)?(?=\d)", re.IGNORECASE)  # "By 2030 ... 80 percent lower, and by 2045 ..."
 _RX_COMPARED_WITH = re.compile(r"\b(?:jämfört\s+(?:med|mot)|compared\s+(?:with|to)|against|versus|mot)\s+"
                                r"(?:(?:dagens|today's|roughly|about|around|cirka|ca\.?|ungefär|drygt|knappt|nära)\s+)?$",
                                re.IGNORECASE)
@@ -38,6 +39,8 @@ _RX_EQUIVALENT = re.compile(r"\b(?:vilket|det|som)\s+motsvarar\s+(?:ungefär\s+|
                             re.IGNORECASE)
 _RX_SO_FAR = re.compile(r"\b(?:hittills|hitintills|i\s+dag|idag|för\s+närvarande|so\s+far|today|currently)\s+(?:till|på|at|to)?\s*"
                         r"(?:(?:ca\.?|cirka|omkring|ungefär|about|around)\s+)?$", re.IGNORECASE)
+_RX_TARGET_VALUE = re.compile(r"\b(?:målvärde\w*|target\s+(?:value|level))\b", re.IGNORECASE)
+_RX_TARGET_VALUE_LABEL = re.compile(r"^\s*(?:målvärde\w*|target\s+(?:value|level))\s*(?:år\s+)?(?:20\d\d)?\s*:?", re.IGNORECASE)  # "Målvärde 2025:" over a bare value
 _RX_UP_TO = re.compile(r"\b(?:up\s+to|upp\s+till|uppemot)\s+$", re.IGNORECASE)
 # "residual emissions must not exceed 20 per cent of the 1990 level": a ceiling, in percent of the baseline
 _RX_RESIDUAL = re.compile(r"\b(?:kvarvarande|kvarstående|residual|remaining)\b", re.IGNORECASE)
@@ -113,6 +116,9 @@ def find_mentions(clause: str, background: str = "") -> list[Mention]:
     found = [m for m in found if m.value is None or not (_RX_SO_FAR.search(clause, max(0, m.start - 40), m.start)
                                                          or _RX_EQUIVALENT.search(clause, max(0, m.start - 40), m.start)
                                                          or _in_measured_aside(clause, m.start))]
+    renewable = [m for m in found if m.kind == "energy" and m.value == 100 and m.unit == "percent"]
+    found = [m for m in found if m.kind or m.value != 100
+             or not any(r.end <= m.start and re.fullmatch(r"[\s,(–-]*(?:\w+[\s,(–-]+)?", clause[r.end:m.start]) for r in renewable)]
     found.sort(key=lambda x: (x.start, x.nth is None))  # a "respektive" value before the plain one at its place
     out: list[Mention] = []
     for i, m in enumerate(found):
@@ -153,14 +159,14 @@ def _quantity_kind(m: Mention, clause: str, since: int, background: str = "") ->
                                    and not _P["target_emissions"].search(before) and _RX_PER_CAPITA.search(background)):
             # "Utsläppen per invånare ska vara högst 0,5 ton år 2030", "Mål 2030: högst 1,4 ton" under
             # "Utsläpp per invånare"
-            m.unit = "t-co2e-per-capita"
+            m.unit = "t-co2e-per-capita" if m.value <= 50 else m.unit
         if m.unit == "t-co2e-per-capita":
             m.kind = "per-capita-level"
         elif _P["target_budget"].search(clause) or re.match(r"\s*budget\b", clause, re.I) \
-                or _P["target_total"].search(clause) and _P["target_period"].search(clause):
+                or _P["target_total"].search(clause) and (_P["target_period"].search(clause) or _P["target_budget"].search(background[-80:])):
             m.kind = "carbon-budget"  # also "Budget för perioden 2023–2040: 1,3 miljoner ton"
-        elif _P["target_cap"].search(before):
-            m.kind = "emissions-cap"
+        elif _P["target_cap"].search(before) or _RX_TARGET_VALUE.search(before):
+            m.kind = "emissions-cap"  # also "Målvärde 2025: 280 ton CO2": a level to keep under
         elif _RX_REMOVAL.search(before):
             m.kind = "other"
         else:
@@ -186,6 +192,8 @@ def _quantity_kind(m: Mention, clause: str, since: int, background: str = "") ->
         m.kind = "emissions-reduction"  # "halvera utsläppen från sina tjänsteresor": emissions, of travel
     elif reduction and re.search(r"\b(?:de|dessa|they|these)\b", before, re.I) and _P["target_emissions"].search(background):
         m.kind = "emissions-reduction"  # "År 2025 ska de vara 70 procent lägre": "de", the emissions before
+    elif re.match(r"\s*(?:mindre|lägre|färre|less|lower|fewer)\s+(?:\w+\s+)?(?:utsläpp|växthusgas|koldioxid|emission|greenhouse|CO2)", after, re.I):
+        m.kind = "emissions-reduction"  # "ska flygresorna ge 30 % mindre koldioxidutsläpp"
     elif _TRANSPORT.search(before) or _TRANSPORT.search(after):
         m.kind = "other"
     elif reduction and _P["target_emissions"].search(clause):
@@ -201,9 +209,21 @@ def _quantity_kind(m: Mention, clause: str, since: int, background: str = "") ->
     elif re.search(r"\b(?:mål(?:et|en)?|target|goal)\s+(?:(?:\w+\s+){0,3}?(?:var|är|blir|was|is)|om(?:\s+en)?)\s+$", before, re.I) \
             and _P["target_emissions"].search(background) and _P["target_reduction"].search(background):
         m.kind = "emissions-reduction"  # "utsläppen har minskat med 42 procent, och målet var 40 procent till 2020"
+    elif not _RX_TARGET_VALUE_LABEL.sub("", before).strip(" :–-") and background and (kind := _kind_of_label(background)):
+        m.kind = kind  # "2020: 40 %" under "... ska utsläppen minska med följande andelar:", "Andel förnybar el: 100 procent år 2024"
     else:
         return False
     return True
+
+
+def _kind_of_label(background: str) -> str | None:
+    """What a bare value measures by the words over it: its label, or the sentence introducing a list of values."""
+    near = background[-160:]
+    if _P["target_emissions"].search(near) and _P["target_reduction"].search(near):
+        return "emissions-reduction"
+    if _P["target_energy"].search(near) or re.search(r"\bförnybar\w*|\brenewable\b", near, re.I):
+        return "energy"
+    return "other" if _TRANSPORT.search(near) else None
 
 
 def find_years(clause: str) -> list[Year]:
@@ -227,6 +247,11 @@ def find_years(clause: str) -> list[Year]:
         elif re.match(r"\s*års\s+nivå", clause[m.end():], re.I) or re.search(r"\b(?:av|of)\s+(?:the\s+)?(?:utsläppen|emissions)\s+(?:år|in)\s+$", before[-30:], re.I):
             # "under 2010 års nivå", "motsvarande 27 procent av utsläppen år 2020"
             role = "baseline"  # "under 2010 års nivå": no "under" of a period
+        elif re.search(r"\bredan\s+från\s+(?:och\s+med\s+)?(?:år\s+)?$|\bfrom\s+as\s+early\s+as\s+$", before[-30:], re.I):
+            role = "target"  # "all el ... ska vara förnybar redan från 2023"
+        elif re.search(r"\bså\s+(?:mycket|mycke|stor\w*|många|lite)\s+[^.;]{0,40}?\bsom\s+(?:år\s+)?$", before[-60:], re.I) \
+                or re.search(r"\bsedan\s+(?:\w+\s+)?$", before[-20:], re.I):
+            role = "baseline"  # "hälften så mycket energi som 2005", "sedan sommaren 2021"
         elif _P["target_year_ignore"].search(before[-40:]) or re.match(r"\s*års\s+version", clause[m.end():]):
             role = "ignore"
         elif re.search(r"\b(?:från\s+och\s+med|från|from)\s+(?:år\s+)?$", before[-20:], re.I) \
@@ -254,7 +279,7 @@ def pick_target_year(m: Mention, years: list[Year], since: int, until: int,
     targets = [y for y in years if y.role == "target"]
     after = [y for y in targets if m.end <= y.start < until]
     before = [y for y in targets if since <= y.start < m.end]  # also inside it: "All energi ... ska år 2030 ... förnybar"
-    if after and before and clause is not None and _RX_SEGMENT.search(clause, m.end, after[0].start):
+    if after and before and clause is not None and _RX_SEGMENT.search(clause[:after[0].start + 4], m.end):
         after = []  # "By 2030 ... shall be 80 percent lower, ..., and by 2045 ...": the year of its own segment
     chosen = after[0] if after else before[-1] if before else None
     if chosen is None:

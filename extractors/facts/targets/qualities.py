@@ -33,6 +33,7 @@ def owned_by_other(before: str, after: str, own: str, label: str = "") -> bool:
     after a colon that names no owner has the one its sentence begins with ("Sverige har ett
     eget etappmål: utsläppen ...")."""
     noun = re.sub(r"^\s*(?:(?:och|and)\s+\w+\s+)?", "", after)  # "klimatneutrala och hållbara städer"
+    noun = re.sub(r"^\s*[A-ZÅÄÖ][\wåäö]+\s+(?=(?:län|region)\b)", "", noun)  # "ett fossilbränslefritt Kalmar län"
     if _P["target_other_owner"].match(noun) and not re.match(r"\w+koncernen", noun):
         return True
     if _aim_of_another(before, own):
@@ -78,8 +79,10 @@ def _owners(text: str, own: str) -> tuple[list[int], list[int]]:
     # "inrikes transporter i kommunen": a sector's name, placed in the municipality, is no other owner
     # "utsläppen utanför industrin": a sector a target leaves out is no owner (but "utanför EU:s
     # utsläppshandel" is the EU's)
+    own_names = [(m.start, m.end) for m in find_municipalities(text, own) if m.code == own]
     owners = [m.end() for m in _P["target_other_owner"].finditer(text)
-              if not re.match(r"\s+\w+\s+(?:i|inom)\s+(?:kommun|stad)(?:en|ens)?\b", text[m.end():m.end() + 40], re.I)
+              if not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in own_names)
+              and not re.match(r"\s+\w+\s+(?:i|inom)\s+(?:kommun|stad)(?:en|ens)?\b", text[m.end():m.end() + 40], re.I)
               and not (m.group(0)[:1].islower() and re.search(r"\b(?:utanför|exklusive|utom|förutom|excluding|except|outside)\s+(?:\w+\s+)?$",
                                                                text[max(0, m.start() - 30):m.start()], re.I))]
     towns = [m.end for m in find_municipalities(text, own) if m.code != own]
@@ -225,25 +228,25 @@ def table_targets(doc: Document, own: str) -> list[Target]:
         column = next(((c, int(m.group("y"))) for c, b in header.items()
                        if (m := re.search(r"\b(?:mål\w*|target\w*)\s*(?:år\s*)?(?P<y>20\d\d)\b", b.text, re.I))), None)
         if column is None:
-            out += _year_column_targets(rows, own)
+            out += _year_column_targets(rows, own, _over_table(doc, header))
             continue
         col, year = column
         for r, row in sorted(rows.items()):
             if r == min(rows) or col not in row or not row.get(min(row)):
                 continue
             label, cell = row[min(row)].text, row[col].text
-            for m in find_mentions(_stated_in_row(label, cell)):
+            for m in find_mentions(_stated_in_row(label, cell), label):
                 if m.value is None:
                     continue
                 evidence = _row_evidence(header, row)
                 out.append(Target(own, m.kind, evidence, m.value, m.value_max, m.unit, None, year, None,
-                                  scope=scope_of(label), basis=basis_of(label, m.kind), status="adopted"))
+                                  scope=scope_of(label), basis=basis_of(label, m.kind), sector=sector_of(label), status="adopted"))
     return out
 
 
 # a unit at the end of a row's label: "Växthusgasutsläpp från kommunens transporter, ton CO2e", "Andel fossilfria fordon, %"
-_RX_LABEL_UNIT = re.compile(r"(?:,\s*|\s*\()(?P<u>%|procent|(?:kilo)?ton(?:\s+CO2e?|\s+koldioxidekvivalenter)?|kt|GWh|TWh|kWh/m²|kWh/m2|"
-                            r"kg\s+CO2e?\s+per\s+\w+(?:\s+\w+)?)\)?\s*$",
+_RX_LABEL_UNIT = re.compile(r"(?:,\s*|\s*\()(?P<u>%|procent|(?:kilo)?ton(?:\s+CO2e?|\s+koldioxidekvivalenter)?(?:\s+per\s+(?:invånare|person)(?:\s+och\s+år)?)?"
+                            r"|kt|GWh|TWh|kWh/m²|kWh/m2|kg\s+CO2e?\s+per\s+\w+(?:\s+\w+)?)\)?\s*$",
                             re.IGNORECASE)
 
 
@@ -258,10 +261,19 @@ def _stated_in_row(label: str, cell: str) -> str:
     return f"{label[:m.start()]} {ceiling}{cell.strip()} {unit}"
 
 
-def _year_column_targets(rows: dict, own: str) -> list[Target]:
+def _over_table(doc: Document, header: dict) -> str:
+    """The line just above a table ("Mål för utsläpp av växthusgaser (jämfört med 1990)"), if it is no cell."""
+    first = min(b.index for b in header.values())
+    above = doc.page.blocks[first - 1] if first > 0 else None
+    return above.text if above is not None and above.cell is None else ""
+
+
+def _year_column_targets(rows: dict, own: str, above: str = "") -> list[Target]:
     """A table whose rows state targets, with a column of their years ("Mål | Målår | Omfattning",
     "Delmål | Utgångsår | Målår | Målnivå"): each row's targets in that row's year, with the
-    value, baseline and scope of their own columns when the table has them."""
+    value, baseline and scope of their own columns when the table has them. A table of years and
+    values alone ("År | Minskning" under "Mål för utsläpp ... jämfört med 1990") says what it
+    measures in its value column's header and the line above it."""
     header = rows[min(rows)]
 
     def column(pattern: str) -> int | None:
@@ -270,7 +282,8 @@ def _year_column_targets(rows: dict, own: str) -> list[Target]:
     year_col = column(r"(?:mål)?år|målår\w*|(?:target|goal)\s+year|year")
     if year_col is None:
         return []
-    value_col = column(r"(?:mål)?nivå|målvärde|värde|target\s+(?:level|value)|level|value|mål\s+\(?%?\)?")
+    value_col = column(r"(?:mål)?nivå|målvärde|värde|target\s+(?:level|value)|level|value|mål\s+\(?%?\)?") \
+        or column(r"minskning\w*(?:\s+\(?%\)?)?|reduktion|reduction|andel\w*|share")
     base_col = column(r"basår|utgångsår|startår|jämförelseår|base(?:line)?(?:\s+year)?")
     scope_col = next((c for c, b in header.items() if re.search(r"omfatt|avser|scope|gäller", b.text, re.I)), None)
     out = []
@@ -278,12 +291,12 @@ def _year_column_targets(rows: dict, own: str) -> list[Target]:
         year = re.fullmatch(r"\s*(20\d\d)\s*", row[year_col].text) if r != min(rows) and year_col in row else None
         if year is None or not row.get(min(row)):
             continue
-        label = row[min(row)].text
+        label = row[min(row)].text if min(row) != year_col else f"{above} {header[value_col].text}" if value_col in header else ""
         stated = f"{label} {row[value_col].text}" if value_col in row else label
         scope_text = row[scope_col].text if scope_col in row else label
         base = re.fullmatch(r"\s*((?:19|20)\d\d)\s*", row[base_col].text) if base_col in row else None
         baseline = int(base.group(1)) if base else next((y.year for y in find_years(label) if y.role == "baseline"), None)
-        evidence = _row_evidence(header, row)
+        evidence = _row_evidence(header, row) if min(row) != year_col else f"{above}: {_row_evidence(header, row)}"
         for m in find_mentions(stated, label):
             out.append(Target(own, m.kind, evidence, m.value, m.value_max, m.unit, baseline, int(year.group(1)), None,
                               scope=scope_of(scope_text), basis=basis_of(label, m.kind),
@@ -332,5 +345,5 @@ def superseded(found: list[Target], first_new: int, doc: Document, s: Sent) -> N
     longer the municipality's."""
     previous = doc.previous(s)
     if len(found) == first_new and found and previous is not None and previous.text in found[-1].evidence \
-            and _P["target_superseded"].search(s.text):
+            and _P["target_superseded"].search(s.text) and not find_mentions(s.text):  # (not a region's aim "it has not adopted")
         found.pop()
