@@ -26,7 +26,7 @@ from flows.reporting import (
     publish_artifact,
     write_summary,
 )
-from klimatkontrakt.core.config import load_sources
+from klimatkontrakt.core.config import load_site_template, load_sources
 from klimatkontrakt.core.errors import (
     ConfigError,
     KlimatkontraktError,
@@ -37,7 +37,7 @@ from klimatkontrakt.core.ids import new_run_id
 from klimatkontrakt.core.model import Source
 from klimatkontrakt.core.settings import Settings
 from klimatkontrakt.fetch.plan import FetchPlan, host_groups, join_archive
-from klimatkontrakt.pipeline import stages
+from klimatkontrakt.pipeline import discover, stages
 from klimatkontrakt.pipeline.collect import (
     SourceResult,
     all_unreachable,
@@ -126,15 +126,23 @@ def nightly(
     summary: dict = {"run_id": run_id, "started_at": started.isoformat(), "status": "failed"}
     try:
         sources = load_sources(Path(sources_file))
+        template = load_site_template(Path(sources_file))
+        generated = discover.candidates(sources, template)
         out_dir.mkdir(parents=True, exist_ok=True)
         db_path.parent.mkdir(parents=True, exist_ok=True)
         # Incremental state from the previous database (page_state): validators to send, what
         # unchanged pages said last time. Replay sends no validators but reuses the extraction
         # of pages whose normalised text is unchanged, like a live run.
-        previous = read_state(db_path, {s.id: extractor_version(s) for s in sources})
+        previous = read_state(db_path, {s.id: extractor_version(s) for s in (*sources, *generated)})
         plan = FetchPlan(run_id, settings, tuple(replay or ()), None if replay else str(out_dir / "archive"))
         try:
-            results, validators = _collect_all(sources, plan, previous)
+            crawled = discover.first_round(sources, generated, template, previous)
+            results, validators = _collect_all(crawled, plan, previous)
+            if found := discover.found_in(results, generated, crawled):
+                log.info("found %d municipality(ies) in the initiative that no source names (%s): crawling their sites",
+                         len(found), ", ".join(s.municipality_code for s in found))
+                more, seen = _collect_all(found, plan, previous)
+                results, validators = results + more, {**validators, **seen}
         finally:
             join_archive(plan)
             close_extraction_pool()

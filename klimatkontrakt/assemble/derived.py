@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from klimatkontrakt.assemble.conflicts import find_conflicts
+from klimatkontrakt.assemble.coverage import coverage_rows
 from klimatkontrakt.core import reference
 from klimatkontrakt.core import schema as sch
 
@@ -40,7 +41,8 @@ def build_table(table: str, tables: Tables) -> pd.DataFrame:
 @builds_table("municipalities")
 def municipality_rows(tables: Tables) -> list[dict]:
     return [
-        {"municipality_code": m.code, "name": m.name, "county_code": m.county_code, "county_name": m.county_name}
+        {"municipality_code": m.code, "name": m.name, "county_code": m.county_code, "county_name": m.county_name,
+         "website": m.website, "wikidata_id": m.wikidata_id}
         for m in reference.municipalities()
     ]
 
@@ -60,3 +62,4 @@ def organisation_rows(tables: Tables) -> list[dict]:
 
 
 builds_table("conflicts")(find_conflicts)
+builds_table("coverage")(coverage_rows)

@@ -1,9 +1,11 @@
-"""Reading the sources file (TOML) into `Source` records, with one-line errors for bad input."""
+"""Reading the sources file (TOML) into `Source` records and the `SiteTemplate` of the
+municipalities' own websites, with one-line errors for bad input."""
 
 from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,14 +19,71 @@ _KNOWN_KEYS = _LIST_KEYS | {
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-def load_sources(path: Path, known_extractors: set[str] | None = None) -> list[Source]:
-    """Parse and check a sources file; raise ConfigError naming the first problem."""
+@dataclass(frozen=True)
+class SiteTemplate:
+    """How a municipality's own website is watched when no `[[source]]` names it (the optional
+    `[municipal_sites]` table of the sources file; these are its defaults): from its root, its
+    sitemaps and its news listings, only pages whose URL is on the topic, within a nightly budget."""
+
+    all: bool = False  # every municipality with a known website; else only those the data shows in the initiative
+    max_pages: int = 30  # the per-site nightly budget of requests
+    max_depth: int = 2
+    keywords: tuple[str, ...] = ("klimatkontrakt", "klimatneutral", "viable cities", "climate city contract",
+                                 "climate neutral", "klimatmål", "koldioxidbudget")
+    url_patterns: tuple[str, ...] = (r"(?i)klimat|viable|fossilfri|koldioxid|climate",)
+    # a news listing and its further pages ("/nyheter/", "/aktuellt?page=2"), not the news items under it
+    hub_patterns: tuple[str, ...] = (r"(?i)/(?:nyheter|nyhetsarkiv|aktuellt|pressmeddelanden|press|news)/?(?:(?:sida|page)[-/]?\d+/?)?(?:\?[^#]*)?$",)
+    delay_seconds: float | None = None
+    pdfs: bool = True
+
+
+def _read_toml(path: Path) -> dict:
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"sources file not found: {path}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"sources file {path} is not valid TOML: {exc}") from None
+
+
+def load_site_template(path: Path) -> SiteTemplate:
+    """The `[municipal_sites]` table of a sources file (its defaults when the file has none)."""
+    table = _read_toml(path).get("municipal_sites", {})
+    where = f"{path}: [municipal_sites]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    known = {f.name: f for f in fields(SiteTemplate)}
+    unknown = set(table) - set(known)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    given = {}
+    for key, value in table.items():
+        default = getattr(SiteTemplate, key)
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}: {key} must be a list of strings")
+            for pattern in value if key.endswith("patterns") else ():
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ConfigError(f"{where}: bad {key[:-1]} {pattern!r}: {exc}") from None
+            value = tuple(value)
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: {key} must be true or false")
+        elif key == "delay_seconds":
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"{where}: delay_seconds must be a non-negative number")
+            value = float(value)
+        elif not isinstance(value, int) or isinstance(value, bool) or value < (1 if key == "max_pages" else 0):
+            raise ConfigError(f"{where}: {key} must be a {'positive' if key == 'max_pages' else 'non-negative'} integer")
+        given[key] = value
+    return SiteTemplate(**given)
+
+
+def load_sources(path: Path, known_extractors: set[str] | None = None) -> list[Source]:
+    """Parse and check a sources file; raise ConfigError naming the first problem."""
+    data = _read_toml(path)
     entries = data.get("source")
     if not isinstance(entries, list) or not entries:
         raise ConfigError(f"sources file {path} has no [[source]] entries")

@@ -29,6 +29,16 @@ class Source:
     keywords: tuple[str, ...] = ()  # when given, pages past the start URLs must mention one
     delay_seconds: float | None = None  # per-host politeness delay; None = settings default
     pdfs: bool = True  # fetch and read the PDFs its pages link to (contracts), under the same rules as pages
+    # regexes of listing pages (news, press) whose links are followed though they mention no keyword;
+    # they are not extracted unless they do
+    hub_patterns: tuple[str, ...] = ()
+    # start URLs are read whatever they say; False: they lead on like hubs, read only when they mention a keyword
+    start_relevant: bool = True
+
+
+# FetchedPage.error of a URL a replay archive does not hold, and of one robots.txt forbids
+NOT_ARCHIVED = "not archived"
+DISALLOWED = "disallowed by robots.txt"
 
 
 @dataclass(frozen=True, slots=True)

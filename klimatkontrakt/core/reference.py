@@ -7,6 +7,7 @@ The folder is looked up next to the installed package first
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,9 @@ class Municipality:
     name: str  # e.g. "Eskilstuna"
     county_code: str
     county_name: str
+    website: str | None = None  # the official site's root, e.g. "https://www.eskilstuna.se/"
+    wikidata_id: str | None = None
+    website_confidence: str | None = None  # high | medium (see reference/README.md)
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,14 @@ def data_dir(folder: str, marker: str) -> Path:
 
 
 def reference_dir() -> Path:
-    """The folder holding municipalities.csv and agencies.csv."""
+    """The folder holding municipalities.csv, agencies.csv and municipalities.geojson."""
     return data_dir("reference", "municipalities.csv")
+
+
+@lru_cache(maxsize=1)
+def boundaries() -> dict:
+    """The municipalities' boundaries (GeoJSON FeatureCollection, WGS84; SCB, CC0 1.0)."""
+    return json.loads((reference_dir() / "municipalities.geojson").read_text(encoding="utf-8"))
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -53,7 +63,8 @@ def _rows(name: str) -> list[dict[str, str]]:
 @lru_cache(maxsize=1)
 def municipalities() -> tuple[Municipality, ...]:
     return tuple(
-        Municipality(r["municipality_code"], r["name"], r["county_code"], r["county_name"])
+        Municipality(r["municipality_code"], r["name"], r["county_code"], r["county_name"],
+                     r.get("website") or None, r.get("wikidata_id") or None, r.get("website_confidence") or None)
         for r in _rows("municipalities.csv")
     )
 

@@ -375,10 +375,50 @@ def views() -> tuple[View, ...]:
         elif current["sql"] or line.strip():
             current["sql"].append(line)
     finish()
+    out = [*_versioned_views(), *out, _changes_view()]
     names = [v.name for v in out]
     if len(set(names)) != len(names):
         raise ValueError("views.sql: duplicate names")
     return tuple(out)
+
+
+_VERSION_COLUMNS = "valid_from, valid_to, run_id_from, run_id_to, change, closed_by"
+
+
+def _versioned_views() -> list[View]:
+    """`current_<table>` and `<table>_as_of(ts)` of every versioned table, from its history."""
+    current, as_of = [], []
+    for t in VERSIONED_TABLES:
+        h = history_table(t)
+        current.append(View(f"current_{t}", "view", f"current_{t}",
+                            f"The {t} as of the latest run: the open versions of `{h}`; the same rows as `{t}`.", {},
+                            f"CREATE VIEW current_{t} AS\nSELECT * EXCLUDE ({_VERSION_COLUMNS})\nFROM {h}\nWHERE valid_to IS NULL"))
+        as_of.append(View(f"{t}_as_of", "macro", f"{t}_as_of(ts)",
+                          f"The {t} as the pipeline knew them at timestamp `ts` (UTC). Columns as in `{t}`.", {},
+                          f"CREATE MACRO {t}_as_of(ts) AS TABLE\nSELECT * EXCLUDE ({_VERSION_COLUMNS})\nFROM {h}\n"
+                          "WHERE valid_from <= ts AND (valid_to IS NULL OR valid_to > ts)"))
+    return current + as_of
+
+
+def _changes_view() -> View:
+    """`changes`: every version of every versioned table, as a change seen by a run."""
+    parts = []
+    for t in VERSIONED_TABLES:
+        municipality = "municipality_code" if "municipality_code" in field_names(t) else "NULL::VARCHAR"
+        parts.append(f"    SELECT '{t}' AS fact_table, {primary_key(t)[0]} AS fact_id, {municipality} AS municipality_code,\n"
+                     f"           valid_from, run_id_from, valid_to, run_id_to, change, closed_by FROM {history_table(t)}")
+    tables = ", ".join(f'"{t}"' for t in VERSIONED_TABLES)
+    sql = ("CREATE VIEW changes AS\nWITH all_versions AS (\n" + "\n    UNION ALL\n".join(parts) + "\n)\n"
+           "SELECT valid_from AS seen_at, run_id_from AS run_id, fact_table, fact_id, change, municipality_code FROM all_versions\n"
+           "UNION ALL\nSELECT valid_to, run_id_to, fact_table, fact_id, 'removed', municipality_code FROM all_versions\n"
+           "WHERE closed_by = 'removed'\nORDER BY seen_at, run_id, fact_table, fact_id, change")
+    columns = {"seen_at": "Start of the run that saw the change (UTC).", "run_id": "That run (see `runs`).",
+               "fact_table": f"The versioned table: {tables}.", "fact_id": "The row's id in that table.",
+               "change": '"added", "changed" or "removed".',
+               "municipality_code": "The municipality the row is about, when it names one."}
+    return View("changes", "view", "changes",
+                "Every change the runs saw in the versioned tables, newest last: a row added, changed or removed.",
+                columns, sql)
 
 
 def view_names() -> list[str]:

@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from klimatkontrakt.core.errors import one_line
-from klimatkontrakt.core.model import FetchedPage, Source
+from klimatkontrakt.core.model import NOT_ARCHIVED, FetchedPage, Source
 from klimatkontrakt.core.settings import Settings
 from klimatkontrakt.fetch.decode import decode_html, is_html
 from klimatkontrakt.fetch.pdfs import PdfUnreadable, is_pdf, is_pdf_link, read_pdf
@@ -40,7 +40,6 @@ from klimatkontrakt.fetch.warc import ArchiveWriter, ReplayArchive
 
 log = logging.getLogger(__name__)
 
-NOT_ARCHIVED = "not archived"
 MAX_REDIRECTS = 10
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 RETRY_STATUSES = {429, 500, 502, 503, 504}

@@ -17,7 +17,9 @@ Rules, in order of precedence:
   fetched: they are listed in `CrawlResult.documents`.
 * keywords: a page past the start URLs whose text mentions none of them (case-insensitive)
   is kept in `pages` but is not in `relevant_urls` and its links are not followed; the flow
-  extracts only `relevant_pages()`.
+  extracts only `relevant_pages()`. A page matching one of `hub_patterns` (a news listing) has
+  its links followed though it mentions no keyword; it is not extracted unless it does. So are the
+  start URLs of a source with `start_relevant = False` (a municipality's home page).
 * `<meta name="robots" content="nofollow">` stops link following on that page.
 * incremental crawling (`known`, the previous run's page state of this source): a page is
   *unchanged* when it answers 304 Not Modified, or when it answers 200 with the same final URL
@@ -33,18 +35,17 @@ Rules, in order of precedence:
 from __future__ import annotations
 
 import logging
+import re
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from klimatkontrakt.core.model import FetchedPage, Source
+from klimatkontrakt.core.model import DISALLOWED, NOT_ARCHIVED, FetchedPage, Source
 from klimatkontrakt.fetch import sitemaps as sitemaps_mod
-from klimatkontrakt.fetch.client import NOT_ARCHIVED
 from klimatkontrakt.fetch.pdfs import is_pdf_link
 from klimatkontrakt.fetch.reading import LinkRule, PageReading, ReadRequest
-from klimatkontrakt.fetch.robots import DISALLOWED
 from klimatkontrakt.fetch.urls import normalise_url
 
 log = logging.getLogger(__name__)
@@ -178,6 +179,7 @@ def crawl(
     result = CrawlResult(pages=[], stats=stats)
     frontier = _Frontier(source)
     keywords = tuple(k.casefold() for k in source.keywords if k.strip())
+    hubs = tuple(re.compile(p) for p in source.hub_patterns)
     start = [normalise_url(u) for u in source.start_urls]
     start_set = set(start)
     for url in start:
@@ -194,7 +196,8 @@ def crawl(
                 if sm not in sitemap_urls:
                     sitemap_urls.append(sm)
     if sitemap_urls and source.max_pages > len(start):
-        found = sitemaps_mod.collect(client, source, sitemap_urls, limit_urls=max(10 * source.max_pages, 1000))
+        found = sitemaps_mod.collect(client, source, sitemap_urls, limit_urls=max(10 * source.max_pages, 1000),
+                                     keep=lambda u: frontier.allowed(u) and not is_document(u))
         stats["sitemap_errors"] = found.errors
         for entry in found.entries:
             if frontier.allowed(entry.url) and not is_document(entry.url) and frontier.add(entry.url, 0):
@@ -219,9 +222,10 @@ def crawl(
             if page.from_cache:
                 # 304 Not Modified: no body; what the page said last time still holds.
                 result.unchanged_urls.add(page.url)
-                if previous is None or not previous.relevant:
-                    return
-                result.relevant_urls.add(page.url)
+                if previous is None or not (previous.relevant or previous.links):
+                    return  # (a listing page that mentions no keyword has its links of last time)
+                if previous.relevant:
+                    result.relevant_urls.add(page.url)
                 links = list(previous.links) if previous.links is not None else None
                 result.links[page.url] = links
                 if previous.text_sha256:
@@ -232,7 +236,7 @@ def crawl(
             if reading_of is None:
                 # no answer for now: the links it had last time still lead on, so one failing
                 # index page does not hide the rest of its site for a night
-                if failed_for_now(page) and previous is not None and previous.relevant \
+                if failed_for_now(page) and previous is not None and (previous.relevant or previous.links) \
                         and previous.links is not None and depth < source.max_depth:
                     _follow(previous.links, depth, frontier, followed, result, source.pdfs)
                 return
@@ -243,7 +247,13 @@ def crawl(
                 stats["same_text"] += 1
             if not reading.relevant:
                 stats["irrelevant"] += 1
-                log.debug("%s: mentions none of the keywords; links not followed", page.url)
+                if reading.links is None:
+                    log.debug("%s: mentions none of the keywords; links not followed", page.url)
+                    return
+                # a listing page (hub_patterns): not extracted, but its links lead on
+                result.links[page.url] = list(reading.links)
+                if depth < source.max_depth:
+                    _follow(reading.links, depth, frontier, followed, result, source.pdfs)
                 return
             result.relevant_urls.add(page.url)
             # one string per URL: a worker's reading arrives with its own copies of the menu links
@@ -273,8 +283,10 @@ def crawl(
         previous = known.get(url)
         reading_of = None
         if not page.from_cache and page.text is not None:
-            reading_of = reader(page, ReadRequest(page.text, page.final_url, url in start_set, keywords, frontier.rule,
-                                                  "pdf" if page.is_pdf else "html"), previous)
+            start_page = url in start_set
+            reading_of = reader(page, ReadRequest(page.text, page.final_url, start_page and source.start_relevant, keywords,
+                                                  frontier.rule, "pdf" if page.is_pdf else "html",
+                                                  is_hub=start_page or any(h.search(page.final_url) for h in hubs)), previous)
         pending.append((len(result.pages) - 1, page, depth, previous, reading_of))
 
     stats["documents"] = len(result.documents)

@@ -239,6 +239,7 @@ class ReadRequest:
     keywords: tuple[str, ...]  # casefolded; none: every page is relevant
     rule: LinkRule
     kind: str = "html"  # or "pdf": `text` is the PDF's text, which has no links to follow
+    is_hub: bool = False  # a listing page (Source.hub_patterns): its links are followed, relevant or not
 
     def read(self) -> PageReading:
         """Parse once: text hash, keyword test, followable links. The tree of a relevant page is
@@ -252,16 +253,18 @@ class ReadRequest:
         reading = _read(doc, self.text)
         digest = _sha256(reading.normalised)
         visible = reading.visible.casefold()
-        if not (self.is_start or not self.keywords or any(k in visible for k in self.keywords)):
+        relevant = self.is_start or not self.keywords or any(k in visible for k in self.keywords)
+        if not relevant and not self.is_hub:
             return PageReading(digest, False, None)
         if doc is None:
-            return PageReading(digest, True, None)
+            return PageReading(digest, relevant, None)
         # only the links this source may follow: page_state keeps them for the next run, and
         # menus and footers repeat hundreds of others on every page
         links = () if reading.nofollow else tuple(
             u for u in extract_links(doc, self.final_url, reading.base_href) if self.rule.allowed(u))
-        handoff.leave(markup, doc)  # done with the tree: the extractor may take it
-        return PageReading(digest, True, links)
+        if relevant:
+            handoff.leave(markup, doc)  # done with the tree: the extractor may take it
+        return PageReading(digest, relevant, links)
 
 
 def _default_prefixes(start_urls) -> list[str]:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 from protego import Protego
 
+from klimatkontrakt.core.model import DISALLOWED
+
 log = logging.getLogger(__name__)
 
-DISALLOWED = "disallowed by robots.txt"
 MAX_ROBOTS_BYTES = 500 * 1024  # RFC 9309: parse at least 500 KiB
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import ParseError
@@ -100,9 +101,12 @@ class SitemapResult:
     errors: int = 0
 
 
-def collect(client, source: Source, sitemap_urls: list[str], *, limit_urls: int = 50_000) -> SitemapResult:
+def collect(client, source: Source, sitemap_urls: list[str], *, limit_urls: int = 50_000,
+            keep: Callable[[str], bool] | None = None) -> SitemapResult:
     """Fetch sitemaps through `client` (so they are archived and replayable), descending into
-    indexes, and return the page URLs they list. Bad sitemaps are logged and skipped."""
+    indexes, and return the page URLs they list that `keep` accepts (the crawl's link rule: the
+    limit counts only URLs the source may fetch, so topic pages at the end of a 50,000-URL sitemap
+    are not crowded out). Bad sitemaps are logged and skipped."""
     result = SitemapResult(entries=[])
     seen_files: set[str] = set()
     seen_urls: set[str] = set()
@@ -128,7 +132,7 @@ def collect(client, source: Source, sitemap_urls: list[str], *, limit_urls: int 
             if nesting + 1 <= MAX_INDEX_NESTING:
                 queue.append((entry.url, nesting + 1))
         for entry in parsed.urls:
-            if entry.url not in seen_urls:
+            if entry.url not in seen_urls and (keep is None or keep(entry.url)):
                 seen_urls.add(entry.url)
                 result.entries.append(entry)
     # newest first so that max_pages keeps the most recent pages; stable otherwise

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extractors import extractor_name, get_extractor
-from klimatkontrakt.core.model import Extraction, FetchedPage, Source
-from klimatkontrakt.fetch.client import NOT_ARCHIVED
+from klimatkontrakt.core.model import NOT_ARCHIVED, Extraction, FetchedPage, Source
 from klimatkontrakt.fetch.crawl import CrawlResult, KnownPage, crawl, failed_for_now
 from klimatkontrakt.fetch.plan import FetchPlan, open_client
 from klimatkontrakt.fetch.reading import PageReading, ReadRequest

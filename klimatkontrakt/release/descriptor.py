@@ -25,6 +25,11 @@ REFERENCE_SOURCES = [
         "path": "https://github.com/sjbrg/swedish-geodata",
         "version": "v2025.01",
     },
+    {
+        "title": "Municipal websites: Wikidata P856 (CC0 1.0) as read by govdirectory/website (data of 2026-04-06), "
+        "in the form observed by RedaEkengren/molnkartan (Apache-2.0), checked in a browser on 2026-10-09",
+        "path": "https://www.wikidata.org/wiki/Property:P856",
+    },
 ]
 
 
@@ -34,8 +39,9 @@ DESCRIPTION = (
     "Signings of Klimatkontrakt 2030 (the climate city contracts between Swedish "
     "municipalities, national agencies and the Viable Cities programme), related EU Mission "
     "contracts and labels, the events where they were signed, the people named in the roles of "
-    "signatories, municipalities' memberships and their climate targets; every fact links to the web page it was taken "
-    "from and the passage that states it."
+    "signatories, municipalities' memberships and their climate targets, and the coverage of all 290 "
+    "municipalities (signatory, member, mentions, searched without a mention, not reached); every fact links to "
+    "the web page it was taken from and the passage that states it."
 )
 
 KEYWORDS = [

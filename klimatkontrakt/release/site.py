@@ -23,7 +23,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from klimatkontrakt.core import reference
 from klimatkontrakt.core import schema as sch
+from klimatkontrakt.release.map import coverage_map_svg
 
 
 def e(value) -> str:
@@ -98,7 +100,7 @@ def render_page(all_releases: list[dict], current: Path | None) -> str:
     ]
     if current is not None and descriptor:
         parts += _latest_section(current, descriptor, all_releases)
-        parts += _chart_section(current)
+        parts += ['<div class="pair">', *_chart_section(current), *_coverage_section(current), "</div>"]
         parts += _changes_section(current)
         parts += _recent_section(current)
         parts += _targets_section(current)
@@ -190,6 +192,20 @@ def timeline_svg(data: dict[str, dict[int, int]]) -> str:
             s.append(f'<circle cx="{x}" cy="{y}" r="{r:.1f}"><title>{e(name)}, {year}: {n} signing(s)</title></circle>')
     s.append("</svg>")
     return "\n".join(s)
+
+
+def _coverage_section(current: Path) -> list[str]:
+    rows = _read(current, "coverage")
+    out = ['<section id="coverage"><h2>Coverage of the 290 municipalities</h2>']
+    if rows is None:
+        return out + ["<p>This release has no coverage table.</p></section>"]
+    names = {r["municipality_code"]: r["name"] for r in _read(current, "municipalities") or []}
+    out.append("<p>Each municipality coloured by what the run found: a signing, a membership, pages that "
+               "mention the initiative, a website searched without a mention, or not reached. Hover for the "
+               f'name and the first signing year; the numbers are in <a href="../packages/{e(current.name)}/data/coverage.csv">'
+               "coverage.csv</a>.</p>")
+    out.append(coverage_map_svg(reference.boundaries(), rows, names))
+    return out + ["</section>"]
 
 
 def _changes_section(current: Path) -> list[str]:
@@ -333,6 +349,8 @@ svg{max-width:100%;height:auto;background:#fff}svg .bar rect{fill:#2f7d4f}svg ci
 svg .count{font-size:11px;fill:#333}svg .year{font-size:12px;fill:#333;font-weight:600}
 svg .name{font-size:11px;fill:#333}svg .axis{font-size:11px;fill:#666}svg .grid{stroke:#eee}
 footer{margin-top:2em;color:#666;font-size:.85em}
+.pair{display:flex;flex-wrap:wrap;gap:0 2em;align-items:flex-start}.pair>section{flex:1 1 420px;min-width:0}
+svg.coverage-map{max-height:80vh}
 .scroll{overflow-x:auto;max-width:100%}.scroll table{margin:0}.scroll{margin:.6em 0}
 td,th{overflow-wrap:anywhere}td.evidence{min-width:14em}p,li{overflow-wrap:anywhere}
 @media (max-width:600px){body{margin:1em auto;padding:0 .6em;font-size:14px}td.evidence{min-width:12em}}

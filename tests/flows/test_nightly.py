@@ -198,3 +198,19 @@ def test_a_bad_setting_is_a_one_line_error(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "klimatkontrakt: error: KLIMATKONTRAKT_MAX_WORKERS: Input should be a valid integer, unable to parse string as an integer"]
+
+
+def test_the_release_has_coverage_of_every_municipality_and_its_map(demo):
+    work = demo[0]
+    latest = (work / "out" / "packages" / "LATEST").read_text(encoding="utf-8").strip()
+    with duckdb.connect(str(work / "out" / "kk.duckdb"), read_only=True) as con:
+        signed = {c for (c,) in con.execute("SELECT DISTINCT municipality_code FROM signings WHERE municipality_code IS NOT NULL").fetchall()}
+        statuses = dict(con.execute("SELECT status, count(*) FROM coverage GROUP BY status").fetchall())
+        reasons = {r for (r,) in con.execute("SELECT DISTINCT reason FROM coverage WHERE status = 'not-reached'").fetchall()}
+    assert sum(statuses.values()) == 290 and statuses["signatory"] == len(signed) > 0
+    assert reasons <= {"not in the replayed archive", "not crawled in this run"}  # the default file watches every site
+    csv_rows = (work / "out" / "packages" / latest / "data" / "coverage.csv").read_text(encoding="utf-8").splitlines()
+    assert len(csv_rows) == 291
+    page = (work / "out" / "site" / "index.html").read_text(encoding="utf-8")
+    assert page.count('<path class="cov-') == 290
+    assert all(f'data-code="{code}" data-status="signatory"' in page for code in signed)

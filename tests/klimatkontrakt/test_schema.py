@@ -12,7 +12,7 @@ from klimatkontrakt.store import history as hist
 
 # The public contract: these columns, in this order, at the start of each table (in dependency order).
 CONTRACT = {
-    "municipalities": ["municipality_code", "name", "county_code", "county_name"],
+    "municipalities": ["municipality_code", "name", "county_code", "county_name", "website", "wikidata_id"],
     "organisations": ["organisation_id", "name", "name_en", "kind", "aliases"],
     "documents": ["document_id", "url", "final_url", "source_id", "fetched_at", "status", "sha256", "title",
                   "published_on", "extractor", "content_type"],
@@ -36,6 +36,8 @@ CONTRACT = {
     "claims": ["claim_id", "fact_table", "fact_id", "document_id", "evidence", "value"],
     "conflicts": ["conflict_id", "kind", "fact_table", "subject", "field", "claimed_values", "fact_ids",
                   "document_ids", "chosen_value", "rule"],
+    "coverage": ["municipality_code", "status", "first_signed_year", "signings", "memberships", "facts", "website",
+                 "pages_searched", "pages_mentioning", "reason"],
     "runs": ["run_id", "started_at", "finished_at", "status", "pages_fetched", "records", "sources_failed",
              "message"],
     "fetches": ["run_id", "url", "final_url", "source_id", "status", "bytes", "elapsed_ms", "from_cache", "error",
@@ -43,7 +45,7 @@ CONTRACT = {
 }
 
 
-HISTORY = [f"{t}_history" for t in ("documents", "events", "signings", "roles", "memberships", "targets")]
+HISTORY = [f"{t}_history" for t in ("documents", "events", "signings", "roles", "memberships", "targets", "coverage")]
 ALL = sch.database_table_names()  # CONTRACT, HISTORY, then further database-only tables (e.g. page_state)
 
 
