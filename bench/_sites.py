@@ -69,7 +69,8 @@ def _handler(host: Host):
             if body:
                 self.wfile.write(body)
             with host.lock:
-                host.counts[("robots" if self.path == "/robots.txt" else "page", status)] += 1
+                kind = "robots" if self.path == "/robots.txt" else "sitemap" if self.path.endswith(".xml") else "page"
+                host.counts[(kind, status)] += 1
                 host.bytes_sent += len(body)
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import shutil
 import statistics
 import sys
 import tempfile
@@ -38,7 +37,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from _corpus import HOSTS, build_corpus  # noqa: E402
 from _sites import Host, serve, stop  # noqa: E402
-from replay import TARGET_MEMORY_MB, run_cli  # noqa: E402
+from replay import TARGET_MEMORY_MB, leave, run_cli  # noqa: E402
 
 TARGET_POLITENESS = 1.2  # fetch+extract wall / politeness floor, as for bench/crawl.py
 
@@ -116,10 +115,7 @@ def main() -> int:
         return 0
     finally:
         stop(sites)
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        leave(tmp, args.keep)
 
 
 if __name__ == "__main__":

@@ -133,6 +133,14 @@ def _first(lines, needle: str, *, last: bool = False) -> float | None:
     return (hits[-1] if last else hits[0]) if hits else None
 
 
+def leave(tmp: Path, keep: bool) -> None:
+    """A benchmark's scratch folder: removed, or kept and named (`--keep`)."""
+    if keep:
+        print(f"kept {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def run_cli(sources: Path, out: Path, *options: str) -> dict:
     """`klimatkontrakt run --sources ... --db ... --out ... *options` in a child: the stages' times
     from its log lines, memory (see `_spawn`)."""
@@ -377,10 +385,7 @@ def main() -> int:
         print(f"HEADLINE replay {n} pages: {n / flow:.0f} pages/s, flow {flow:.1f} s = {ratio:.1f}x the lxml parse floor, "
               f"+ {_med([r['startup'] for r in cli]):.1f} s startup; peak {peak:.0f} MB")
     finally:
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        leave(tmp, args.keep)
     return 0
 
 

@@ -41,7 +41,7 @@ from klimatkontrakt.pipeline import discover, stages
 from klimatkontrakt.pipeline.collect import (
     SourceResult,
     all_unreachable,
-    collect_sources,
+    collect_many,
 )
 from klimatkontrakt.runtime.workers import close_extraction_pool
 from klimatkontrakt.store.load import StagedTable
@@ -70,10 +70,11 @@ def task_runner():
 
 
 @task(name="collect", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10)
-def collect_group(sources: list[Source], plan: FetchPlan,
+def collect_group(groups: list[list[Source]], plan: FetchPlan,
                   previous: PreviousState | None = None) -> tuple[list[SourceResult], dict]:
-    """`collect_sources` of sources that share a host, and a line in the log for each."""
-    results, validators = collect_sources(sources, plan, previous)
+    """`collect_many` of host groups (one, or many generated sites side by side), and a line in
+    the log for each source."""
+    results, validators = collect_many(groups, plan, previous)
     for r in results:
         (log.warning if r.failure else log.info)("source %s: %s", r.source.id, r.report())
     return results, validators
@@ -205,8 +206,9 @@ def _collect_all(sources: list[Source], plan: FetchPlan,
     # `previous` goes unquoted: runners that ship inputs to other processes (Dask) do not unwrap quote()
     # CPU-bound crawls side by side would only fight over the GIL: one at a time is faster
     futures = []
-    for group in host_groups(sources):
-        futures.append(collect_group.with_options(name=f"collect-{group[0].id}").submit(group, plan, previous))
+    for batch in discover.batches(host_groups(sources), plan.settings.sites_per_task):
+        name = f"collect-{batch[0][0].id}" + (f"-and-{len(batch) - 1}-more" if len(batch) > 1 else "")
+        futures.append(collect_group.with_options(name=name).submit(batch, plan, previous))
         if plan.cpu_bound:
             futures[-1].wait()
     by_id, validators = {}, {}

@@ -3,6 +3,7 @@ municipalities' own websites, with one-line errors for bad input."""
 
 from __future__ import annotations
 
+import csv
 import re
 import tomllib
 from dataclasses import dataclass, fields
@@ -35,6 +36,9 @@ class SiteTemplate:
     hub_patterns: tuple[str, ...] = (r"(?i)/(?:nyheter|nyhetsarkiv|aktuellt|pressmeddelanden|press|news)/?(?:(?:sida|page)[-/]?\d+/?)?(?:\?[^#]*)?$",)
     delay_seconds: float | None = None
     pdfs: bool = True
+    # (municipality_code, website) pairs that replace reference/municipalities.csv's websites: a CSV
+    # named by `websites = "file.csv"` (relative to the sources file), for a site that moved
+    websites: tuple[tuple[str, str], ...] = ()
 
 
 def _read_toml(path: Path) -> dict:
@@ -58,6 +62,9 @@ def load_site_template(path: Path) -> SiteTemplate:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     given = {}
     for key, value in table.items():
+        if key == "websites":
+            given[key] = _websites(Path(path).parent, value, where)
+            continue
         default = getattr(SiteTemplate, key)
         if isinstance(default, tuple):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -79,6 +86,25 @@ def load_site_template(path: Path) -> SiteTemplate:
             raise ConfigError(f"{where}: {key} must be a {'positive' if key == 'max_pages' else 'non-negative'} integer")
         given[key] = value
     return SiteTemplate(**given)
+
+
+def _websites(folder: Path, name, where: str) -> tuple[tuple[str, str], ...]:
+    """The (code, website) rows of a CSV with columns municipality_code and website."""
+    if not isinstance(name, str):
+        raise ConfigError(f"{where}: websites must name a CSV file")
+    path = folder / name
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{where}: websites file {path} unreadable: {type(exc).__name__}") from None
+    out = []
+    for i, row in enumerate(rows, 2):
+        code, url = (row.get("municipality_code") or "").strip(), (row.get("website") or "").strip()
+        if not re.fullmatch(r"\d{4}", code) or urlsplit(url).scheme not in ("http", "https"):
+            raise ConfigError(f"{where}: {path.name} line {i}: needs a 4-digit municipality_code and an http(s) website")
+        out.append((code, url))
+    return tuple(out)
 
 
 def load_sources(path: Path, known_extractors: set[str] | None = None) -> list[Source]:

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     shrink_threshold: float = 0.5  # share a table may shrink by before publishing stops
     task_runner: Literal["threads", "dask"] = "threads"  # dask needs the `dask` extra (prefect-dask)
     max_workers: int = 8  # sources (host groups) crawled at once
+    # generated municipal sites (one host each) crawled side by side within one task, in threads: a
+    # task per site would cost 290 task runs a night, and crawling waits on politeness, not CPU
+    sites_per_task: int = Field(default=40, ge=1)
     # processes that extract a replay's pages while its crawl goes on (klimatkontrakt/runtime/workers.py); 0: none
     extract_processes: int = Field(default_factory=_default_extract_processes, ge=0)
     dask_address: str = ""  # a Dask scheduler; empty: a local cluster of max_workers processes

@@ -7,6 +7,7 @@ and each page's body is dropped once read: a source's result holds slim pages an
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from extractors import extractor_name, get_extractor
@@ -52,6 +53,23 @@ def collect_sources(sources: list[Source], plan: FetchPlan,
     with open_client(plan, sources[0].id, previous.validators) as client:
         results = [collect(source, client, previous, pool) for source in sources]
         return results, dict(client.seen_validators)
+
+
+def collect_many(groups: list[list[Source]], plan: FetchPlan,
+                 previous: PreviousState | None = None) -> tuple[list[SourceResult], dict]:
+    """`collect_sources` of several host groups side by side, one thread (and client) each: the
+    generated municipal sites, a host each, whose crawls wait on politeness delays. A replay is
+    CPU-bound: its groups go one after the other."""
+    if len(groups) == 1 or plan.cpu_bound:
+        done = [collect_sources(g, plan, previous) for g in groups]
+    else:
+        with ThreadPoolExecutor(max_workers=len(groups), thread_name_prefix="site") as pool:
+            done = list(pool.map(lambda g: collect_sources(g, plan, previous), groups))
+    results, validators = [], {}
+    for group_results, seen in done:
+        results += group_results
+        validators.update(seen)
+    return results, validators
 
 
 def collect(source: Source, client, previous: PreviousState | None = None,

@@ -11,6 +11,7 @@ the site's root, its sitemaps and its news listings for pages on the topic, with
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from klimatkontrakt.core import reference
@@ -44,7 +45,10 @@ def site_sources(codes: Iterable[str], sources: Iterable[Source], template: Site
     `sources` already names (hand-written entries override generated ones)."""
     named = {s.municipality_code for s in sources if s.municipality_code}
     taken = {s.id for s in sources}
-    by_code = reference.municipalities_by_code()
+    by_code = dict(reference.municipalities_by_code())
+    for code, website in template.websites:
+        if code in by_code:
+            by_code[code] = replace(by_code[code], website=website)
     out = []
     for code in sorted(set(codes) - named):
         source = site_source(by_code[code], template) if code in by_code else None
@@ -62,6 +66,14 @@ def initiative_members(extractions: Iterable[Extraction | None]) -> set[str]:
         codes.update(m.municipality_code for m in e.memberships if m.municipality_code)
         codes.update(s.municipality_code for s in e.signings if s.municipality_code)
     return codes
+
+
+def batches(groups: list[list[Source]], per_task: int) -> list[list[list[Source]]]:
+    """Host groups as the night's collect tasks: each group of the sources file a task of its own
+    (its log and task run named after it), the generated sites `per_task` to a task."""
+    own = [[g] for g in groups if not all(s.id.startswith(SOURCE_PREFIX) for s in g)]
+    sites = [g for g in groups if all(s.id.startswith(SOURCE_PREFIX) for s in g)]
+    return own + [sites[i:i + per_task] for i in range(0, len(sites), per_task)]
 
 
 def candidates(sources: list[Source], template: SiteTemplate) -> list[Source]:

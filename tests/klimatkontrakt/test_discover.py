@@ -91,3 +91,15 @@ def test_the_readme_shows_the_defaults():
     table = tomllib.loads(block[:block.index("```")])["municipal_sites"]
     shown = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items() if k != "delay_seconds"}
     assert SiteTemplate(**shown) == SiteTemplate()
+
+
+def test_a_websites_file_replaces_a_moved_site(tmp_path):
+    (tmp_path / "moved.csv").write_text("municipality_code,website\n1489,https://alingsas.example/\n", encoding="utf-8")
+    template = load_site_template(write(tmp_path, '\n[municipal_sites]\nwebsites = "moved.csv"\n'))
+    assert template.websites == (("1489", "https://alingsas.example/"),)
+    assert discover.site_sources(["1489"], [], template)[0].start_urls == ("https://alingsas.example/",)
+    (tmp_path / "bad.csv").write_text("municipality_code,website\n14,ftp://x/\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="bad.csv line 2: needs a 4-digit municipality_code"):
+        load_site_template(write(tmp_path, '\n[municipal_sites]\nwebsites = "bad.csv"\n'))
+    with pytest.raises(ConfigError, match="websites file .* unreadable"):
+        load_site_template(write(tmp_path, '\n[municipal_sites]\nwebsites = "none.csv"\n'))
