@@ -85,3 +85,33 @@ def test_a_home_page_that_moved_to_another_domain_is_followed_no_further(server)
     assert len(result.pages) == 1 and not result.relevant_pages()
     page = result.pages[0]
     assert page.error or page.final_url.startswith("http://127.0.0.2")
+
+
+def test_many_sites_are_crawled_side_by_side_each_with_its_own_client_and_archive_part(server, tmp_path):
+    import threading
+    import time
+
+    from klimatkontrakt.fetch.plan import FetchPlan, join_archive
+    from klimatkontrakt.pipeline.collect import collect_many
+
+    lock, in_flight, most = threading.Lock(), [0], [0]
+
+    def slow(request):  # each answer waits a little, so crawls side by side overlap on the server
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        time.sleep(0.3)
+        with lock:
+            in_flight[0] -= 1
+        return Response(ARTICLE, content_type="text/html")
+
+    for site in ("a", "b", "c"):
+        server.expect_request(f"/{site}/klimat/").respond_with_handler(slow)
+    groups = [[site_source(Municipality(code, name, "14", "", server.url_for(f"/{site}/klimat/")), SiteTemplate())]
+              for code, name, site in (("1489", "Alingsås", "a"), ("1440", "Ale", "b"), ("1490", "Borås", "c"))]
+    plan = FetchPlan("r", make_settings(), archive_dir=str(tmp_path))
+    results, _ = collect_many(groups, plan)
+    assert [r.source.id for r in results] == ["site-1489", "site-1440", "site-1490"]
+    assert all(r.stats["fetched"] == 1 and r.stats["documents"] == 1 for r in results)
+    assert most[0] >= 2  # the sites were asked at the same time, not one after the other
+    assert len(list(plan.parts_dir.glob("*.warc.gz"))) == 3 and join_archive(plan).is_file()
