@@ -12,21 +12,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 import pandas as pd
 
 from klimatkontrakt.core import reference
 from klimatkontrakt.core import schema as sch
 from klimatkontrakt.core.model import DISALLOWED, NOT_ARCHIVED
-
-STATUSES = ("signatory", "member", "mentions", "no-mention-found", "not-reached")
-
-
-def site_host(url: str | None) -> str | None:
-    """"https://www.eskilstuna.se/" -> "eskilstuna.se"."""
-    host = (urlsplit(url).hostname or "") if url else ""
-    return host.removeprefix("www.") or None
+from klimatkontrakt.core.reference import site_host
 
 
 def _own_site(hosts: dict[str, str], url: str) -> str | None:

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import klimatkontrakt
 
@@ -42,6 +43,13 @@ def data_dir(folder: str, marker: str) -> Path:
         if (candidate / marker).is_file():
             return candidate
     raise FileNotFoundError(f"{folder} not found next to {package_dir}")
+
+
+def site_host(url: str | None) -> str | None:
+    """A website's host, `www.` aside: "https://www.eskilstuna.se/" -> "eskilstuna.se" (one host
+    for the crawl's politeness groups and for whose site a page is)."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    return host.removeprefix("www.") or None
 
 
 def reference_dir() -> Path:

@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from klimatkontrakt.core.model import Source
+from klimatkontrakt.core.reference import site_host
 from klimatkontrakt.core.settings import Settings
 from klimatkontrakt.fetch.client import LiveClient, ReplayClient
 from klimatkontrakt.fetch.warc import ArchiveWriter, ReplayArchive
@@ -93,7 +93,7 @@ def host_groups(sources: list[Source]) -> list[list[Source]]:
     """Sources grouped so that no host is crawled by two groups (connected by shared hosts)."""
     groups: list[tuple[set[str], list[Source]]] = []
     for source in sources:
-        hosts = {_host(u) for u in (*source.start_urls, *source.allowed_prefixes)}
+        hosts = {site_host(u) for u in (*source.start_urls, *source.allowed_prefixes)}
         joined = [g for g in groups if g[0] & hosts]
         merged_hosts, merged = set(hosts), []
         for g in joined:
@@ -104,7 +104,3 @@ def host_groups(sources: list[Source]) -> list[list[Source]]:
     order = {s.id: i for i, s in enumerate(sources)}
     return [sorted(g[1], key=lambda s: order[s.id]) for g in groups]
 
-
-def _host(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host

@@ -71,8 +71,9 @@ def initiative_members(extractions: Iterable[Extraction | None]) -> set[str]:
 def batches(groups: list[list[Source]], per_task: int) -> list[list[list[Source]]]:
     """Host groups as the night's collect tasks: each group of the sources file a task of its own
     (its log and task run named after it), the generated sites `per_task` to a task."""
-    own = [[g] for g in groups if not all(s.id.startswith(SOURCE_PREFIX) for s in g)]
-    sites = [g for g in groups if all(s.id.startswith(SOURCE_PREFIX) for s in g)]
+    generated = [all(s.id.startswith(SOURCE_PREFIX) for s in g) for g in groups]
+    own = [[g] for g, gen in zip(groups, generated) if not gen]
+    sites = [g for g, gen in zip(groups, generated) if gen]
     return own + [sites[i:i + per_task] for i in range(0, len(sites), per_task)]
 
 

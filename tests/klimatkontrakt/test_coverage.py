@@ -10,11 +10,12 @@ import pytest
 from browser_helpers import ARGS, CHROMIUM, browser_or_skip, keep_screenshot
 from pipeline_helpers import run_row
 
-from klimatkontrakt.assemble.coverage import coverage_rows, site_host
+from klimatkontrakt.assemble.coverage import coverage_rows
 from klimatkontrakt.assemble.tables import assemble
 from klimatkontrakt.core import reference
 from klimatkontrakt.core import schema as sch
 from klimatkontrakt.core.model import DISALLOWED, NOT_ARCHIVED
+from klimatkontrakt.core.reference import site_host
 from klimatkontrakt.release.map import COLOURS, coverage_map_svg
 from klimatkontrakt.release.publish import publish
 from klimatkontrakt.store.load import build_database

@@ -236,6 +236,7 @@ def _marks_aim(text: str) -> bool:
 
 def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, found: list[Target]) -> list[Target]:
     label = s.text[:offset]
+    intro = list_intro(doc, s)
     # the year of a label before its targets: "Utsläpp år 2030:", "Mål 2030 – ...", "... åtog sig kommunen två saker till 2020:"
     label_years = [y for y in find_years(label) if y.role == "target"] if offset and label.rstrip().endswith((":", "–", "—")) else []
     label_year = None
@@ -258,18 +259,19 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
         return []  # a bare value in a table cell ("2008: 71 %"): the table's columns say what it is (table_targets)
     if not mentions or _P["target_not"].search(clause) or _P["target_not"].search(label) \
             or found and (_RX_JUDGES_BEFORE.search(clause) or _RX_JUDGES_BEFORE.search(label)) \
-            or _RX_MEASURED.match(label) or _RX_MEASURED.match(list_intro(doc, s)):  # "Utgångsvärde: 5,9 ton CO2e/inv (2010)"
+            or _RX_MEASURED.match(label) or _RX_MEASURED.match(intro):  # "Utgångsvärde: 5,9 ton CO2e/inv (2010)"
         return []
     context = _context(doc, s)
     heading_year, heading_baseline = year_of_heading(s)
     defines = bool(found) and bool(_P["target_definition"].search(s.text)) and bool(_P["target_same_year"].search(clause)) \
         or defined is not None
     years = find_years(clause)
-    statistic = _P["target_statistic"].search(clause)
-    if statistic and not _P["target_modal"].search(clause) and (_P["target_not_met"].search(s.text) or _P["target_achieved"].search(s.text)):
+    # a clause reporting what was, with no word of aim: "... har minskat med 62 procent"
+    statistic = None if _P["target_modal"].search(clause) else _P["target_statistic"].search(clause)
+    if statistic and (_P["target_not_met"].search(s.text) or _P["target_achieved"].search(s.text)):
         return []  # "Uppföljningen visar en minskning på 22 procent, och ... delmålet inte kommer att nås": the outcome judged
-    if statistic and not _P["target_modal"].search(clause) and not defines \
-            and not _P["target_marker"].search(list_intro(doc, s)) and (heading_year is None or _years_of_its_own(years, heading_year)) \
+    if statistic and not defines \
+            and not _P["target_marker"].search(intro) and (heading_year is None or _years_of_its_own(years, heading_year)) \
             and not _ahead(years[:next((i for i, y in enumerate(years) if y.start > statistic.start()), len(years))], doc) \
             and not (s.headings and _RX_NUMBERED_GOAL.match(s.headings[0])):  # "Miljömål 1" over "Utsläppen ... har minskat med 70 procent"
         return []  # "vid utgången av 2020 var koncernen fossilbränslefri till 97 procent": what was
@@ -331,7 +333,7 @@ def _read_clause(doc: Document, s: Sent, clause: str, offset: int, own: str, fou
             target_year = defined.target_year  # "Med klimatneutral avses att utsläppen har minskat med 90 procent"
         if target_year is None and (period := period_referred(doc, s, clause)):
             period_start, target_year = period  # "ska minska med 11–13 procent per år under budgetperioden"
-        if target_year is None and m.unit == "percent-per-year" and (period := _P["target_period"].search(list_intro(doc, s))):
+        if target_year is None and m.unit == "percent-per-year" and (period := _P["target_period"].search(intro)):
             period_start, target_year = int(period.group("a")), int(period.group("b"))  # under "Målvärden för planperioden 2024–2026:"
         if target_year is None and m.unit != "percent-per-year":
             previous_end = m.end

@@ -39,8 +39,9 @@ _RX_EQUIVALENT = re.compile(r"\b(?:vilket|det|som)\s+motsvarar\s+(?:ungefär\s+|
                             re.IGNORECASE)
 _RX_SO_FAR = re.compile(r"\b(?:hittills|hitintills|i\s+dag|idag|för\s+närvarande|so\s+far|today|currently)\s+(?:till|på|at|to)?\s*"
                         r"(?:(?:ca\.?|cirka|omkring|ungefär|about|around)\s+)?$", re.IGNORECASE)
-_RX_TARGET_VALUE = re.compile(r"\b(?:målvärde\w*|target\s+(?:value|level))\b", re.IGNORECASE)
-_RX_TARGET_VALUE_LABEL = re.compile(r"^\s*(?:målvärde\w*|target\s+(?:value|level))\s*(?:år\s+)?(?:20\d\d)?\s*:?", re.IGNORECASE)  # "Målvärde 2025:" over a bare value
+_TARGET_VALUE = r"(?:målvärde\w*|target\s+(?:value|level))"
+_RX_TARGET_VALUE = re.compile(rf"\b{_TARGET_VALUE}\b", re.IGNORECASE)
+_RX_TARGET_VALUE_LABEL = re.compile(rf"^\s*{_TARGET_VALUE}\s*(?:år\s+)?(?:20\d\d)?\s*:?", re.IGNORECASE)  # "Målvärde 2025:" over a bare value
 _RX_UP_TO = re.compile(r"\b(?:up\s+to|upp\s+till|uppemot)\s+$", re.IGNORECASE)
 # "residual emissions must not exceed 20 per cent of the 1990 level": a ceiling, in percent of the baseline
 _RX_RESIDUAL = re.compile(r"\b(?:kvarvarande|kvarstående|residual|remaining)\b", re.IGNORECASE)
